@@ -1,0 +1,18 @@
+"""revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
+
+from . import io, solver
+from .errors import ConfigError, InputError, Problem, RevmatchError, SolverError
+from .explain import PairExplanation, SkillTransfer
+from .matching import MatchResult, match
+from .models import Employee, Program, Workforce
+from .scoring import Scores, score
+from .solver import Assignment, Status, solve
+from .synthetic import synthetic_workforce
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Assignment", "ConfigError", "Employee", "InputError", "MatchResult", "PairExplanation", "Problem",
+    "Program", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "Workforce",
+    "match", "score", "solve", "synthetic_workforce", "__version__",
+]

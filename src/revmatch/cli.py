@@ -1,0 +1,103 @@
+"""The `revmatch` command: demo, match and synth, thin shells over the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from .errors import RevmatchError
+from .io import write_result, write_workforce
+from .matching import MatchResult, match
+from .models import Program, Workforce
+from .synthetic import synthetic_workforce
+
+DEMO_PROGRAM = Program(min_level_gap=2, exclude_reporting_line=True, objective="total")
+
+
+def _print_summary(result: MatchResult, out) -> None:
+    s = result.summary()
+    t = result.timings
+    print(f"status {s['status']} ({s['engine']}): {s['pairs']} pairs, total score {s['total_score']:g} "
+          f"(bound {s['bound']:g}), mean pair score {s['mean_pair_score']:.1f}", file=out)
+    print(f"mentors matched {s['mentors_matched']}/{s['mentors_opted_in']}, mentees matched "
+          f"{s['mentees_matched']}/{s['mentees_opted_in']}, unmatched people {s['unmatched']}", file=out)
+    print("time " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()), file=out)
+
+
+def _demo(args) -> int:
+    wf = synthetic_workforce(n_employees=args.employees, seed=args.seed)
+    result = match(wf, DEMO_PROGRAM)
+    print(f"Synthetic company: {len(wf)} employees (seed {args.seed}); programme: min level gap "
+          f"{DEMO_PROGRAM.min_level_gap}, no pairs within a reporting line\n")
+    shown = result.pairs.sort_values(["score", "mentor_id"], ascending=[False, True]).head(args.top)
+    for row in shown.itertuples():
+        print(f"{row.mentor_id} → {row.mentee_id}  score {row.score:g}")
+        print(textwrap.fill(row.reason, width=100, initial_indent="    ", subsequent_indent="    "))
+    if len(result.pairs) > len(shown):
+        print(f"    ... and {len(result.pairs) - len(shown)} more pairs")
+    if len(result.unmatched):
+        print("\nUnmatched, for example:")
+        for row in result.unmatched.head(3).itertuples():
+            print(textwrap.fill(f"{row.employee_id} ({row.role}): {row.reason}", width=100,
+                                initial_indent="    ", subsequent_indent="      "))
+    print()
+    _print_summary(result, sys.stdout)
+    return 0
+
+
+def _match(args) -> int:
+    program = Program.from_toml(args.config) if args.config else Program()
+    wf = Workforce.from_csv(args.employees, args.skills)
+    result = match(wf, program)
+    write_result(result, args.output, args.unmatched)
+    _print_summary(result, sys.stdout)
+    print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
+    return 0
+
+
+def _synth(args) -> int:
+    wf = synthetic_workforce(n_employees=args.employees, seed=args.seed)
+    paths = write_workforce(wf, args.output)
+    print(f"wrote {len(wf)} employees to {paths[0]} and {len(wf.skills)} skill rows to {paths[1]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revmatch", description="Optimal, explained reverse-mentoring matches.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="match a built-in synthetic company and print the pairs with reasons")
+    demo.add_argument("--employees", type=int, default=500, help="company size (default 500)")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--top", type=int, default=1_000_000, help="print at most this many pairs, best first")
+    demo.set_defaults(run=_demo)
+
+    m = sub.add_parser("match", help="match employees.csv + skills.csv and write the pairs")
+    m.add_argument("employees", type=Path)
+    m.add_argument("skills", type=Path)
+    m.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
+    m.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
+    m.add_argument("--config", type=Path, help="programme rules and weights (TOML)")
+    m.set_defaults(run=_match)
+
+    s = sub.add_parser("synth", help="write a synthetic company as employees.csv and skills.csv")
+    s.add_argument("--employees", type=int, default=1000)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("-o", "--output", type=Path, required=True, help="output folder")
+    s.set_defaults(run=_synth)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (RevmatchError, ValueError) as exc:
+        print(f"revmatch: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

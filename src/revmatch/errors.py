@@ -1,0 +1,54 @@
+"""The few exceptions revmatch raises: one base class, one subclass per cause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RevmatchError(Exception):
+    """Base class of every error revmatch raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input table: where it is and what is wrong.
+
+    ``where`` is the table's name (a file path or ``"employees"`` for a DataFrame); ``row`` is the
+    1-based row as a spreadsheet shows it (the header is row 1) for files, the index label for frames.
+    """
+
+    where: str
+    row: object | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = self.where
+        if self.row is not None:
+            place += f", row {self.row}"
+        if self.column is not None:
+            place += f", column '{self.column}'"
+        return f"{place}: {self.message}"
+
+
+class InputError(RevmatchError, ValueError):
+    """Input data breaks the schema; ``problems`` lists every problem found (up to a limit)."""
+
+    MAX_SHOWN = 20
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
+        self.problems = list(problems)
+        self.total = len(self.problems) if total is None else total
+        lines = [str(p) for p in self.problems[: self.MAX_SHOWN]]
+        more = self.total - len(lines)
+        head = f"{self.total} problem{'s' if self.total != 1 else ''} in the input:"
+        tail = [f"... and {more} more"] if more > 0 else []
+        super().__init__("\n  ".join([head, *lines, *tail]))
+
+
+class ConfigError(RevmatchError, ValueError):
+    """A programme configuration (Program or its TOML file) is invalid."""
+
+
+class SolverError(RevmatchError, RuntimeError):
+    """The optimisation engine failed in a way that is not the input's fault."""

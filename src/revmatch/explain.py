@@ -1,0 +1,192 @@
+"""Pairs + score parts → reasons: why each pair was made and why each unmatched person is unmatched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .models import Program, Workforce
+from .scoring import RULE_WORDS, Scores, rule_masks
+from .solver import Assignment
+
+TOP_SKILLS = 3
+
+
+@dataclass(frozen=True)
+class SkillTransfer:
+    """One skill one person can pass on: ``points = need × (teacher − learner proficiency)``."""
+
+    skill: str
+    teacher_proficiency: int
+    learner_proficiency: int
+    need: int
+    points: int
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """Why a (mentor, mentee) pair scores what it scores; ``text`` is the one-line reason.
+
+    ``parts`` are weighted, so ``score == sum(parts.values())``. ``taught`` is what the mentor can
+    teach on the mentee's needs (forward), ``given_back`` what the mentee gives back (backward),
+    best first.
+    """
+
+    mentor_id: str
+    mentee_id: str
+    score: float
+    parts: dict[str, float]
+    taught: tuple[SkillTransfer, ...]
+    given_back: tuple[SkillTransfer, ...]
+    allowed: bool
+    paired: bool
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def transfers(workforce: Workforce, teachers: np.ndarray, learners: np.ndarray,
+              top: int = TOP_SKILLS) -> list[tuple[SkillTransfer, ...]]:
+    """The ``top`` skills each teacher can pass to each learner (row-aligned arrays), best first.
+
+    Ties go to the alphabetically first skill, so explanations are deterministic.
+    """
+    p, q = workforce.proficiency, workforce.need
+    gap = np.maximum(p[teachers].astype(np.int16) - p[learners], 0)
+    points = q[learners] * gap
+    order = np.argsort(-points, axis=1, kind="stable")[:, :top]
+    names = workforce.skill_names
+    out = []
+    for k in range(len(teachers)):
+        t, l = teachers[k], learners[k]
+        out.append(tuple(
+            SkillTransfer(names[s], int(p[t, s]), int(p[l, s]), int(q[l, s]), int(points[k, s]))
+            for s in order[k] if points[k, s] > 0
+        ))
+    return out
+
+
+def person_label(workforce: Workforce, row: int) -> str:
+    """"Name (L3, Finance)": the name if the input had one, else the id."""
+    e = workforce.employees.iloc[row]
+    return f"{e['name'] or e['employee_id']} (L{e['level']}, {e['department']})"
+
+
+def _skill_list(items: tuple[SkillTransfer, ...]) -> str:
+    words = [f"{t.skill} (+{t.points})" for t in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def pair_text(mentor: str, mentee: str, taught: tuple[SkillTransfer, ...],
+              given_back: tuple[SkillTransfer, ...]) -> str:
+    """The one-line reason for a pair, naming the skills taught each way."""
+    forward = f"{mentor} can teach {_skill_list(taught)}" if taught else f"{mentor} has nothing to teach on {mentee}'s needs"
+    backward = f"{mentee} gives back {_skill_list(given_back)}" if given_back else f"{mentee} has nothing to give back on the mentor's needs"
+    return f"{forward}; {backward}"
+
+
+def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: np.ndarray,
+                  paired: np.ndarray | bool = True) -> list[PairExplanation]:
+    """Explanations of the pairs at score-matrix positions ``(rows[k], cols[k])``, vectorised."""
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    paired = np.broadcast_to(paired, rows.shape)
+    m_rows, e_rows = scores.mentor_rows[rows], scores.mentee_rows[cols]
+    taught = transfers(workforce, m_rows, e_rows)
+    given = transfers(workforce, e_rows, m_rows)
+    out = []
+    for k in range(len(rows)):
+        i, j = rows[k], cols[k]
+        parts = {name: float(scores.weights[name] * scores.parts[name][i, j]) for name in scores.parts}
+        text = pair_text(person_label(workforce, m_rows[k]), person_label(workforce, e_rows[k]), taught[k], given[k])
+        out.append(PairExplanation(
+            mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
+            score=float(scores.matrix[i, j]), parts=parts, taught=taught[k], given_back=given[k],
+            allowed=bool(scores.allowed[i, j]), paired=bool(paired[k]), text=text,
+        ))
+    return out
+
+
+def pairs_frame(explanations: list[PairExplanation]) -> pd.DataFrame:
+    """The pairs as a table: ids, score, its weighted parts (which add up to it) and the reason."""
+    return pd.DataFrame({
+        "mentor_id": [e.mentor_id for e in explanations],
+        "mentee_id": [e.mentee_id for e in explanations],
+        "score": np.array([e.score for e in explanations], dtype=float),
+        "forward": np.array([e.parts["forward"] for e in explanations], dtype=float),
+        "backward": np.array([e.parts["backward"] for e in explanations], dtype=float),
+        "reason": [e.text for e in explanations],
+    })
+
+
+def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarray], score_row: np.ndarray,
+                 other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
+                 other_worst: np.ndarray) -> str:
+    """Why one person got no pair on one side (mentor or mentee); every clause is checked, not assumed."""
+    if capacity == 0:
+        return f"as {side}: {side}_capacity is 0"
+    n = len(score_row)
+    if n == 0:
+        return f"as {side}: no one opted in as {other}"
+    eligible = np.ones(n, dtype=bool)
+    counts = []
+    for rule, ok in rules.items():
+        removed = eligible & ~ok
+        if removed.any():
+            counts.append(f"{RULE_WORDS[rule]} {int(removed.sum())}")
+        eligible &= ok
+    if not eligible.any():
+        return f"as {side}: no eligible {other} — of {n} {other}s, excluded by " + ", ".join(counts)
+    useful = eligible & (score_row > 0)
+    if not useful.any():
+        return f"as {side}: none of the {int(eligible.sum())} eligible {other}s has complementary skills (score 0)"
+    candidates = np.flatnonzero(useful)
+    full = other_load[candidates] >= other_capacity[candidates]
+    # Rounded integer costs may tie pairs the floats tell apart by a hair: allow for that.
+    beaten = score_row[candidates] <= other_worst[candidates] + 1e-9 * np.maximum(1.0, np.abs(score_row[candidates]))
+    if np.all(full & beaten):
+        best = candidates[np.argmax(score_row[candidates])]
+        return (f"as {side}: out-competed — all {len(candidates)} eligible {other}s with complementary skills are "
+                f"taken by partners who score at least as high with them (best: {other_ids[best]}, "
+                f"{score_row[best]:g} vs {other_worst[best]:g})")
+    free = candidates[~(full & beaten)]
+    return (f"as {side}: not paired although {len(free)} eligible {other}s could take them "
+            f"(e.g. {other_ids[free[0]]}); the solve did not reach optimality")
+
+
+def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assignment: Assignment) -> pd.DataFrame:
+    """Everyone who opted in and got no pair at all, with their opt-in role and a true reason."""
+    n_r, n_c = scores.shape
+    pr = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
+    pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
+    row_load = np.bincount(pr, minlength=n_r)
+    col_load = np.bincount(pc, minlength=n_c)
+    pair_scores = scores.matrix[pr, pc]
+    # The weakest pair each person holds: an outsider only displaces it with a strictly better score.
+    row_worst = np.full(n_r, np.inf)
+    np.minimum.at(row_worst, pr, pair_scores)
+    col_worst = np.full(n_c, np.inf)
+    np.minimum.at(col_worst, pc, pair_scores)
+
+    paired_people = set(scores.mentor_rows[pr].tolist()) | set(scores.mentee_rows[pc].tolist())
+    row_of = {int(w): k for k, w in enumerate(scores.mentor_rows)}
+    col_of = {int(w): k for k, w in enumerate(scores.mentee_rows)}
+    people = sorted((set(row_of) | set(col_of)) - paired_people)
+    role = workforce.employees["role"].to_numpy()
+    records = []
+    for person in people:
+        reasons = []
+        if person in row_of:
+            i = row_of[person]
+            rules = {k: v[0] for k, v in rule_masks(workforce, program, scores.mentor_rows[[i]], scores.mentee_rows).items()}
+            reasons.append(_side_reason("mentor", "mentee", int(scores.mentor_capacity[i]), rules, scores.matrix[i],
+                                        scores.mentee_ids, col_load, scores.mentee_capacity, col_worst))
+        if person in col_of:
+            j = col_of[person]
+            rules = {k: v[:, 0] for k, v in rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[[j]]).items()}
+            reasons.append(_side_reason("mentee", "mentor", int(scores.mentee_capacity[j]), rules, scores.matrix[:, j],
+                                        scores.mentor_ids, row_load, scores.mentor_capacity, row_worst))
+        records.append((workforce.ids[person], role[person], "; ".join(reasons)))
+    return pd.DataFrame(records, columns=["employee_id", "role", "reason"])

@@ -1,0 +1,212 @@
+"""Front-door validation of the employees and skills tables, vectorised, reporting every problem at once."""
+
+from __future__ import annotations
+
+import warnings
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+
+ROLES = ("mentor", "mentee", "both", "none")
+EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
+OPTIONAL_EMPLOYEE_COLUMNS = (
+    "name", "location", "timezone", "languages", "role", "mentor_capacity", "mentee_capacity",
+)
+SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
+MAX_SCALE = 5  # proficiency and need are 0..5
+MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
+
+
+class IgnoredColumnsWarning(UserWarning):
+    """Input columns that revmatch does not use; they are not read into the workforce."""
+
+
+@dataclass
+class Problems:
+    """Collects problems of one or more tables; raises them together."""
+
+    items: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, where: str, row: object, column: str | None, message: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(where, row, column, message))
+
+    def add_rows(self, table: "Table", mask: np.ndarray, column: str | None, message) -> None:
+        """Add one problem per row where ``mask`` holds; ``message(i)`` words it for row position i."""
+        for i in np.flatnonzero(mask):
+            if len(self.items) >= MAX_PROBLEMS:
+                self.total += int(np.count_nonzero(mask)) - int(np.count_nonzero(mask[:i]))
+                return
+            self.add(table.where, table.rows[i], column, message(i))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise InputError(self.items, self.total)
+
+
+@dataclass
+class Table:
+    """A raw input table as text cells, with the name and row labels used in error messages."""
+
+    where: str
+    cells: dict[str, np.ndarray]
+    rows: np.ndarray
+    n: int
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> "Table":
+        if not isinstance(frame, pd.DataFrame):
+            raise InputError([Problem(where, None, None, f"expected a pandas DataFrame, got {type(frame).__name__}")])
+        columns = [str(c).strip() for c in frame.columns]
+        if len(set(columns)) != len(columns):
+            dup = sorted({c for c in columns if columns.count(c) > 1})
+            raise InputError([Problem(where, None, c, "column appears more than once") for c in dup])
+        cells = {name: _as_text(frame.iloc[:, k]) for k, name in enumerate(columns)}
+        n = len(frame)
+        rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index, dtype=object)
+        return cls(where, cells, rows, n)
+
+    def text(self, column: str, default: str = "") -> np.ndarray:
+        got = self.cells.get(column)
+        return np.full(self.n, default, dtype=object) if got is None else got
+
+
+def _as_text(col: pd.Series) -> np.ndarray:
+    """Cells as stripped strings; missing → ''; whole floats (ids read as numbers) → '7' not '7.0'."""
+    if pd.api.types.is_float_dtype(col.dtype):
+        values = col.to_numpy(dtype=float)
+        whole = np.isfinite(values) & (values == np.round(values))
+        out = col.astype(str).to_numpy(dtype=object)
+        out[whole] = values[whole].astype(np.int64).astype(str)
+        out[np.isnan(values)] = ""
+        return out
+    if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
+        return col.astype(str).to_numpy(dtype=object)
+    filled = col.astype(object).where(col.notna(), "")
+    return np.array([str(v).strip() for v in filled], dtype=object)
+
+
+def _parse_int(table: Table, column: str, problems: Problems, default: int | None,
+               low: int | None = None, high: int | None = None) -> np.ndarray:
+    """Whole numbers from a text column; empty cells take ``default`` (or are a problem if None)."""
+    text = table.text(column)
+    empty = text == ""
+    numbers = pd.to_numeric(pd.Series(text, dtype=object).where(~empty, None), errors="coerce").to_numpy(dtype=float)
+    bad = ~empty & ~(np.isfinite(numbers) & (numbers == np.round(numbers)))
+    problems.add_rows(table, bad, column, lambda i: f"{text[i]!r} is not a whole number")
+    if default is None:
+        problems.add_rows(table, empty, column, lambda i: "missing value (required)")
+    values = np.where(empty | bad, 0 if default is None else default, np.nan_to_num(numbers)).astype(np.int64)
+    out_of_range = ~empty & ~bad & (
+        (values < (low if low is not None else np.iinfo(np.int64).min))
+        | (values > (high if high is not None else np.iinfo(np.int64).max))
+    )
+    span = f"from {low} to {high}" if high is not None else f"at least {low}"
+    problems.add_rows(table, out_of_range, column, lambda i: f"{text[i]} is out of range (must be {span})")
+    return values
+
+
+def _require_columns(table: Table, required: tuple[str, ...], problems: Problems) -> bool:
+    missing = [c for c in required if c not in table.cells]
+    for c in missing:
+        problems.add(table.where, None, c, f"required column is missing (found: {', '.join(table.cells) or 'none'})")
+    return not missing
+
+
+def _warn_ignored(table: Table, known: tuple[str, ...]) -> None:
+    ignored = [c for c in table.cells if c not in known]
+    if ignored:
+        warnings.warn(f"{table.where}: columns not used by revmatch and not loaded: {', '.join(ignored)}",
+                      IgnoredColumnsWarning, stacklevel=4)
+
+
+@lru_cache(maxsize=1)
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _report_duplicates(table: Table, frame: pd.DataFrame, keys: list[str], considered: np.ndarray,
+                       column: str, describe, problems: Problems) -> None:
+    """One problem per repeat of a key (among rows where ``considered``), naming the first row."""
+    sub = frame.loc[considered, keys]
+    later = sub.duplicated(keep="first").to_numpy()
+    if not later.any():
+        return
+    positions = np.flatnonzero(considered)
+    first_pos = sub.groupby(keys, sort=False).ngroup().to_numpy()
+    first_of_group = {}
+    for g, pos in zip(first_pos, positions):
+        first_of_group.setdefault(g, pos)
+    for g, pos in zip(first_pos[later], positions[later]):
+        problems.add(table.where, table.rows[pos], column,
+                     f"{describe(pos)} (first on row {table.rows[first_of_group[g]]})")
+
+
+def skill_key(name: str) -> str:
+    """The identity of a skill name: case, surrounding and repeated spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def validate_employees(table: Table, problems: Problems) -> pd.DataFrame | None:
+    """Check the employees table; return its clean columns (in input order), or None if unusable."""
+    if not _require_columns(table, EMPLOYEE_COLUMNS, problems):
+        return None
+    _warn_ignored(table, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
+    ids = table.text("employee_id")
+    problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
+    _report_duplicates(table, pd.DataFrame({"id": ids}), ["id"], ids != "", "employee_id",
+                       lambda i: f"duplicate employee_id {ids[i]!r}", problems)
+    level = _parse_int(table, "level", problems, default=None)
+    department = table.text("department")
+    problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
+    manager = table.text("manager_id")
+    unknown = (manager != "") & ~np.isin(manager, ids)
+    problems.add_rows(table, unknown, "manager_id",
+                      lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)")
+    role = np.array([r.casefold() for r in table.text("role", "both")], dtype=object)
+    role[role == ""] = "both"
+    problems.add_rows(table, ~np.isin(role, ROLES), "role",
+                      lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}")
+    mentor_cap = _parse_int(table, "mentor_capacity", problems, default=1, low=0)
+    mentee_cap = _parse_int(table, "mentee_capacity", problems, default=1, low=0)
+    timezone = table.text("timezone")
+    zones = _known_timezones()
+    if zones:
+        problems.add_rows(table, (timezone != "") & ~np.isin(timezone, list(zones)), "timezone",
+                          lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)")
+    languages = np.array([";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")],
+                         dtype=object)
+    return pd.DataFrame({
+        "employee_id": ids, "name": table.text("name"), "level": level, "department": department,
+        "manager_id": manager, "location": table.text("location"), "timezone": timezone,
+        "languages": languages, "role": role, "mentor_capacity": mentor_cap, "mentee_capacity": mentee_cap,
+        "_row": table.rows,
+    })
+
+
+def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) -> pd.DataFrame | None:
+    """Check the long skills table against the known employees; return clean columns or None."""
+    if not _require_columns(table, SKILL_COLUMNS, problems):
+        return None
+    _warn_ignored(table, SKILL_COLUMNS)
+    ids = table.text("employee_id")
+    problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
+    problems.add_rows(table, (ids != "") & ~np.isin(ids, employee_ids), "employee_id",
+                      lambda i: f"unknown employee {ids[i]!r} (not in the employees table)")
+    skill = table.text("skill")
+    problems.add_rows(table, skill == "", "skill", lambda i: "missing value (required)")
+    key = np.array([skill_key(s) for s in skill], dtype=object)
+    proficiency = _parse_int(table, "proficiency", problems, default=0, low=0, high=MAX_SCALE)
+    need = _parse_int(table, "need", problems, default=0, low=0, high=MAX_SCALE)
+    frame = pd.DataFrame({"employee_id": ids, "skill": skill, "key": key,
+                          "proficiency": proficiency, "need": need, "_row": table.rows})
+    _report_duplicates(table, frame, ["employee_id", "key"], skill != "", "skill",
+                       lambda i: f"duplicate skill {skill[i]!r} for employee {ids[i]!r}", problems)
+    return frame

@@ -1,0 +1,34 @@
+"""Hypothesis strategies: small random workforces with a valid management forest."""
+
+import pandas as pd
+from hypothesis import strategies as st
+
+import revmatch as rm
+
+SKILLS = ["python", "genai", "budgeting", "negotiation", "sql"]
+
+
+@st.composite
+def workforce_frames(draw, max_people: int = 10):
+    n = draw(st.integers(1, max_people))
+    ids = [f"p{k:02d}" for k in range(n)]
+    rows, skill_rows = [], []
+    for k, eid in enumerate(ids):
+        # A manager always comes earlier in the list, so there is never a cycle.
+        manager = draw(st.one_of(st.just(""), st.sampled_from(ids[:k]))) if k else ""
+        rows.append({
+            "employee_id": eid, "level": draw(st.integers(1, 6)), "department": draw(st.sampled_from("ABC")),
+            "manager_id": manager, "role": draw(st.sampled_from(["mentor", "mentee", "both", "none"])),
+            "mentor_capacity": draw(st.integers(0, 2)), "mentee_capacity": draw(st.integers(0, 2)),
+        })
+        for skill in draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=4)):
+            skill_rows.append({"employee_id": eid, "skill": skill,
+                               "proficiency": draw(st.integers(0, 5)), "need": draw(st.integers(0, 5))})
+    skills = pd.DataFrame(skill_rows, columns=["employee_id", "skill", "proficiency", "need"])
+    return pd.DataFrame(rows), skills
+
+
+programs = st.builds(rm.Program, min_level_gap=st.one_of(st.none(), st.integers(0, 3)),
+                     exclude_reporting_line=st.booleans(),
+                     forward_weight=st.sampled_from([0.0, 1.0, 2.0, 0.7]),
+                     backward_weight=st.sampled_from([0.0, 1.0, 0.5, 1.3]))

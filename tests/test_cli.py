@@ -1,0 +1,35 @@
+"""The `revmatch` command: demo, synth → match round trip, and errors without tracebacks."""
+
+import pandas as pd
+
+import revmatch as rm
+from revmatch.cli import main
+
+
+def test_demo_prints_pairs_with_reasons_and_a_summary(capsys):
+    assert main(["demo", "--employees", "300", "--seed", "2", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(" → ") == 3 and "can teach" in out and "status optimal" in out
+
+
+def test_synth_then_match_round_trip(tmp_path, capsys):
+    assert main(["synth", "--employees", "400", "--seed", "1", "-o", str(tmp_path)]) == 0
+    config = tmp_path / "program.toml"
+    config.write_text("[program]\nmin_level_gap = 2\nbackward_weight = 0.5\n")
+    out = tmp_path / "pairs.csv"
+    code = main(["match", str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv"), "-o", str(out),
+                 "--unmatched", str(tmp_path / "unmatched.csv"), "--config", str(config)])
+    assert code == 0
+    pairs = pd.read_csv(out, dtype={"mentor_id": str, "mentee_id": str})
+    expected = rm.match(rm.synthetic_workforce(400, seed=1), rm.Program(min_level_gap=2, backward_weight=0.5))
+    assert pairs[["mentor_id", "mentee_id"]].values.tolist() == expected.pairs[["mentor_id", "mentee_id"]].values.tolist()
+    assert pairs["score"].sum() == expected.objective
+    assert (tmp_path / "unmatched.csv").exists()
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "e.csv").write_text("employee_id,level,department,manager_id\na,x,IT,\n")
+    (tmp_path / "s.csv").write_text("employee_id,skill,proficiency,need\n")
+    assert main(["match", str(tmp_path / "e.csv"), str(tmp_path / "s.csv"), "-o", str(tmp_path / "p.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "row 2, column 'level': 'x' is not a whole number" in err and "Traceback" not in err

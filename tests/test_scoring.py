@@ -1,0 +1,61 @@
+"""Scores against the formula written out pair by pair, and every hard rule on every allowed pair."""
+
+import numpy as np
+from hypothesis import given
+
+import revmatch as rm
+from strategies import programs, workforce_frames
+
+
+def naive_scores(wf, program, rows, cols):
+    """The README formula, one pair and one skill at a time."""
+    p, q = wf.proficiency.astype(int), wf.need.astype(int)
+    fwd = np.zeros((len(rows), len(cols)))
+    bwd = np.zeros_like(fwd)
+    for a, i in enumerate(rows):
+        for b, j in enumerate(cols):
+            fwd[a, b] = sum(q[j, s] * max(0, p[i, s] - p[j, s]) for s in range(p.shape[1]))
+            bwd[a, b] = sum(q[i, s] * max(0, p[j, s] - p[i, s]) for s in range(p.shape[1]))
+    return fwd, bwd
+
+
+def ancestors(wf, k):
+    out = set()
+    while wf.parent[k] != -1:
+        k = int(wf.parent[k])
+        out.add(k)
+    return out
+
+
+@given(workforce_frames(), programs)
+def test_scores_follow_the_formula_and_rules_hold(frames, program):
+    wf = rm.Workforce.from_frames(*frames)
+    s = rm.score(wf, program)
+    role = wf.employees["role"].to_numpy()
+    assert list(s.mentor_rows) == [k for k in range(len(wf)) if role[k] in ("mentor", "both")]
+    assert list(s.mentee_rows) == [k for k in range(len(wf)) if role[k] in ("mentee", "both")]
+    fwd, bwd = naive_scores(wf, program, s.mentor_rows, s.mentee_rows)
+    assert np.array_equal(s.parts["forward"], fwd) and np.array_equal(s.parts["backward"], bwd)
+    assert np.allclose(s.matrix, program.forward_weight * fwd + program.backward_weight * bwd)
+
+    level = wf.employees["level"].to_numpy()
+    for a, i in enumerate(s.mentor_rows):
+        for b, j in enumerate(s.mentee_rows):
+            ok = i != j
+            if program.min_level_gap is not None:
+                ok &= level[j] - level[i] >= program.min_level_gap
+            if program.exclude_reporting_line:
+                ok &= i not in ancestors(wf, j) and j not in ancestors(wf, i)
+            assert s.allowed[a, b] == ok, (wf.ids[i], wf.ids[j])
+
+
+def test_two_way_example():
+    junior = rm.Employee(employee_id="j", level=1, department="IT", role="mentor",
+                         skills={"genai": 5, "budgeting": 1}, needs={"budgeting": 3})
+    senior = rm.Employee(employee_id="s", level=6, department="Finance", role="mentee",
+                         skills={"genai": 1, "budgeting": 4}, needs={"genai": 2})
+    s = rm.score(rm.Workforce.from_employees([junior, senior]), rm.Program(backward_weight=0.5))
+    assert s.parts["forward"][0, 0] == 2 * (5 - 1)      # genai: need 2 × gap 4
+    assert s.parts["backward"][0, 0] == 3 * (4 - 1)     # budgeting: need 3 × gap 3
+    assert s.matrix[0, 0] == 8 + 0.5 * 9
+    assert s.allowed[0, 0]
