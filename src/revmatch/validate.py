@@ -78,6 +78,11 @@ class Table:
         return np.full(self.n, default, dtype=object) if got is None else got
 
 
+def _member(values: np.ndarray, universe) -> np.ndarray:
+    """Whether each value is in ``universe``, by hashing (numpy's isin is quadratic on strings)."""
+    return pd.Series(values, dtype=object).isin(list(universe)).to_numpy()
+
+
 def _as_text(col: pd.Series) -> np.ndarray:
     """Cells as stripped strings; missing → ''; whole floats (ids read as numbers) → '7' not '7.0'."""
     if pd.api.types.is_float_dtype(col.dtype):
@@ -167,19 +172,19 @@ def validate_employees(table: Table, problems: Problems) -> pd.DataFrame | None:
     department = table.text("department")
     problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
     manager = table.text("manager_id")
-    unknown = (manager != "") & ~np.isin(manager, ids)
+    unknown = (manager != "") & ~_member(manager, ids)
     problems.add_rows(table, unknown, "manager_id",
                       lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)")
     role = np.array([r.casefold() for r in table.text("role", "both")], dtype=object)
     role[role == ""] = "both"
-    problems.add_rows(table, ~np.isin(role, ROLES), "role",
+    problems.add_rows(table, ~_member(role, ROLES), "role",
                       lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}")
     mentor_cap = _parse_int(table, "mentor_capacity", problems, default=1, low=0)
     mentee_cap = _parse_int(table, "mentee_capacity", problems, default=1, low=0)
     timezone = table.text("timezone")
     zones = _known_timezones()
     if zones:
-        problems.add_rows(table, (timezone != "") & ~np.isin(timezone, list(zones)), "timezone",
+        problems.add_rows(table, (timezone != "") & ~_member(timezone, zones), "timezone",
                           lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)")
     languages = np.array([";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")],
                          dtype=object)
@@ -198,7 +203,7 @@ def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) 
     _warn_ignored(table, SKILL_COLUMNS)
     ids = table.text("employee_id")
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
-    problems.add_rows(table, (ids != "") & ~np.isin(ids, employee_ids), "employee_id",
+    problems.add_rows(table, (ids != "") & ~_member(ids, employee_ids), "employee_id",
                       lambda i: f"unknown employee {ids[i]!r} (not in the employees table)")
     skill = table.text("skill")
     problems.add_rows(table, skill == "", "skill", lambda i: "missing value (required)")
