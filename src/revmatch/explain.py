@@ -109,16 +109,17 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     return out
 
 
-def pairs_frame(explanations: list[PairExplanation]) -> pd.DataFrame:
+def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...] = ("forward", "backward")) -> pd.DataFrame:
     """The pairs as a table: ids, score, its weighted parts (which add up to it) and the reason."""
-    return pd.DataFrame({
+    columns = {
         "mentor_id": [e.mentor_id for e in explanations],
         "mentee_id": [e.mentee_id for e in explanations],
         "score": np.array([e.score for e in explanations], dtype=float),
-        "forward": np.array([e.parts["forward"] for e in explanations], dtype=float),
-        "backward": np.array([e.parts["backward"] for e in explanations], dtype=float),
-        "reason": [e.text for e in explanations],
-    })
+    }
+    for name in part_names:
+        columns[name] = np.array([e.parts[name] for e in explanations], dtype=float)
+    columns["reason"] = [e.text for e in explanations]
+    return pd.DataFrame(columns)
 
 
 def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarray], score_row: np.ndarray,

@@ -103,7 +103,7 @@ def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
     explanations = explain_pairs(workforce, scores, rows, cols)
-    pairs = pairs_frame(explanations)
+    pairs = pairs_frame(explanations, tuple(scores.parts))
     unmatched = unmatched_frame(workforce, program, scores, assignment)
     timings["explain"] = time.perf_counter() - t
     return MatchResult(

@@ -104,6 +104,29 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     return masks
 
 
+def part_weights(program: Program) -> dict[str, float]:
+    """The weight of each score part under a programme."""
+    return {"forward": program.forward_weight, "backward": program.backward_weight}
+
+
+def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
+                mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Scores (float64), allowed mask and unweighted parts of any block of mentors × mentees.
+
+    The one place a score is computed: the dense :func:`score` calls it on everyone, large-scale
+    routes call it block by block.
+    """
+    parts = score_parts(workforce, mentor_rows, mentee_rows)
+    matrix = np.zeros((len(mentor_rows), len(mentee_rows)))
+    for name, weight in part_weights(program).items():
+        if weight:
+            matrix += weight * parts[name]
+    allowed = np.ones(matrix.shape, dtype=bool)
+    for mask in rule_masks(workforce, program, mentor_rows, mentee_rows).values():
+        allowed &= mask
+    return matrix, allowed, parts
+
+
 RULE_WORDS = {
     "self": "same person",
     "min_level_gap": "minimum level gap",
@@ -134,16 +157,10 @@ def score(workforce: Workforce, program: Program | None = None) -> Scores:
     """
     program = program or Program()
     mentor_rows, mentee_rows = participants(workforce)
-    parts = score_parts(workforce, mentor_rows, mentee_rows)
-    weights = {"forward": program.forward_weight, "backward": program.backward_weight}
-    matrix = weights["forward"] * parts["forward"].astype(np.float64)
-    matrix += weights["backward"] * parts["backward"]
-    allowed = np.ones(matrix.shape, dtype=bool)
-    for mask in rule_masks(workforce, program, mentor_rows, mentee_rows).values():
-        allowed &= mask
+    matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
     emp = workforce.employees
     return Scores(
-        matrix=matrix, allowed=allowed, parts=parts, weights=weights,
+        matrix=matrix, allowed=allowed, parts=parts, weights=part_weights(program),
         mentor_ids=workforce.ids[mentor_rows], mentee_ids=workforce.ids[mentee_rows],
         mentor_rows=mentor_rows, mentee_rows=mentee_rows,
         mentor_capacity=emp["mentor_capacity"].to_numpy()[mentor_rows],
