@@ -43,3 +43,68 @@ def check_feasible(pairs, allowed, row_cap, col_cap) -> None:
         assert allowed[r, c].all()
     assert np.all(np.bincount(r, minlength=allowed.shape[0]) <= row_cap)
     assert np.all(np.bincount(c, minlength=allowed.shape[1]) <= col_cap)
+
+
+def highs_lexicographic(w, allowed, row_cap, col_cap, objective="total", locks=(), col_group=None, least=None,
+                        row_group=None, pair_limit=None) -> tuple[float, ...]:
+    """Optimal values of each lexicographic stage, as a 0/1 programme on HiGHS, stage by stage.
+
+    total: (total,) over positive pairs when there is no quota, else over all allowed pairs;
+    coverage: (people matched per side, total); fair: (pairs, lowest pair score, total).
+    """
+    n_r, n_c = w.shape
+    use = allowed & (w > 0) if objective == "total" and least is None else allowed.copy()
+    for r, c in locks:
+        use[r, c] = True
+    rows, cols = np.nonzero(use)
+    n = len(rows)
+    big = float(np.abs(w).max() + 1) if w.size else 1.0
+    # variables: x (n), row matched (n_r), col matched (n_c), lowest (1)
+    nv = n + n_r + n_c + 1
+    cons = []
+
+    def add(a, lo, hi):
+        cons.append(LinearConstraint(csr_array(np.atleast_2d(a)), lo, hi))
+
+    for r in range(n_r):
+        a = np.zeros(nv); a[:n][rows == r] = 1
+        add(a, 0, row_cap[r])
+        a2 = a.copy(); a2[n + r] = -1          # matched ≤ Σ x
+        add(a2, 0, np.inf)
+    for c in range(n_c):
+        a = np.zeros(nv); a[:n][cols == c] = 1
+        add(a, 0, col_cap[c])
+        a2 = a.copy(); a2[n + n_r + c] = -1
+        add(a2, 0, np.inf)
+    for r, c in locks:
+        a = np.zeros(nv); a[np.flatnonzero((rows == r) & (cols == c))] = 1
+        add(a, 1, 1)
+    if least is not None:
+        for g, need in enumerate(least):
+            a = np.zeros(nv); a[n + n_r + np.flatnonzero(col_group == g)] = 1
+            add(a, need, np.inf)
+    if pair_limit is not None:
+        for rg in set(row_group.tolist()) - {-1}:
+            for cg in set(col_group.tolist()) - {-1}:
+                a = np.zeros(nv); a[:n][(row_group[rows] == rg) & (col_group[cols] == cg)] = 1
+                add(a, 0, pair_limit)
+    # lowest ≤ w_a + big·(1 − x_a)
+    for k in range(n):
+        a = np.zeros(nv); a[-1] = 1; a[k] = big
+        add(a, -np.inf, w[rows[k], cols[k]] + big)
+    total = np.zeros(nv); total[:n] = w[rows, cols]
+    people = np.zeros(nv); people[n:n + n_r + n_c] = 1
+    pairs = np.zeros(nv); pairs[:n] = 1
+    lowest = np.zeros(nv); lowest[-1] = 1
+    stages = {"total": [total], "coverage": [people, total], "fair": [pairs, lowest, total]}[objective]
+    lo = np.zeros(nv); hi = np.ones(nv)
+    lo[-1], hi[-1] = -big, big
+    integrality = np.ones(nv); integrality[-1] = 0
+    values = []
+    for stage in stages:
+        res = milp(-stage, integrality=integrality, bounds=Bounds(lo, hi), constraints=cons)
+        if res.status != 0:
+            return None
+        values.append(-res.fun)
+        add(stage, values[-1] - 1e-6, np.inf)
+    return tuple(values)

@@ -1,7 +1,7 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
 from . import io, solver
-from .errors import ConfigError, InputError, Problem, RevmatchError, SolverError
+from .errors import ConfigError, InfeasibleError, InputError, Problem, RevmatchError, SolverError
 from .explain import PairExplanation, SkillTransfer
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
@@ -12,7 +12,7 @@ from .synthetic import synthetic_workforce
 __version__ = "0.1.0"
 
 __all__ = [
-    "Assignment", "ConfigError", "Employee", "InputError", "MatchResult", "PairExplanation", "Problem",
+    "Assignment", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
     "Program", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "Workforce",
     "match", "score", "solve", "synthetic_workforce", "__version__",
 ]

@@ -52,3 +52,11 @@ class ConfigError(RevmatchError, ValueError):
 
 class SolverError(RevmatchError, RuntimeError):
     """The optimisation engine failed in a way that is not the input's fault."""
+
+
+class InfeasibleError(RevmatchError):
+    """The programme's rules cannot all hold at once; ``conflicts`` names each rule and the people involved."""
+
+    def __init__(self, conflicts: list[str]):
+        self.conflicts = list(conflicts)
+        super().__init__("\n  ".join(["the programme's rules cannot all hold:", *self.conflicts]))

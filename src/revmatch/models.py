@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, InputError, Problem
 from .tables import read_table
@@ -42,6 +45,9 @@ class Employee(BaseModel):
         return self.name or self.employee_id
 
 
+Pair = tuple[str, str]  # (mentor_id, mentee_id)
+
+
 class Program(BaseModel):
     """How a programme pairs people: hard rules (the allowed mask), score weights and the objective.
 
@@ -54,8 +60,31 @@ class Program(BaseModel):
         No pair where one person is anywhere in the other's management chain (psychological safety).
     forward_weight, backward_weight : float, default=1.0
         Weights of what the mentor teaches the mentee (forward) and what the mentee gives back (backward).
-    objective : {"total"}, default="total"
-        ``total`` maximises the sum of pair scores.
+    objective : {"total", "coverage", "fair"}, default="total"
+        ``total``: the largest sum of pair scores. ``coverage``: as many people matched as possible
+        (mentors with a mentee plus mentees with a mentor), then the largest total among those.
+        ``fair``: among the matchings with the most pairs, the largest lowest pair score, then the
+        largest total among those. All three are exact.
+    locked, forbidden : list of (mentor_id, mentee_id), default=()
+        Admin overrides: locked pairs are always made, forbidden pairs never.
+    past_pairs : list of (id, id), default=()
+        Earlier cohorts' pairs, never repeated (in either direction).
+    require_different_department, require_shared_language, require_same_location : bool, default=False
+        Optional hard attribute rules. Unknown values (empty cells) never satisfy a requirement.
+    min_timezone_overlap : float or None, default=None
+        Hard rule: at least this many shared working hours (``working_hours`` local time in each
+        person's IANA time zone, on ``reference_date`` so daylight saving is fixed).
+    different_department_weight, shared_language_weight, same_location_weight : float, default=0
+        Soft preferences: added to the score of a pair that has the property (negative = penalty).
+    timezone_overlap_weight : float, default=0
+        Soft preference: added per shared working hour.
+    min_matched_share : float or dict of department → float, default=None
+        Quota: at least this share of each department's opted-in mentees (rounded up) must be matched.
+    max_pairs_per_department_pair : int or None, default=None
+        Quota: at most this many pairs from any one (mentor department, mentee department).
+    time_limit : float, default=60
+        Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
+        ``feasible`` with their bound.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -64,7 +93,51 @@ class Program(BaseModel):
     exclude_reporting_line: bool = True
     forward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
     backward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
-    objective: Literal["total"] = "total"
+    objective: Literal["total", "coverage", "fair"] = "total"
+    locked: tuple[Pair, ...] = ()
+    forbidden: tuple[Pair, ...] = ()
+    past_pairs: tuple[Pair, ...] = ()
+    require_different_department: bool = False
+    require_shared_language: bool = False
+    require_same_location: bool = False
+    min_timezone_overlap: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
+    working_hours: tuple[float, float] = (9.0, 17.0)
+    reference_date: date = date(2026, 1, 15)
+    different_department_weight: float = Field(0.0, allow_inf_nan=False)
+    shared_language_weight: float = Field(0.0, allow_inf_nan=False)
+    same_location_weight: float = Field(0.0, allow_inf_nan=False)
+    timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
+    min_matched_share: float | dict[str, float] | None = None
+    max_pairs_per_department_pair: int | None = Field(None, ge=0)
+    time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
+
+    @field_validator("locked", "forbidden", "past_pairs", mode="before")
+    @classmethod
+    def _pairs_as_text(cls, value):
+        """Ids may arrive as numbers (TOML, JSON): pairs are compared as text."""
+        if isinstance(value, (list, tuple)):
+            return tuple(tuple(str(x) for x in pair) if isinstance(pair, (list, tuple)) else pair for pair in value)
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value):
+        start, end = value
+        if not 0 <= start < end <= 24:
+            raise ValueError("working hours must be (start, end) with 0 ≤ start < end ≤ 24")
+        return value
+
+    @field_validator("min_matched_share")
+    @classmethod
+    def _shares(cls, value):
+        shares = value.values() if isinstance(value, dict) else [] if value is None else [value]
+        if any(not 0 <= x <= 1 for x in shares):
+            raise ValueError("shares must be between 0 and 1 (0.5 = half of the department's mentees)")
+        return value
+
+    @property
+    def has_quotas(self) -> bool:
+        return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
 
     @classmethod
     def from_toml(cls, path: str | Path) -> "Program":
@@ -231,12 +304,42 @@ class Workforce:
             needs={s: int(q) for s, q in zip(self.skill_names, self.need[i]) if q},
         )
 
+    def codes(self, column: str) -> np.ndarray:
+        """Integer code per person for a text column (department, location); -1 where empty."""
+        values = self.employees[column].to_numpy(dtype=object)
+        uniques, codes = np.unique(values.astype(str), return_inverse=True)
+        return np.where(values == "", -1, codes).astype(np.int64)
+
+    @cached_property
+    def language_matrix(self) -> np.ndarray:
+        """``(n, n_languages)`` bool: who speaks which language (case-insensitive)."""
+        spoken = [[x.casefold() for x in s.split(";") if x] for s in self.employees["languages"]]
+        names = sorted({x for langs in spoken for x in langs})
+        column = {name: k for k, name in enumerate(names)}
+        out = np.zeros((len(spoken), len(names)), dtype=bool)
+        for i, langs in enumerate(spoken):
+            out[i, [column[x] for x in langs]] = True
+        return out
+
+    def utc_offsets(self, on: date) -> np.ndarray:
+        """Each person's UTC offset in hours on a given date (daylight saving included); NaN if unknown."""
+        zones = self.employees["timezone"].to_numpy(dtype=object)
+        offset = {z: _utc_offset(z, on) for z in set(zones.tolist())}
+        return np.array([offset[z] for z in zones], dtype=float)
+
     def in_reporting_line(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether ``a`` is in ``b``'s management chain or ``b`` in ``a``'s (broadcasts like numpy)."""
         tin, size = self.tree_in, self.tree_size
         a_above_b = (tin[a] <= tin[b]) & (tin[b] < tin[a] + size[a])
         b_above_a = (tin[b] <= tin[a]) & (tin[a] < tin[b] + size[b])
         return a_above_b | b_above_a
+
+
+def _utc_offset(zone: str, on: date) -> float:
+    if not zone:
+        return float("nan")
+    noon = datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(zone))
+    return noon.utcoffset().total_seconds() / 3600
 
 
 def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:

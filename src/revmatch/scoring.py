@@ -27,7 +27,6 @@ import numpy as np
 from .models import Program, Workforce
 from .validate import MAX_SCALE
 
-PARTS = ("forward", "backward")
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +81,63 @@ def score_parts(workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.n
     return {"forward": ahead_r @ wants_c.T, "backward": wants_r @ ahead_c.T}
 
 
+class PairAttributes:
+    """Facts about every (mentor, mentee) pair of a block that rules and preferences share.
+
+    Unknown values (empty cells) never count as "same", "shared" or "overlapping".
+    """
+
+    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray):
+        self.wf, self.program = workforce, program
+        self.r, self.c = mentor_rows[:, None], mentee_rows[None, :]
+
+    def different_department(self) -> np.ndarray:
+        dept = self.wf.codes("department")
+        return dept[self.r] != dept[self.c]
+
+    def shared_language(self) -> np.ndarray:
+        spoken = self.wf.language_matrix.astype(np.float32)
+        return (spoken[self.r[:, 0]] @ spoken[self.c[0]].T) > 0
+
+    def same_location(self) -> np.ndarray:
+        place = self.wf.codes("location")
+        return (place[self.r] == place[self.c]) & (place[self.r] >= 0)
+
+    def timezone_overlap(self) -> np.ndarray:
+        """Shared working hours, each person working ``working_hours`` in their own time zone."""
+        offset = self.wf.utc_offsets(self.program.reference_date)
+        start, end = self.program.working_hours
+        length = end - start
+        shift = np.abs(offset[self.r] - offset[self.c]) % 24
+        shift = np.minimum(shift, 24 - shift)
+        # Working days are circular intervals: a shift of d overlaps L − d hours (and L − (24 − d)).
+        hours = np.maximum(0.0, length - shift) + np.maximum(0.0, length - (24 - shift))
+        return np.nan_to_num(hours, nan=0.0)
+
+
+def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
+               both_ways: bool) -> np.ndarray:
+    """True where the (mentor, mentee) block pair is *not* in ``pairs``; unknown ids are ignored."""
+    mask = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
+    if not pairs:
+        return mask
+    ids = workforce.ids
+    listed = [(a, b) for a, b in pairs] + ([(b, a) for a, b in pairs] if both_ways else [])
+    a = np.array([x for x, _ in listed], dtype=object)
+    b = np.array([y for _, y in listed], dtype=object)
+    pos_a, pos_b = np.searchsorted(ids, a), np.searchsorted(ids, b)
+    pos_a, pos_b = np.minimum(pos_a, len(ids) - 1), np.minimum(pos_b, len(ids) - 1)
+    known = (ids[pos_a] == a) & (ids[pos_b] == b)
+    row_of = np.full(len(ids), -1)
+    row_of[mentor_rows] = np.arange(len(mentor_rows))
+    col_of = np.full(len(ids), -1)
+    col_of[mentee_rows] = np.arange(len(mentee_rows))
+    i, j = row_of[pos_a[known]], col_of[pos_b[known]]
+    inside = (i >= 0) & (j >= 0)
+    mask[i[inside], j[inside]] = False
+    return mask
+
+
 def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
                mentee_rows: np.ndarray) -> dict[str, np.ndarray]:
     """Each hard rule as a boolean matrix (True = the rule allows the pair), in a fixed order.
@@ -91,6 +147,7 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     """
     r = mentor_rows[:, None]
     c = mentee_rows[None, :]
+    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
     masks = {}
     # Nobody is paired with themself (people who opted in as "both" are on both sides).
     masks["self"] = r != c
@@ -101,12 +158,40 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     if program.exclude_reporting_line:
         # Nobody mentors, or is mentored by, someone in their own reporting line.
         masks["reporting_line"] = ~workforce.in_reporting_line(r, c)
+    if program.require_different_department:
+        # Silo-busting: mentor and mentee come from different departments.
+        masks["different_department"] = facts.different_department()
+    if program.require_shared_language:
+        # The pair can talk: at least one language in common.
+        masks["shared_language"] = facts.shared_language()
+    if program.require_same_location:
+        # Meetings in person: both work in the same location.
+        masks["same_location"] = facts.same_location()
+    if program.min_timezone_overlap is not None:
+        # Meetings in working time: enough shared working hours.
+        masks["timezone_overlap"] = facts.timezone_overlap() >= program.min_timezone_overlap
+    if program.forbidden:
+        # The admin forbade these pairs.
+        masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, both_ways=False)
+    if program.past_pairs:
+        # A new cohort never repeats an earlier pair, in either direction.
+        masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, both_ways=True)
     return masks
 
 
+PREFERENCES = {  # score part → (Program weight field, how the part is measured)
+    "different_department": "different_department_weight",
+    "shared_language": "shared_language_weight",
+    "same_location": "same_location_weight",
+    "timezone_overlap": "timezone_overlap_weight",
+}
+
+
 def part_weights(program: Program) -> dict[str, float]:
-    """The weight of each score part under a programme."""
-    return {"forward": program.forward_weight, "backward": program.backward_weight}
+    """The weight of each score part in use: the two skill directions and every soft preference set."""
+    weights = {"forward": program.forward_weight, "backward": program.backward_weight}
+    weights.update({part: getattr(program, field) for part, field in PREFERENCES.items() if getattr(program, field)})
+    return weights
 
 
 def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
@@ -114,11 +199,17 @@ def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     """Scores (float64), allowed mask and unweighted parts of any block of mentors × mentees.
 
     The one place a score is computed: the dense :func:`score` calls it on everyone, large-scale
-    routes call it block by block.
+    routes call it block by block. Parts: ``forward``, ``backward`` and, for each soft preference
+    with a non-zero weight, its measure (1/0, or shared hours for ``timezone_overlap``).
     """
     parts = score_parts(workforce, mentor_rows, mentee_rows)
+    weights = part_weights(program)
+    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
+    for part in weights:
+        if part in PREFERENCES:
+            parts[part] = getattr(facts, part)().astype(np.float32)
     matrix = np.zeros((len(mentor_rows), len(mentee_rows)))
-    for name, weight in part_weights(program).items():
+    for name, weight in weights.items():
         if weight:
             matrix += weight * parts[name]
     allowed = np.ones(matrix.shape, dtype=bool)
@@ -131,6 +222,12 @@ RULE_WORDS = {
     "self": "same person",
     "min_level_gap": "minimum level gap",
     "reporting_line": "same reporting line",
+    "different_department": "same department",
+    "shared_language": "no shared language",
+    "same_location": "different location",
+    "timezone_overlap": "too few shared working hours",
+    "forbidden": "forbidden by the admin",
+    "past_pair": "paired in an earlier cohort",
 }
 
 
