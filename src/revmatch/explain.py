@@ -80,12 +80,21 @@ def _skill_list(items: tuple[SkillTransfer, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+PREFERENCE_WORDS = {
+    "different_department": "different departments",
+    "shared_language": "a shared language",
+    "same_location": "same location",
+    "timezone_overlap": "shared working hours",
+}
+
+
 def pair_text(mentor: str, mentee: str, taught: tuple[SkillTransfer, ...],
-              given_back: tuple[SkillTransfer, ...]) -> str:
-    """The one-line reason for a pair, naming the skills taught each way."""
+              given_back: tuple[SkillTransfer, ...], preferences: dict[str, float] | None = None) -> str:
+    """The one-line reason for a pair, naming the skills taught each way and any preference bonus."""
     forward = f"{mentor} can teach {_skill_list(taught)}" if taught else f"{mentor} has nothing to teach on {mentee}'s needs"
     backward = f"{mentee} gives back {_skill_list(given_back)}" if given_back else f"{mentee} has nothing to give back on the mentor's needs"
-    return f"{forward}; {backward}"
+    bonus = [f"{PREFERENCE_WORDS[k]} ({v:+g})" for k, v in (preferences or {}).items() if v]
+    return f"{forward}; {backward}" + (f"; preferences: {', '.join(bonus)}" if bonus else "")
 
 
 def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: np.ndarray,
@@ -100,7 +109,9 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     for k in range(len(rows)):
         i, j = rows[k], cols[k]
         parts = {name: float(scores.weights[name] * scores.parts[name][i, j]) for name in scores.parts}
-        text = pair_text(person_label(workforce, m_rows[k]), person_label(workforce, e_rows[k]), taught[k], given[k])
+        preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
+        text = pair_text(person_label(workforce, m_rows[k]), person_label(workforce, e_rows[k]), taught[k], given[k],
+                         preferences)
         out.append(PairExplanation(
             mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
             score=float(scores.matrix[i, j]), parts=parts, taught=taught[k], given_back=given[k],
@@ -124,8 +135,12 @@ def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...]
 
 def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarray], score_row: np.ndarray,
                  other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
-                 other_worst: np.ndarray) -> str:
-    """Why one person got no pair on one side (mentor or mentee); every clause is checked, not assumed."""
+                 other_worst: np.ndarray, plain_total: bool) -> str:
+    """Why one person got no pair on one side (mentor or mentee); every clause is checked, not assumed.
+
+    ``plain_total``: the objective is the total score with no quota, so only pairs scoring > 0 are
+    ever made; otherwise (coverage, fair, quotas) any eligible pair may be.
+    """
     if capacity == 0:
         return f"as {side}: {side}_capacity is 0"
     n = len(score_row)
@@ -140,21 +155,25 @@ def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarr
         eligible &= ok
     if not eligible.any():
         return f"as {side}: no eligible {other} — of {n} {other}s, excluded by " + ", ".join(counts)
-    useful = eligible & (score_row > 0)
+    useful = eligible & (score_row > 0) if plain_total else eligible
     if not useful.any():
         return f"as {side}: none of the {int(eligible.sum())} eligible {other}s has complementary skills (score 0)"
     candidates = np.flatnonzero(useful)
     full = other_load[candidates] >= other_capacity[candidates]
     # Rounded integer costs may tie pairs the floats tell apart by a hair: allow for that.
     beaten = score_row[candidates] <= other_worst[candidates] + 1e-9 * np.maximum(1.0, np.abs(score_row[candidates]))
+    kind = "with complementary skills " if plain_total else ""
     if np.all(full & beaten):
         best = candidates[np.argmax(score_row[candidates])]
-        return (f"as {side}: out-competed — all {len(candidates)} eligible {other}s with complementary skills are "
+        return (f"as {side}: out-competed — all {len(candidates)} eligible {other}s {kind}are "
                 f"taken by partners who score at least as high with them (best: {other_ids[best]}, "
                 f"{score_row[best]:g} vs {other_worst[best]:g})")
-    free = candidates[~(full & beaten)]
-    return (f"as {side}: not paired although {len(free)} eligible {other}s could take them "
-            f"(e.g. {other_ids[free[0]]}); the solve did not reach optimality")
+    if np.all(full):
+        return (f"as {side}: all {len(candidates)} eligible {other}s {kind}are taken; the programme's objective, "
+                f"locks or quotas placed them with other partners")
+    free = candidates[~full]
+    return (f"as {side}: not paired although {len(free)} eligible {other}s have room (e.g. {other_ids[free[0]]}); "
+            f"the programme's quotas or the solver's time limit kept them apart")
 
 
 def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assignment: Assignment) -> pd.DataFrame:
@@ -176,6 +195,7 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     col_of = {int(w): k for k, w in enumerate(scores.mentee_rows)}
     people = sorted((set(row_of) | set(col_of)) - paired_people)
     role = workforce.employees["role"].to_numpy()
+    plain_total = program.objective == "total" and not program.min_matched_share
     records = []
     for person in people:
         reasons = []
@@ -183,11 +203,11 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
             i = row_of[person]
             rules = {k: v[0] for k, v in rule_masks(workforce, program, scores.mentor_rows[[i]], scores.mentee_rows).items()}
             reasons.append(_side_reason("mentor", "mentee", int(scores.mentor_capacity[i]), rules, scores.matrix[i],
-                                        scores.mentee_ids, col_load, scores.mentee_capacity, col_worst))
+                                        scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, plain_total))
         if person in col_of:
             j = col_of[person]
             rules = {k: v[:, 0] for k, v in rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[[j]]).items()}
             reasons.append(_side_reason("mentee", "mentor", int(scores.mentee_capacity[j]), rules, scores.matrix[:, j],
-                                        scores.mentor_ids, row_load, scores.mentor_capacity, row_worst))
+                                        scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, plain_total))
         records.append((workforce.ids[person], role[person], "; ".join(reasons)))
     return pd.DataFrame(records, columns=["employee_id", "role", "reason"])

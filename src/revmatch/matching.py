@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .constraints import solver_rules
 from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
 from .models import Program, Workforce
 from .scoring import Scores, score
@@ -82,7 +83,13 @@ def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
 
     Scores every opted-in mentor × mentee (:func:`revmatch.score`), solves the programme's objective
-    exactly (:func:`revmatch.solve`), then explains each pair and each unmatched person.
+    exactly under its locks and quotas (:func:`revmatch.solve`), then explains each pair and each
+    unmatched person.
+
+    Raises
+    ------
+    InfeasibleError
+        The rules cannot all hold; the error names each conflicting rule and the people involved.
 
     Examples
     --------
@@ -97,7 +104,10 @@ def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
     scores = score(workforce, program)
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
-    assignment = solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity)
+    rules = solver_rules(workforce, program, scores)
+    assignment = solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
+                       objective=program.objective, locked=rules.locked, lock_labels=rules.lock_labels,
+                       mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit)
     timings["solve"] = time.perf_counter() - t
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
