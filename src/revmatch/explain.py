@@ -12,6 +12,7 @@ from .scoring import RULE_WORDS, Scores, rule_masks
 from .solver import Assignment
 
 TOP_SKILLS = 3
+REASON_BLOCK = 1024  # unmatched people whose rule masks are computed together
 
 
 @dataclass(frozen=True)
@@ -196,18 +197,23 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     people = sorted((set(row_of) | set(col_of)) - paired_people)
     role = workforce.employees["role"].to_numpy()
     plain_total = program.objective == "total" and not program.min_matched_share
-    records = []
-    for person in people:
-        reasons = []
-        if person in row_of:
-            i = row_of[person]
-            rules = {k: v[0] for k, v in rule_masks(workforce, program, scores.mentor_rows[[i]], scores.mentee_rows).items()}
-            reasons.append(_side_reason("mentor", "mentee", int(scores.mentor_capacity[i]), rules, scores.matrix[i],
-                                        scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, plain_total))
-        if person in col_of:
-            j = col_of[person]
-            rules = {k: v[:, 0] for k, v in rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[[j]]).items()}
-            reasons.append(_side_reason("mentee", "mentor", int(scores.mentee_capacity[j]), rules, scores.matrix[:, j],
-                                        scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, plain_total))
-        records.append((workforce.ids[person], role[person], "; ".join(reasons)))
+    reasons: dict[int, list[str]] = {p: [] for p in people}
+    # Rule masks for the unmatched, a block of them at a time (one mask call per block, not per person).
+    mentors = np.array([row_of[p] for p in people if p in row_of], dtype=np.int64)
+    for lo in range(0, len(mentors), REASON_BLOCK):
+        block = mentors[lo:lo + REASON_BLOCK]
+        masks = rule_masks(workforce, program, scores.mentor_rows[block], scores.mentee_rows)
+        for k, i in enumerate(block):
+            reasons[int(scores.mentor_rows[i])].append(_side_reason(
+                "mentor", "mentee", int(scores.mentor_capacity[i]), {r: m[k] for r, m in masks.items()},
+                scores.matrix[i], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, plain_total))
+    mentees = np.array([col_of[p] for p in people if p in col_of], dtype=np.int64)
+    for lo in range(0, len(mentees), REASON_BLOCK):
+        block = mentees[lo:lo + REASON_BLOCK]
+        masks = rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[block])
+        for k, j in enumerate(block):
+            reasons[int(scores.mentee_rows[j])].append(_side_reason(
+                "mentee", "mentor", int(scores.mentee_capacity[j]), {r: m[:, k] for r, m in masks.items()},
+                scores.matrix[:, j], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, plain_total))
+    records = [(workforce.ids[p], role[p], "; ".join(reasons[p])) for p in people]
     return pd.DataFrame(records, columns=["employee_id", "role", "reason"])
