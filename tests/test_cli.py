@@ -1,9 +1,13 @@
 """The `revmatch` command: demo, synth → match round trip, and errors without tracebacks."""
 
+from pathlib import Path
+
 import pandas as pd
 
 import revmatch as rm
 from revmatch.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_demo_prints_pairs_with_reasons_and_a_summary(capsys):
@@ -33,3 +37,14 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["match", str(tmp_path / "e.csv"), str(tmp_path / "s.csv"), "-o", str(tmp_path / "p.csv")]) == 2
     err = capsys.readouterr().err
     assert "row 2, column 'level': 'x' is not a whole number" in err and "Traceback" not in err
+
+
+def test_example_config_runs_and_impossible_rules_are_named(tmp_path, capsys):
+    assert main(["synth", "--employees", "600", "--seed", "3", "-o", str(tmp_path)]) == 0
+    emp, sk = str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv")
+    assert main(["match", emp, sk, "-o", str(tmp_path / "p.csv"), "--config", str(EXAMPLES / "program.toml")]) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('locked = [["E000001", "E000002"]]\n')
+    assert main(["match", emp, sk, "-o", str(tmp_path / "p.csv"), "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "rules cannot all hold" in err and "lock E000001 → E000002" in err and "Traceback" not in err
