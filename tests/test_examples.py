@@ -1,0 +1,17 @@
+"""The example scripts run as a user would run them, and write what they promise."""
+
+import runpy
+from pathlib import Path
+
+import pandas as pd
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_match_my_company(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(EXAMPLES / "match_my_company.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "status=optimal" in out and "Best five pairs" in out and "teaches" in out
+    pairs = pd.read_csv(tmp_path / "example_data" / "pairs.csv")
+    assert len(pairs) > 50 and (pairs["score"] > 0).all()
