@@ -46,21 +46,41 @@ def check_feasible(pairs, allowed, row_cap, col_cap) -> None:
 
 
 def highs_lexicographic(w, allowed, row_cap, col_cap, objective="total", locks=(), col_group=None, least=None,
-                        row_group=None, pair_limit=None) -> tuple[float, ...]:
-    """Optimal values of each lexicographic stage, as a 0/1 programme on HiGHS, stage by stage.
+                        row_group=None, pair_limit=None) -> tuple[float, ...] | None:
+    """Optimal values of each lexicographic stage, as 0/1 programmes on HiGHS, stage by stage.
 
     total: (total,) over positive pairs when there is no quota, else over all allowed pairs;
-    coverage: (people matched per side, total); fair: (pairs, lowest pair score, total).
+    coverage: (people matched per side, total); fair: (pairs, lowest pair score, total), where the
+    lowest score is found by trying every distinct score as a floor (no big-M numerics). None when
+    the rules cannot hold.
     """
-    n_r, n_c = w.shape
     use = allowed & (w > 0) if objective == "total" and least is None else allowed.copy()
+    if objective != "fair":
+        stages = ["total"] if objective == "total" else ["people", "total"]
+        return _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit)
+    first = _highs_stages(w, use, row_cap, col_cap, ["pairs"], locks, col_group, least, row_group, pair_limit)
+    if first is None:
+        return None
+    locked_scores = [w[r, c] for r, c in locks]
+    for floor in sorted(set(w[use].tolist()) | set(locked_scores), reverse=True):
+        if locked_scores and floor > min(locked_scores):
+            continue
+        above = use & (w >= floor)
+        got = _highs_stages(w, above, row_cap, col_cap, ["pairs", "total"], locks, col_group, least, row_group,
+                            pair_limit)
+        if got is not None and got[0] >= first[0] - 0.5:
+            return (first[0], floor, got[1])
+    return (first[0], None, 0.0)
+
+
+def _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit):
+    n_r, n_c = w.shape
+    use = use.copy()
     for r, c in locks:
         use[r, c] = True
     rows, cols = np.nonzero(use)
     n = len(rows)
-    big = float(np.abs(w).max() + 1) if w.size else 1.0
-    # variables: x (n), row matched (n_r), col matched (n_c), lowest (1)
-    nv = n + n_r + n_c + 1
+    nv = n + n_r + n_c  # x per arc, then "matched" per row and per column
     cons = []
 
     def add(a, lo, hi):
@@ -88,23 +108,16 @@ def highs_lexicographic(w, allowed, row_cap, col_cap, objective="total", locks=(
             for cg in set(col_group.tolist()) - {-1}:
                 a = np.zeros(nv); a[:n][(row_group[rows] == rg) & (col_group[cols] == cg)] = 1
                 add(a, 0, pair_limit)
-    # lowest ≤ w_a + big·(1 − x_a)
-    for k in range(n):
-        a = np.zeros(nv); a[-1] = 1; a[k] = big
-        add(a, -np.inf, w[rows[k], cols[k]] + big)
-    total = np.zeros(nv); total[:n] = w[rows, cols]
-    people = np.zeros(nv); people[n:n + n_r + n_c] = 1
-    pairs = np.zeros(nv); pairs[:n] = 1
-    lowest = np.zeros(nv); lowest[-1] = 1
-    stages = {"total": [total], "coverage": [people, total], "fair": [pairs, lowest, total]}[objective]
-    lo = np.zeros(nv); hi = np.ones(nv)
-    lo[-1], hi[-1] = -big, big
-    integrality = np.ones(nv); integrality[-1] = 0
+    vectors = {"total": np.r_[w[rows, cols], np.zeros(n_r + n_c)],
+               "people": np.r_[np.zeros(n), np.ones(n_r + n_c)],
+               "pairs": np.r_[np.ones(n), np.zeros(n_r + n_c)]}
+    if nv == 0:
+        return tuple(0.0 for _ in stages)
     values = []
     for stage in stages:
-        res = milp(-stage, integrality=integrality, bounds=Bounds(lo, hi), constraints=cons)
+        res = milp(-vectors[stage], integrality=np.ones(nv), bounds=Bounds(0, 1), constraints=cons)
         if res.status != 0:
             return None
         values.append(-res.fun)
-        add(stage, values[-1] - 1e-6, np.inf)
+        add(vectors[stage], values[-1] - 1e-6, np.inf)
     return tuple(values)
