@@ -1,5 +1,7 @@
 """The `revmatch` command: demo, synth → match round trip, and errors without tracebacks."""
 
+import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -48,3 +50,19 @@ def test_example_config_runs_and_impossible_rules_are_named(tmp_path, capsys):
     assert main(["match", emp, sk, "-o", str(tmp_path / "p.csv"), "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "rules cannot all hold" in err and "lock E000001 → E000002" in err and "Traceback" not in err
+
+
+def test_report_audit_folder_and_schema(tmp_path, capsys):
+    assert main(["synth", "--employees", "300", "--seed", "4", "-o", str(tmp_path)]) == 0
+    emp, sk = tmp_path / "employees.csv", tmp_path / "skills.csv"
+    out = tmp_path / "out"
+    assert main(["match", str(emp), str(sk), "-o", str(tmp_path / "p.csv"), "--report", str(tmp_path / "r.html"),
+                 "--out-dir", str(out)]) == 0
+    assert "<svg" in (tmp_path / "r.html").read_text()
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["inputs"]["employees"]["sha256"] == hashlib.sha256(emp.read_bytes()).hexdigest()
+    assert {"pairs.csv", "unmatched.csv", "pairs.jsonl", "run.json"} <= {p.name for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "employee_id" in schema["employee"]["properties"] and "objective" in schema["program"]["properties"]

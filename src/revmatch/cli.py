@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 from .errors import RevmatchError
 from .io import write_result, write_workforce
 from .matching import MatchResult, match
-from .models import Program, Workforce
+from .models import Employee, Program, Workforce
+from .report import write_outputs
 from .synthetic import synthetic_workforce
 
 DEMO_PROGRAM = Program(min_level_gap=2, exclude_reporting_line=True, objective="total")
@@ -19,8 +21,9 @@ DEMO_PROGRAM = Program(min_level_gap=2, exclude_reporting_line=True, objective="
 def _print_summary(result: MatchResult, out) -> None:
     s = result.summary()
     t = result.timings
+    mean = f"{s['mean_pair_score']:.1f}" if s["mean_pair_score"] is not None else "-"
     print(f"status {s['status']} ({s['engine']}): {s['pairs']} pairs, total score {s['total_score']:g} "
-          f"(bound {s['bound']:g}), mean pair score {s['mean_pair_score']:.1f}", file=out)
+          f"(bound {s['bound']:g}), mean pair score {mean}", file=out)
     print(f"mentors matched {s['mentors_matched']}/{s['mentors_opted_in']}, mentees matched "
           f"{s['mentees_matched']}/{s['mentees_opted_in']}, unmatched people {s['unmatched']}", file=out)
     print("time " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()), file=out)
@@ -44,6 +47,28 @@ def _demo(args) -> int:
                                 initial_indent="    ", subsequent_indent="      "))
     print()
     _print_summary(result, sys.stdout)
+    _write_extras(result, args, inputs={}, seed=args.seed)
+    return 0
+
+
+def _write_extras(result: MatchResult, args, inputs: dict, seed: int | None) -> None:
+    """The optional HTML report and the audit folder (pairs, unmatched, explanations, run.json)."""
+    if getattr(args, "report", None):
+        Path(args.report).write_text(result.to_html(), encoding="utf-8")
+        print(f"wrote report {args.report}")
+    if getattr(args, "out_dir", None):
+        paths = write_outputs(result, args.out_dir, inputs=inputs, seed=seed)
+        print(f"wrote {', '.join(str(p) for p in paths.values())}")
+
+
+def _schema(args) -> int:
+    schemas = {"employee": Employee.model_json_schema(), "program": Program.model_json_schema()}
+    text = json.dumps(schemas, indent=2, default=str)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        print(text)
     return 0
 
 
@@ -54,6 +79,8 @@ def _match(args) -> int:
     write_result(result, args.output, args.unmatched)
     _print_summary(result, sys.stdout)
     print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
+    inputs = {"employees": args.employees, "skills": args.skills} | ({"config": args.config} if args.config else {})
+    _write_extras(result, args, inputs=inputs, seed=None)
     return 0
 
 
@@ -72,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--employees", type=int, default=500, help="company size (default 500)")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--top", type=int, default=1_000_000, help="print at most this many pairs, best first")
+    demo.add_argument("--report", type=Path, help="also write the HTML report here")
+    demo.add_argument("--out-dir", type=Path, help="also write pairs, unmatched, explanations and run.json here")
     demo.set_defaults(run=_demo)
 
     m = sub.add_parser("match", help="match employees.csv + skills.csv and write the pairs")
@@ -80,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
     m.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
     m.add_argument("--config", type=Path, help="programme rules and weights (TOML)")
+    m.add_argument("--report", type=Path, help="write the self-contained HTML report here")
+    m.add_argument("--out-dir", type=Path, help="write pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
     m.set_defaults(run=_match)
 
     s = sub.add_parser("synth", help="write a synthetic company as employees.csv and skills.csv")
@@ -87,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     s.set_defaults(run=_synth)
+    sc = sub.add_parser("schema", help="print (or write) the JSON Schema of Employee and Program")
+    sc.add_argument("-o", "--output", type=Path)
+    sc.set_defaults(run=_schema)
     return parser
 
 

@@ -177,20 +177,25 @@ def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarr
             f"the programme's quotas or the solver's time limit kept them apart")
 
 
+def partner_loads(scores: Scores, rows: np.ndarray, cols: np.ndarray):
+    """Pairs held and weakest pair score (inf if none) of every mentor and every mentee.
+
+    An outsider can only displace someone's weakest pair, and only with a strictly better score.
+    """
+    n_r, n_c = scores.shape
+    pair_scores = scores.matrix[rows, cols]
+    row_worst = np.full(n_r, np.inf)
+    np.minimum.at(row_worst, rows, pair_scores)
+    col_worst = np.full(n_c, np.inf)
+    np.minimum.at(col_worst, cols, pair_scores)
+    return np.bincount(rows, minlength=n_r), row_worst, np.bincount(cols, minlength=n_c), col_worst
+
+
 def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assignment: Assignment) -> pd.DataFrame:
     """Everyone who opted in and got no pair at all, with their opt-in role and a true reason."""
-    n_r, n_c = scores.shape
     pr = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
-    row_load = np.bincount(pr, minlength=n_r)
-    col_load = np.bincount(pc, minlength=n_c)
-    pair_scores = scores.matrix[pr, pc]
-    # The weakest pair each person holds: an outsider only displaces it with a strictly better score.
-    row_worst = np.full(n_r, np.inf)
-    np.minimum.at(row_worst, pr, pair_scores)
-    col_worst = np.full(n_c, np.inf)
-    np.minimum.at(col_worst, pc, pair_scores)
-
+    row_load, row_worst, col_load, col_worst = partner_loads(scores, pr, pc)
     paired_people = set(scores.mentor_rows[pr].tolist()) | set(scores.mentee_rows[pc].tolist())
     row_of = {int(w): k for k, w in enumerate(scores.mentor_rows)}
     col_of = {int(w): k for k, w in enumerate(scores.mentee_rows)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -54,25 +55,30 @@ class MatchResult:
         if not len(i) or not len(j):
             side, who = ("mentor", mentor_id) if not len(i) else ("mentee", mentee_id)
             raise KeyError(f"{who!r} did not opt in as a {side} (or is not in the workforce)")
-        for e in self.explanations:
-            if e.mentor_id == str(mentor_id) and e.mentee_id == str(mentee_id):
-                return e
+        made = self._explanation_of.get((str(mentor_id), str(mentee_id)))
+        if made is not None:
+            return made
         return explain_pairs(self.workforce, self.scores, i[:1], j[:1], paired=False)[0]
 
-    def summary(self) -> dict[str, float | int | str]:
-        """Headline figures: people per side, pairs, coverage, scores, status and time."""
-        n_mentors, n_mentees = self.scores.shape
-        return {
-            "status": str(self.status), "engine": self.engine,
-            "mentors_opted_in": n_mentors, "mentees_opted_in": n_mentees,
-            "pairs": len(self.pairs),
-            "mentors_matched": int(self.pairs["mentor_id"].nunique()),
-            "mentees_matched": int(self.pairs["mentee_id"].nunique()),
-            "unmatched": len(self.unmatched),
-            "total_score": self.objective, "bound": self.bound,
-            "mean_pair_score": float(self.pairs["score"].mean()) if len(self.pairs) else 0.0,
-            "seconds": sum(self.timings.values()),
-        }
+    @cached_property
+    def _explanation_of(self) -> dict[tuple[str, str], PairExplanation]:
+        return {(e.mentor_id, e.mentee_id): e for e in self.explanations}
+
+    def summary(self) -> dict[str, float | int | str | None]:
+        """Headline figures (see :func:`revmatch.report.summary`) plus ``seconds`` for the whole match."""
+        from .report import summary  # the report sits downstream of the result it describes
+
+        return summary(self) | {"seconds": sum(self.timings.values())}
+
+    def to_html(self, title: str = "revmatch report") -> str:
+        """The self-contained HTML report (see :func:`revmatch.report.to_html`)."""
+        from .report import to_html
+
+        return to_html(self, title)
+
+    def _repr_html_(self) -> str:
+        """Notebooks show the report."""
+        return self.to_html()
 
     def __repr__(self) -> str:
         return (f"MatchResult(status={self.status!s}, pairs={len(self.pairs)}, unmatched={len(self.unmatched)}, "
