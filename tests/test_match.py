@@ -91,3 +91,32 @@ def test_worked_example_pairs_and_reasons():
     assert not other.paired and other.score == 3 and other.text.startswith("Sam (L2, IT) can teach generative AI (+3)")
     with pytest.raises(KeyError, match="did not opt in as a mentor"):
         result.explain("tom", "priya")
+
+
+def test_why_not_names_the_rule_or_prices_the_pair_exactly():
+    result = rm.match(example_workforce(), rm.Program(min_level_gap=2))
+    assert result.why_not("priya", "tom").paired
+    rule = result.why_not("priya", "kim")
+    assert rule.broken_rules == ("minimum level gap",) and "not allowed: minimum level gap" in rule.text
+    forced = result.why_not("sam", "tom")
+    assert forced.cost == 18 - 3 and forced.undone == (("priya", "tom"),) and forced.objective_if_forced == 3
+    assert "undone: priya → tom" in forced.text
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_why_not_cost_equals_a_resolve_with_the_pair_locked(seed):
+    wf = rm.synthetic_workforce(300, seed=seed)
+    result = rm.match(wf, rm.Program(min_level_gap=2))
+    s = result.scores
+    made = set(result.assignment.pairs)
+    rng = np.random.default_rng(seed)
+    for i, j in np.argwhere(s.allowed & (s.matrix > 0))[rng.choice(int((s.allowed & (s.matrix > 0)).sum()), 5)]:
+        if (i, j) in made:
+            continue
+        w = result.why_not(s.mentor_ids[i], s.mentee_ids[j])
+        others = s.allowed & (s.matrix > 0)
+        others[i, j] = False  # a pair is made at most once
+        ref = highs_optimum(np.where(s.allowed, s.matrix, 0), others,
+                            s.mentor_capacity - (np.arange(len(s.mentor_ids)) == i),
+                            s.mentee_capacity - (np.arange(len(s.mentee_ids)) == j)) + s.matrix[i, j]
+        assert w.cost >= 0 and w.objective_if_forced == pytest.approx(ref)

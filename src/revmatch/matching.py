@@ -11,8 +11,9 @@ import pandas as pd
 
 from .constraints import solver_rules
 from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
+from .errors import InfeasibleError
 from .models import Program, Workforce
-from .scoring import Scores, score
+from .scoring import RULE_WORDS, Scores, rule_masks, score
 from .solver import Assignment, Status, solve
 
 
@@ -50,15 +51,11 @@ class MatchResult:
 
     def explain(self, mentor_id: str, mentee_id: str) -> PairExplanation:
         """Why a pair scores what it does — for a made pair, or any opted-in mentor and mentee."""
-        i = np.flatnonzero(self.scores.mentor_ids == str(mentor_id))
-        j = np.flatnonzero(self.scores.mentee_ids == str(mentee_id))
-        if not len(i) or not len(j):
-            side, who = ("mentor", mentor_id) if not len(i) else ("mentee", mentee_id)
-            raise KeyError(f"{who!r} did not opt in as a {side} (or is not in the workforce)")
+        i, j = self._position(mentor_id, mentee_id)
         made = self._explanation_of.get((str(mentor_id), str(mentee_id)))
         if made is not None:
             return made
-        return explain_pairs(self.workforce, self.scores, i[:1], j[:1], paired=False)[0]
+        return explain_pairs(self.workforce, self.scores, [i], [j], paired=False)[0]
 
     @cached_property
     def _explanation_of(self) -> dict[tuple[str, str], PairExplanation]:
@@ -76,6 +73,48 @@ class MatchResult:
 
         return to_html(self, title)
 
+    def why_not(self, mentor_id: str, mentee_id: str) -> "WhyNot":
+        """Why a pair was not made: the hard rule that forbids it, or the exact cost of forcing it.
+
+        The cost is found by solving the programme again with the pair locked (same rules, same
+        objective), so it is exact; the pairs that forcing it would undo are listed by id.
+        """
+        i, j = self._position(mentor_id, mentee_id)
+        m, e = str(mentor_id), str(mentee_id)
+        if (i, j) in set(self.assignment.pairs):
+            return WhyNot(m, e, True, (), 0.0, self.objective, (), (), f"{m} → {e} is already a pair")
+        broken = tuple(RULE_WORDS[rule] for rule, ok in rule_masks(
+            self.workforce, self.program, self.scores.mentor_rows[[i]], self.scores.mentee_rows[[j]]).items()
+            if not ok[0, 0])
+        if broken:
+            return WhyNot(m, e, False, broken, None, None, (), (),
+                          f"{m} → {e} is not allowed: {', '.join(broken)}")
+        forced = self.program.model_copy(update={"locked": (*self.program.locked, (m, e))})
+        try:
+            other = solve_program(self.workforce, forced, self.scores)
+        except InfeasibleError as exc:
+            return WhyNot(m, e, False, (), None, None, (), (),
+                          f"{m} → {e} cannot be forced: " + "; ".join(exc.conflicts))
+        ids = lambda pairs: {(str(self.scores.mentor_ids[a]), str(self.scores.mentee_ids[b])) for a, b in pairs}
+        before, after = ids(self.assignment.pairs), ids(other.pairs)
+        undone, made = tuple(sorted(before - after)), tuple(sorted(after - before - {(m, e)}))
+        cost = self.objective - other.objective
+        text = (f"forcing {m} → {e} would change the total score by {-cost:+g} ({self.objective:g} → "
+                f"{other.objective:g})")
+        if undone:
+            text += "; undone: " + ", ".join(f"{a} → {b}" for a, b in undone)
+        if made:
+            text += "; made instead: " + ", ".join(f"{a} → {b}" for a, b in made)
+        return WhyNot(m, e, False, (), cost, other.objective, undone, made, text)
+
+    def _position(self, mentor_id: str, mentee_id: str) -> tuple[int, int]:
+        i = np.flatnonzero(self.scores.mentor_ids == str(mentor_id))
+        j = np.flatnonzero(self.scores.mentee_ids == str(mentee_id))
+        if not len(i) or not len(j):
+            side, who = ("mentor", mentor_id) if not len(i) else ("mentee", mentee_id)
+            raise KeyError(f"{who!r} did not opt in as a {side} (or is not in the workforce)")
+        return int(i[0]), int(j[0])
+
     def _repr_html_(self) -> str:
         """Notebooks show the report."""
         return self.to_html()
@@ -83,6 +122,33 @@ class MatchResult:
     def __repr__(self) -> str:
         return (f"MatchResult(status={self.status!s}, pairs={len(self.pairs)}, unmatched={len(self.unmatched)}, "
                 f"objective={self.objective:g}, engine={self.engine})")
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """Why a pair is not in the result: ``broken_rules`` if a hard rule forbids it, else what forcing
+    it would cost (``cost`` = total score lost) and which pairs it would undo or bring in."""
+
+    mentor_id: str
+    mentee_id: str
+    paired: bool
+    broken_rules: tuple[str, ...]
+    cost: float | None
+    objective_if_forced: float | None
+    undone: tuple[tuple[str, str], ...]
+    made_instead: tuple[tuple[str, str], ...]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def solve_program(workforce: Workforce, program: Program, scores: Scores) -> Assignment:
+    """The programme's objective under its locks and quotas, on already computed scores."""
+    rules = solver_rules(workforce, program, scores)
+    return solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
+                 objective=program.objective, locked=rules.locked, lock_labels=rules.lock_labels,
+                 mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit)
 
 
 def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
@@ -110,10 +176,7 @@ def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
     scores = score(workforce, program)
     timings["score"] = time.perf_counter() - t
     t = time.perf_counter()
-    rules = solver_rules(workforce, program, scores)
-    assignment = solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
-                       objective=program.objective, locked=rules.locked, lock_labels=rules.lock_labels,
-                       mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit)
+    assignment = solve_program(workforce, program, scores)
     timings["solve"] = time.perf_counter() - t
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
