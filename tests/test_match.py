@@ -82,7 +82,7 @@ def test_worked_example_pairs_and_reasons():
     reasons = dict(zip(result.unmatched["employee_id"], result.unmatched["reason"]))
     assert reasons["lee"] == "as mentor: none of the 1 eligible mentees has complementary skills (score 0)"
     assert reasons["sam"].startswith("as mentor: out-competed — all 1 eligible mentees with complementary skills "
-                                     "are taken by partners who score at least as high with them (best: tom, 3 vs 18)")
+                                     "are taken by partners who score at least as high with them (best: tom, 3 vs 18 with priya)")
     assert reasons["kim"] == "as mentee: no eligible mentor — of 3 mentors, excluded by minimum level gap 3"
     e = result.explain("priya", "tom")
     assert e.paired and e.score == 18 and e.parts == {"forward": 13.0, "backward": 5.0}

@@ -447,3 +447,18 @@ def test_write_outputs_refuses_a_missing_input_before_writing(tmp_path, company_
 def test_docstring_examples():
     failures, tried = doctest.testmod(report, optionflags=doctest.ELLIPSIS)
     assert tried >= 7 and failures == 0
+
+
+def test_plots_draw_on_the_given_axes(company_result):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from revmatch.report import plot_needs, plot_scores
+
+    fig, (a, b) = plt.subplots(1, 2)
+    assert plot_scores(company_result, ax=a) is a
+    assert sum(p.get_height() for p in a.patches) == len(company_result.pairs)
+    assert plot_needs(company_result, "mentor", ax=b, top=5) is b
+    assert len(b.patches) == 10  # stated and addressed bars for five skills
+    plt.close(fig)

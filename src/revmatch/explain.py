@@ -136,7 +136,7 @@ def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...]
 
 def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarray], score_row: np.ndarray,
                  other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
-                 other_worst: np.ndarray, plain_total: bool) -> str:
+                 other_worst: np.ndarray, other_rival: np.ndarray, plain_total: bool) -> str:
     """Why one person got no pair on one side (mentor or mentee); every clause is checked, not assumed.
 
     ``plain_total``: the objective is the total score with no quota, so only pairs scoring > 0 are
@@ -168,7 +168,7 @@ def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarr
         best = candidates[np.argmax(score_row[candidates])]
         return (f"as {side}: out-competed — all {len(candidates)} eligible {other}s {kind}are "
                 f"taken by partners who score at least as high with them (best: {other_ids[best]}, "
-                f"{score_row[best]:g} vs {other_worst[best]:g})")
+                f"{score_row[best]:g} vs {other_worst[best]:g} with {other_rival[best]})")
     if np.all(full):
         return (f"as {side}: all {len(candidates)} eligible {other}s {kind}are taken; the programme's objective, "
                 f"locks or quotas placed them with other partners")
@@ -196,6 +196,15 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     pr = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
     row_load, row_worst, col_load, col_worst = partner_loads(scores, pr, pc)
+    # Who holds each person's weakest pair: the rival an outsider would have to beat.
+    pair_scores = scores.matrix[pr, pc]
+    col_rival = np.full(scores.shape[1], "", dtype=object)
+    row_rival = np.full(scores.shape[0], "", dtype=object)
+    for k in np.lexsort((pr, pc))[::-1]:  # reversed: the first (lowest id) weakest holder wins
+        if pair_scores[k] == col_worst[pc[k]]:
+            col_rival[pc[k]] = scores.mentor_ids[pr[k]]
+        if pair_scores[k] == row_worst[pr[k]]:
+            row_rival[pr[k]] = scores.mentee_ids[pc[k]]
     paired_people = set(scores.mentor_rows[pr].tolist()) | set(scores.mentee_rows[pc].tolist())
     row_of = {int(w): k for k, w in enumerate(scores.mentor_rows)}
     col_of = {int(w): k for k, w in enumerate(scores.mentee_rows)}
@@ -211,7 +220,8 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
         for k, i in enumerate(block):
             reasons[int(scores.mentor_rows[i])].append(_side_reason(
                 "mentor", "mentee", int(scores.mentor_capacity[i]), {r: m[k] for r, m in masks.items()},
-                scores.matrix[i], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, plain_total))
+                scores.matrix[i], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival,
+                plain_total))
     mentees = np.array([col_of[p] for p in people if p in col_of], dtype=np.int64)
     for lo in range(0, len(mentees), REASON_BLOCK):
         block = mentees[lo:lo + REASON_BLOCK]
@@ -219,6 +229,7 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
         for k, j in enumerate(block):
             reasons[int(scores.mentee_rows[j])].append(_side_reason(
                 "mentee", "mentor", int(scores.mentee_capacity[j]), {r: m[:, k] for r, m in masks.items()},
-                scores.matrix[:, j], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, plain_total))
+                scores.matrix[:, j], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
+                plain_total))
     records = [(workforce.ids[p], role[p], "; ".join(reasons[p])) for p in people]
     return pd.DataFrame(records, columns=["employee_id", "role", "reason"])
