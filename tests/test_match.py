@@ -89,7 +89,7 @@ def test_worked_example_pairs_and_reasons():
     assert [t.skill for t in e.taught] == ["generative AI", "data visualisation"]
     other = result.explain("sam", "tom")
     assert not other.paired and other.score == 3 and other.text.startswith("Sam (L2, IT) can teach generative AI (+3)")
-    with pytest.raises(KeyError, match="did not opt in as a mentor"):
+    with pytest.raises(rm.UnknownPersonError, match="did not opt in as a mentor"):
         result.explain("tom", "priya")
 
 

@@ -1,7 +1,8 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
 from . import io, solver
-from .errors import ConfigError, InfeasibleError, InputError, Problem, RevmatchError, SolverError
+from .errors import (ConfigError, InfeasibleError, InputError, Problem, RevmatchError, SolverError,
+                     UnknownPersonError)
 from .explain import PairExplanation, SkillTransfer
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
@@ -13,6 +14,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Assignment", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
-    "Program", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "Workforce",
+    "Program", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
     "match", "score", "solve", "synthetic_workforce", "__version__",
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
 
-from .errors import RevmatchError
+from .errors import ConfigError, RevmatchError
 from .io import write_result, write_workforce
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
@@ -73,10 +74,14 @@ def _schema(args) -> int:
 
 
 def _match(args) -> int:
+    if args.pseudonymize and (args.report or args.out_dir):
+        raise ConfigError("--pseudonymize covers -o and --unmatched only; the report and the audit folder "
+                          "name people, so leave --report/--out-dir out or drop --pseudonymize")
     program = Program.from_toml(args.config) if args.config else Program()
-    wf = Workforce.from_csv(args.employees, args.skills)
+    wf = Workforce.from_csv(args.employees, args.skills, external_managers=args.external_managers)
     result = match(wf, program)
-    write_result(result, args.output, args.unmatched)
+    key = os.environ.get("REVMATCH_PSEUDONYM_KEY", "") if args.pseudonymize else None
+    write_result(result, args.output, args.unmatched, pseudonym_key=key)
     _print_summary(result, sys.stdout)
     print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
     inputs = {"employees": args.employees, "skills": args.skills} | ({"config": args.config} if args.config else {})
@@ -109,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
     m.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
     m.add_argument("--config", type=Path, help="programme rules and weights (TOML)")
+    m.add_argument("--external-managers", action="store_true",
+                   help="a manager_id missing from the file is someone outside it, not an error")
+    m.add_argument("--pseudonymize", action="store_true",
+                   help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY)")
     m.add_argument("--report", type=Path, help="write the self-contained HTML report here")
     m.add_argument("--out-dir", type=Path, help="write pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
     m.set_defaults(run=_match)

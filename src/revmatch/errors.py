@@ -60,3 +60,10 @@ class InfeasibleError(RevmatchError):
     def __init__(self, conflicts: list[str]):
         self.conflicts = list(conflicts)
         super().__init__("\n  ".join(["the programme's rules cannot all hold:", *self.conflicts]))
+
+
+class UnknownPersonError(RevmatchError, KeyError):
+    """An id that is not in the workforce, or not opted in on the side asked for."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""

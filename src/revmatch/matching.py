@@ -11,7 +11,7 @@ import pandas as pd
 
 from .constraints import solver_rules
 from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
-from .errors import InfeasibleError
+from .errors import InfeasibleError, UnknownPersonError
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, Scores, rule_masks, score
 from .solver import Assignment, Status, solve
@@ -112,7 +112,7 @@ class MatchResult:
         j = np.flatnonzero(self.scores.mentee_ids == str(mentee_id))
         if not len(i) or not len(j):
             side, who = ("mentor", mentor_id) if not len(i) else ("mentee", mentee_id)
-            raise KeyError(f"{who!r} did not opt in as a {side} (or is not in the workforce)")
+            raise UnknownPersonError(f"{who!r} did not opt in as a {side} (or is not in the workforce)")
         return int(i[0]), int(j[0])
 
     def _repr_html_(self) -> str:

@@ -191,20 +191,27 @@ class Workforce:
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
-    def from_csv(cls, employees_path: str | Path, skills_path: str | Path | None = None) -> "Workforce":
-        """Read the two HR exports (employees, long-format skills); errors name file, row and column."""
+    def from_csv(cls, employees_path: str | Path, skills_path: str | Path | None = None, *,
+                 external_managers: bool = False) -> "Workforce":
+        """Read the two HR exports (employees, long-format skills); errors name file, row and column.
+
+        ``external_managers=True`` accepts a manager_id that is not in the file (someone outside the
+        export); otherwise it is an error.
+        """
         employees = Table.from_frame(read_table(employees_path), str(employees_path), spreadsheet_rows=True)
         skills = None
         if skills_path is not None:
             skills = Table.from_frame(read_table(skills_path), str(skills_path), spreadsheet_rows=True)
-        return cls._build(employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")})
+        return cls._build(employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")},
+                          external_managers)
 
     @classmethod
-    def from_frames(cls, employees: pd.DataFrame, skills: pd.DataFrame | None = None) -> "Workforce":
+    def from_frames(cls, employees: pd.DataFrame, skills: pd.DataFrame | None = None, *,
+                    external_managers: bool = False) -> "Workforce":
         """Build from DataFrames in the CSV schema; errors name the table, index label and column."""
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
-        return cls._build(emp, sk, {})
+        return cls._build(emp, sk, {}, external_managers)
 
     @classmethod
     def from_employees(cls, people: Iterable[Employee]) -> "Workforce":
@@ -223,9 +230,10 @@ class Workforce:
         return cls.from_frames(emp, skills)
 
     @classmethod
-    def _build(cls, emp_table: Table, skill_table: Table | None, sources: dict[str, str]) -> "Workforce":
+    def _build(cls, emp_table: Table, skill_table: Table | None, sources: dict[str, str],
+               external_managers: bool = False) -> "Workforce":
         problems = Problems()
-        emp = validate_employees(emp_table, problems)
+        emp = validate_employees(emp_table, problems, external_managers)
         known_ids = emp["employee_id"].to_numpy() if emp is not None else np.array([], dtype=object)
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         problems.raise_if_any()
@@ -234,9 +242,10 @@ class Workforce:
 
         emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
         ids = emp["employee_id"].to_numpy(dtype=object)
-        has_manager = emp["manager_id"].to_numpy() != ""
-        parent = np.full(len(emp), -1, dtype=np.int64)
-        parent[has_manager] = np.searchsorted(ids, emp["manager_id"].to_numpy()[has_manager])
+        managers = emp["manager_id"].to_numpy(dtype=object)
+        at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
+        inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
+        parent = np.where(inside, at, -1).astype(np.int64)
         tree_in, tree_size, cycles = _tree_intervals(parent)
         for cycle in cycles:
             chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])

@@ -26,6 +26,18 @@ class IgnoredColumnsWarning(UserWarning):
     """Input columns that revmatch does not use; they are not read into the workforce."""
 
 
+class ProtectedColumnsWarning(IgnoredColumnsWarning):
+    """Columns with protected or sensitive attributes: dropped on load, never scored."""
+
+
+# Column names (lower-case, spaces and dashes as underscores) that carry protected or sensitive data.
+PROTECTED_COLUMNS = frozenset({
+    "age", "age_band", "date_of_birth", "dob", "birth_date", "birthday", "year_of_birth", "gender", "sex",
+    "ethnicity", "race", "religion", "belief", "health", "disability", "medical", "pregnancy", "marital_status",
+    "sexual_orientation", "nationality", "national_id", "ssn", "political_opinion", "union_membership",
+})
+
+
 @dataclass
 class Problems:
     """Collects problems of one or more tables; raises them together."""
@@ -126,9 +138,16 @@ def _require_columns(table: Table, required: tuple[str, ...], problems: Problems
 
 
 def _warn_ignored(table: Table, known: tuple[str, ...]) -> None:
+    """Name the columns that are not loaded (never their values); protected ones get their own notice."""
     ignored = [c for c in table.cells if c not in known]
-    if ignored:
-        warnings.warn(f"{table.where}: columns not used by revmatch and not loaded: {', '.join(ignored)}",
+    protected = [c for c in ignored if c.lower().replace(" ", "_").replace("-", "_") in PROTECTED_COLUMNS]
+    other = [c for c in ignored if c not in protected]
+    if protected:
+        warnings.warn(f"{table.where}: protected or sensitive columns dropped on load and never scored: "
+                      f"{', '.join(protected)} (give them to an audit, not to the match)",
+                      ProtectedColumnsWarning, stacklevel=4)
+    if other:
+        warnings.warn(f"{table.where}: columns not used by revmatch and not loaded: {', '.join(other)}",
                       IgnoredColumnsWarning, stacklevel=4)
 
 
@@ -159,8 +178,12 @@ def skill_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def validate_employees(table: Table, problems: Problems) -> pd.DataFrame | None:
-    """Check the employees table; return its clean columns (in input order), or None if unusable."""
+def validate_employees(table: Table, problems: Problems, external_managers: bool = False) -> pd.DataFrame | None:
+    """Check the employees table; return its clean columns (in input order), or None if unusable.
+
+    ``external_managers``: a manager_id that is not in the table is someone outside the file (a
+    partial export) rather than an error; that person is then the top of their chain here.
+    """
     if not _require_columns(table, EMPLOYEE_COLUMNS, problems):
         return None
     _warn_ignored(table, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
@@ -172,9 +195,10 @@ def validate_employees(table: Table, problems: Problems) -> pd.DataFrame | None:
     department = table.text("department")
     problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
     manager = table.text("manager_id")
-    unknown = (manager != "") & ~_member(manager, ids)
-    problems.add_rows(table, unknown, "manager_id",
-                      lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)")
+    if not external_managers:
+        unknown = (manager != "") & ~_member(manager, ids)
+        problems.add_rows(table, unknown, "manager_id",
+                          lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)")
     role = np.array([r.casefold() for r in table.text("role", "both")], dtype=object)
     role[role == ""] = "both"
     problems.add_rows(table, ~_member(role, ROLES), "role",
