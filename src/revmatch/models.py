@@ -252,12 +252,13 @@ class Workforce:
             problems.add(emp_table.where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
         problems.raise_if_any()
 
-        keys = np.unique(sk["key"].to_numpy(dtype=str)) if len(sk) else np.array([], dtype=str)
+        # Object arrays throughout: numpy's fixed-width str would drop trailing NUL characters.
+        keys = np.unique(sk["key"].to_numpy(dtype=object)) if len(sk) else np.array([], dtype=object)
         # A skill's display name is its alphabetically first spelling: the same whatever the row order.
         display = sk.groupby("key")["skill"].min() if len(sk) else pd.Series(dtype=object)
         skill_names = tuple(str(display[k]) for k in keys)
         person = np.searchsorted(ids, sk["employee_id"].to_numpy(dtype=object))
-        column = np.searchsorted(keys, sk["key"].to_numpy(dtype=str))
+        column = np.searchsorted(keys, sk["key"].to_numpy(dtype=object))
         proficiency = np.zeros((len(ids), len(keys)), dtype=np.int8)
         need = np.zeros((len(ids), len(keys)), dtype=np.int8)
         proficiency[person, column] = sk["proficiency"].to_numpy()
@@ -290,7 +291,7 @@ class Workforce:
 
     def index_of(self, employee_ids: Iterable[str] | str) -> np.ndarray:
         """Row positions of the given ids; raises InputError naming any unknown id."""
-        wanted = np.atleast_1d(np.asarray(employee_ids, dtype=object)).astype(str).astype(object)
+        wanted = np.array([str(x) for x in np.atleast_1d(np.asarray(employee_ids, dtype=object))], dtype=object)
         ids = self.ids
         pos = np.searchsorted(ids, wanted)
         pos = np.minimum(pos, len(ids) - 1) if len(ids) else pos
@@ -316,7 +317,7 @@ class Workforce:
     def codes(self, column: str) -> np.ndarray:
         """Integer code per person for a text column (department, location); -1 where empty."""
         values = self.employees[column].to_numpy(dtype=object)
-        uniques, codes = np.unique(values.astype(str), return_inverse=True)
+        _, codes = np.unique(values, return_inverse=True)
         return np.where(values == "", -1, codes).astype(np.int64)
 
     @cached_property
