@@ -15,3 +15,12 @@ def test_match_my_company(tmp_path, monkeypatch, capsys):
     assert "status=optimal" in out and "Best five pairs" in out and "teaches" in out
     pairs = pd.read_csv(tmp_path / "example_data" / "pairs.csv")
     assert len(pairs) > 50 and (pairs["score"] > 0).all()
+
+
+def test_programme_year(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(EXAMPLES / "programme_year.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "3 broken" in out and "3 leavers, 2 joiners" in out and "repeated pairs: 0" in out
+    html = (tmp_path / "year" / "report.html").read_text()
+    assert '<section id="kpis">' in html and "Fairness audit" in html

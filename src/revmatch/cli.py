@@ -7,13 +7,19 @@ import json
 import os
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from .errors import ConfigError, RevmatchError
 from .io import write_result, write_workforce
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
+from .kpis import fairness_audit, kpis_html, programme_kpis, read_checkins
+from .lifecycle import rematch
 from .report import write_outputs
+from .tables import read_table
 from .synthetic import synthetic_workforce
 
 DEMO_PROGRAM = Program(min_level_gap=2, exclude_reporting_line=True, objective="total")
@@ -96,6 +102,45 @@ def _synth(args) -> int:
     return 0
 
 
+def _rematch(args) -> int:
+    program = Program.from_toml(args.config) if args.config else Program()
+    previous = read_table(args.previous)
+    wf = Workforce.from_csv(args.employees, args.skills, external_managers=args.external_managers)
+    changed = rematch(previous, wf, program, reshuffle=args.reshuffle)
+    write_result(changed.result, args.output, args.unmatched)
+    print(changed.summary_text())
+    if args.changes:
+        frames = [changed.kept.assign(change="kept", reason=""), changed.broken.assign(change="broken"),
+                  changed.made.assign(change="new", reason="")]
+        pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]].to_csv(args.changes, index=False)
+        print(f"wrote {args.changes}")
+    _print_summary(changed.result, sys.stdout)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _kpis(args) -> int:
+    checkins = read_checkins(args.checkins)
+    pairs = read_table(args.pairs)
+    workforce = Workforce.from_csv(args.employees, args.skills) if args.employees else None
+    as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+    kpis = programme_kpis(pairs, checkins, as_of, target_per_month=args.target_per_month,
+                          risk_weeks=args.risk_weeks, workforce=workforce)
+    audit = None
+    if args.audit:
+        if workforce is None:
+            raise ConfigError("--audit needs --employees and --skills (to know who opted in)")
+        opted = workforce.ids[workforce.employees["role"].to_numpy() != "none"]
+        audit = fairness_audit(pairs.astype({"score": float}), read_table(args.audit), opted_in=opted)
+        print(audit.to_string(index=False))
+    for key, value in kpis.figures.items():
+        print(f"{key:24} {round(value, 3) if isinstance(value, float) else value}")
+    if args.report:
+        Path(args.report).write_text(kpis_html(kpis, audit), encoding="utf-8")
+        print(f"wrote report {args.report}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revmatch", description="Optimal, explained reverse-mentoring matches.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +172,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     s.set_defaults(run=_synth)
+    r = sub.add_parser("rematch", help="re-match a running programme after leavers and joiners")
+    r.add_argument("previous", type=Path, help="the running pairs (CSV with mentor_id, mentee_id)")
+    r.add_argument("employees", type=Path)
+    r.add_argument("skills", type=Path)
+    r.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
+    r.add_argument("--unmatched", type=Path)
+    r.add_argument("--changes", type=Path, help="write every pair kept, broken (with why) or new")
+    r.add_argument("--reshuffle", action="store_true", help="do not lock surviving pairs (best total, then most kept)")
+    r.add_argument("--config", type=Path)
+    r.add_argument("--external-managers", action="store_true")
+    r.set_defaults(run=_rematch)
+
+    k = sub.add_parser("kpis", help="programme KPIs from a check-ins file (and a fairness audit)")
+    k.add_argument("checkins", type=Path, help="CSV: mentor_id, mentee_id, date[, rating, rated_by, skills]")
+    k.add_argument("pairs", type=Path, help="the running pairs (CSV with mentor_id, mentee_id[, score])")
+    k.add_argument("--as-of", help="date of the KPIs (YYYY-MM-DD, default today)")
+    k.add_argument("--employees", type=Path)
+    k.add_argument("--skills", type=Path)
+    k.add_argument("--audit", type=Path, help="CSV: employee_id + audit attributes, never scored")
+    k.add_argument("--target-per-month", type=float, default=1.0)
+    k.add_argument("--risk-weeks", type=int, default=6)
+    k.add_argument("--report", type=Path, help="write the KPI page (HTML)")
+    k.set_defaults(run=_kpis)
+
     sc = sub.add_parser("schema", help="print (or write) the JSON Schema of Employee and Program")
     sc.add_argument("-o", "--output", type=Path)
     sc.set_defaults(run=_schema)

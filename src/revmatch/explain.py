@@ -86,6 +86,8 @@ PREFERENCE_WORDS = {
     "shared_language": "a shared language",
     "same_location": "same location",
     "timezone_overlap": "shared working hours",
+    "priority": "priority from last round",
+    "continuity": "continuing pair",
 }
 
 

@@ -78,6 +78,11 @@ class Program(BaseModel):
         Soft preferences: added to the score of a pair that has the property (negative = penalty).
     timezone_overlap_weight : float, default=0
         Soft preference: added per shared working hour.
+    priority : list of employee ids, default=()
+        People to favour (e.g. left unmatched last round): each of them in a pair adds
+        ``priority_weight`` to its score.
+    previous_pairs : list of (mentor_id, mentee_id), default=()
+        Pairs of the running programme; each kept adds ``continuity_weight`` (used by re-matching).
     min_matched_share : float or dict of department → float, default=None
         Quota: at least this share of each department's opted-in mentees (rounded up) must be matched.
     max_pairs_per_department_pair : int or None, default=None
@@ -107,11 +112,20 @@ class Program(BaseModel):
     shared_language_weight: float = Field(0.0, allow_inf_nan=False)
     same_location_weight: float = Field(0.0, allow_inf_nan=False)
     timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
+    priority: tuple[str, ...] = ()
+    priority_weight: float = Field(0.0, allow_inf_nan=False)
+    previous_pairs: tuple[Pair, ...] = ()
+    continuity_weight: float = Field(0.0, allow_inf_nan=False)
     min_matched_share: float | dict[str, float] | None = None
     max_pairs_per_department_pair: int | None = Field(None, ge=0)
     time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
 
-    @field_validator("locked", "forbidden", "past_pairs", mode="before")
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value):
+        return tuple(str(x) for x in value) if isinstance(value, (list, tuple, set)) else value
+
+    @field_validator("locked", "forbidden", "past_pairs", "previous_pairs", mode="before")
     @classmethod
     def _pairs_as_text(cls, value):
         """Ids may arrive as numbers (TOML, JSON): pairs are compared as text."""

@@ -591,7 +591,7 @@ def _cards(items: list[tuple[str, str, str]]) -> str:
         for key, value, tip in items) + "</div>"
 
 
-def to_html(result: MatchResult, title: str = "revmatch report") -> str:
+def to_html(result: MatchResult, title: str = "revmatch report", extra_sections: str = "") -> str:
     """The whole report as one self-contained HTML page (inline CSS, SVG and script; no network).
 
     Sections: summary figures, pair-score histogram, needs covered by skill (mentees and mentors),
@@ -757,6 +757,7 @@ than with their weakest current partner (or who have a free place). The optimise
 few are expected.{shown}</p>
 {blocking_table}
 </section>
+{extra_sections}
 </main>
 <script>{_JS}</script>
 </body>

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .models import Program, Workforce
 from .validate import MAX_SCALE
@@ -102,6 +103,15 @@ class PairAttributes:
     def same_location(self) -> np.ndarray:
         place = self.wf.codes("location")
         return (place[self.r] == place[self.c]) & (place[self.r] >= 0)
+
+    def priority(self) -> np.ndarray:
+        """How many of the two people are on the priority list (0, 1 or 2)."""
+        favoured = pd.Series(self.wf.ids).isin(self.program.priority).to_numpy()
+        return favoured[self.r].astype(np.int8) + favoured[self.c]
+
+    def continuity(self) -> np.ndarray:
+        """1 where the pair is one of the running programme's pairs."""
+        return ~_pair_mask(self.wf, self.program.previous_pairs, self.r[:, 0], self.c[0], both_ways=False)
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -184,6 +194,8 @@ PREFERENCES = {  # score part → (Program weight field, how the part is measure
     "shared_language": "shared_language_weight",
     "same_location": "same_location_weight",
     "timezone_overlap": "timezone_overlap_weight",
+    "priority": "priority_weight",
+    "continuity": "continuity_weight",
 }
 
 

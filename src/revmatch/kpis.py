@@ -1,0 +1,224 @@
+"""Monitoring a running programme: check-ins → KPIs and pairs at risk, and a fairness audit of a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .lifecycle import pairs_of
+from .matching import MatchResult
+from .models import Workforce
+from .report import _CSS, _JS, _cards, _e, _table
+from .tables import read_table
+from .validate import Problems, Table, _parse_int, skill_key
+
+CHECKIN_COLUMNS = ("mentor_id", "mentee_id", "date")
+OPTIONAL_CHECKIN_COLUMNS = ("rating", "rated_by", "skills", "notes")
+
+
+def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Check-ins (one row per meeting report) from a CSV or DataFrame, validated row by row.
+
+    Columns: ``mentor_id``, ``mentee_id``, ``date`` (ISO, e.g. 2026-03-15) required; ``rating``
+    (1–5), ``rated_by`` (``mentor`` | ``mentee``), ``skills`` (``;``-separated, what was worked on)
+    optional. A ``notes`` column of free text is private: it is never loaded.
+    """
+    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    table = Table.from_frame(frame, "checkins" if isinstance(source, pd.DataFrame) else str(source),
+                             spreadsheet_rows=not isinstance(source, pd.DataFrame))
+    problems = Problems()
+    for column in CHECKIN_COLUMNS:
+        if column not in table.cells:
+            problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
+    problems.raise_if_any()
+    mentor, mentee, when = table.text("mentor_id"), table.text("mentee_id"), table.text("date")
+    for name, values in (("mentor_id", mentor), ("mentee_id", mentee)):
+        problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
+    parsed = pd.to_datetime(pd.Series(when, dtype=object), format="%Y-%m-%d", errors="coerce")
+    problems.add_rows(table, parsed.isna().to_numpy(), "date", lambda i: f"{when[i]!r} is not a date like 2026-03-15")
+    rating = _parse_int(table, "rating", problems, default=0, low=0, high=5)
+    rated_by = np.array([x.casefold() for x in table.text("rated_by")], dtype=object)
+    problems.add_rows(table, ~pd.Series(rated_by).isin(["", "mentor", "mentee"]).to_numpy(), "rated_by",
+                      lambda i: f"{table.text('rated_by')[i]!r} is not mentor or mentee")
+    problems.raise_if_any()
+    return pd.DataFrame({
+        "mentor_id": mentor, "mentee_id": mentee, "date": parsed.dt.date.to_numpy(),
+        "rating": np.where(rating > 0, rating, np.nan), "rated_by": rated_by,
+        "skills": [tuple(skill_key(s) for s in x.split(";") if s.strip()) for x in table.text("skills")],
+    })
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Programme indicators as of a date; ``figures`` is flat and JSON-ready, the tables detail it."""
+
+    figures: dict[str, float | int | None]
+    per_pair: pd.DataFrame
+    at_risk: pd.DataFrame
+    satisfaction: pd.DataFrame
+    skills: pd.DataFrame
+
+
+def programme_kpis(pairs, checkins: pd.DataFrame, as_of: date, *, start: date | None = None,
+                   target_per_month: float = 1.0, risk_weeks: int = 6, low_rating: float = 2.0,
+                   workforce: Workforce | None = None) -> Kpis:
+    """KPIs of the running pairs from their check-ins up to ``as_of``.
+
+    - *active*: a pair with a check-in in the last ``risk_weeks`` weeks;
+    - *cadence*: check-ins per month since ``start`` (default: the first check-in of the programme);
+      a pair is *on cadence* at ``target_per_month`` or more;
+    - *satisfaction*: mean rating (1–5) given by mentors and by mentees;
+    - *at risk*: no check-in for ``risk_weeks`` weeks (or none at all), or a mean rating at or below
+      ``low_rating``;
+    - *skills*: check-ins per skill worked on and, with ``workforce``, how many of the pairs whose mentee
+      needs the skill have worked on it.
+    Check-ins of pairs that are not in ``pairs`` are counted in ``figures["checkins_outside_pairs"]``.
+    """
+    current = pairs_of(pairs)
+    seen = checkins[checkins["date"] <= as_of]
+    key = list(zip(seen["mentor_id"], seen["mentee_id"]))
+    inside = pd.Series([k in set(current) for k in key], index=seen.index, dtype=bool)
+    seen_in = seen[inside.to_numpy()] if len(seen) else seen
+    start = start or (min(seen["date"]) if len(seen) else as_of)
+    months = max((as_of - start).days / 30.44, 1 / 30.44)
+    rows = []
+    for m, e in current:
+        mine = seen_in[(seen_in["mentor_id"] == m) & (seen_in["mentee_id"] == e)]
+        last = max(mine["date"]) if len(mine) else None
+        mean = float(mine["rating"].mean()) if mine["rating"].notna().any() else None
+        silent = last is None or (as_of - last) > timedelta(weeks=risk_weeks)
+        low = mean is not None and mean <= low_rating
+        reason = "; ".join(filter(None, [
+            ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
+            f"mean rating {mean:.1f}" if low else ""]))
+        rows.append((m, e, len(mine), last, len(mine) / months, mean, not silent, reason))
+    per_pair = pd.DataFrame(rows, columns=["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month",
+                                           "mean_rating", "active", "risk"])
+    satisfaction = (seen_in[seen_in["rating"].notna() & (seen_in["rated_by"] != "")]
+                    .groupby("rated_by")["rating"].agg(["count", "mean"]).reset_index())
+    worked = pd.Series([s for skills in seen_in["skills"] for s in skills], dtype=object)
+    skills = worked.value_counts().rename_axis("skill").reset_index(name="checkins") if len(worked) else \
+        pd.DataFrame({"skill": [], "checkins": []})
+    if workforce is not None and len(skills):
+        keys = [skill_key(s) for s in workforce.skill_names]
+        need = {k: workforce.need[:, c] for c, k in enumerate(keys)}
+        pair_skills = {(m, e): set() for m, e in current}
+        for m, e, s in zip(seen_in["mentor_id"], seen_in["mentee_id"], seen_in["skills"]):
+            pair_skills[(m, e)].update(s)
+        mentee_row = {e: workforce.index_of([e])[0] for _, e in current if e in set(workforce.ids)}
+        skills["pairs_needing"] = [sum(1 for m, e in current if e in mentee_row and k in need
+                                       and need[k][mentee_row[e]] > 0) for k in skills["skill"]]
+        skills["pairs_needing_and_worked"] = [
+            sum(1 for m, e in current if e in mentee_row and k in need and need[k][mentee_row[e]] > 0
+                and k in pair_skills[(m, e)]) for k in skills["skill"]]
+    side_mean = dict(zip(satisfaction["rated_by"], satisfaction["mean"]))
+    figures = {
+        "as_of": str(as_of), "pairs": len(current), "checkins": int(len(seen_in)),
+        "checkins_outside_pairs": int(len(seen) - len(seen_in)),
+        "active_pairs": int(per_pair["active"].sum()), "active_share": _share(per_pair["active"].sum(), len(current)),
+        "mean_checkins_per_month": float(per_pair["per_month"].mean()) if len(per_pair) else None,
+        "on_cadence_share": _share((per_pair["per_month"] >= target_per_month).sum(), len(current)),
+        "mentor_satisfaction": side_mean.get("mentor"), "mentee_satisfaction": side_mean.get("mentee"),
+        "pairs_at_risk": int((per_pair["risk"] != "").sum()),
+    }
+    return Kpis(figures, per_pair, per_pair[per_pair["risk"] != ""].reset_index(drop=True), satisfaction, skills)
+
+
+def _share(part, whole) -> float | None:
+    return float(part) / whole if whole else None
+
+
+def poorly_rated_pairs(checkins: pd.DataFrame, threshold: float = 2.0) -> list[tuple[str, str]]:
+    """Pairs whose mean rating is at or below ``threshold``: feed them to the next round as forbidden."""
+    rated = checkins[checkins["rating"].notna()]
+    means = rated.groupby(["mentor_id", "mentee_id"])["rating"].mean()
+    return sorted((str(m), str(e)) for (m, e), v in means.items() if v <= threshold)
+
+
+def fairness_audit(result: MatchResult | pd.DataFrame, audit: pd.DataFrame, attributes: list[str] | None = None,
+                   threshold: float = 0.8, opted_in=None) -> pd.DataFrame:
+    """Match rate and mean pair score per group of each audit attribute, with the worst-to-best ratio.
+
+    ``audit`` holds ``employee_id`` and protected attributes (e.g. gender, age band) that revmatch never
+    scores: they are read here only. For each attribute and group: opted-in people, matched people,
+    match rate, mean score of their pairs; ``rate_ratio`` = the group's rate / the best group's rate,
+    ``flag`` when it is below ``threshold`` (the four-fifths rule). ``result`` may also be a pairs table
+    (mentor_id, mentee_id, score) with ``opted_in``, the ids of everyone who took part.
+    """
+    if "employee_id" not in audit.columns:
+        raise InputError([Problem("audit", None, "employee_id", "required column is missing")])
+    audit = audit.assign(employee_id=audit["employee_id"].astype(str))
+    attributes = attributes or [c for c in audit.columns if c != "employee_id"]
+    if isinstance(result, MatchResult):
+        opted = pd.Index(np.union1d(result.scores.mentor_ids.astype(str), result.scores.mentee_ids.astype(str)))
+        pairs = result.pairs
+    else:
+        if opted_in is None:
+            raise ValueError("with a pairs table, give opted_in: the ids of everyone who took part")
+        opted, pairs = pd.Index(sorted(map(str, opted_in))), result.astype({"mentor_id": str, "mentee_id": str})
+    person_scores = pd.concat([pairs[["mentor_id", "score"]].rename(columns={"mentor_id": "employee_id"}),
+                               pairs[["mentee_id", "score"]].rename(columns={"mentee_id": "employee_id"})])
+    mean_score = person_scores.groupby("employee_id")["score"].mean()
+    people = pd.DataFrame({"employee_id": opted})
+    people["matched"] = people["employee_id"].isin(mean_score.index)
+    people["score"] = people["employee_id"].map(mean_score)
+    people = people.merge(audit, on="employee_id", how="left")
+    out = []
+    for attribute in attributes:
+        groups = people.assign(group=people[attribute].fillna("(unknown)").astype(str)).groupby("group")
+        table = groups.agg(people=("employee_id", "size"), matched=("matched", "sum"), mean_score=("score", "mean"))
+        table["match_rate"] = table["matched"] / table["people"]
+        best = table["match_rate"].max()
+        table["rate_ratio"] = table["match_rate"] / best if best > 0 else np.nan
+        table["flag"] = table["rate_ratio"] < threshold
+        out.append(table.reset_index().assign(attribute=attribute))
+    columns = ["attribute", "group", "people", "matched", "match_rate", "mean_score", "rate_ratio", "flag"]
+    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
+
+
+def kpis_html(kpis: Kpis, audit: pd.DataFrame | None = None, title: str = "revmatch programme KPIs") -> str:
+    """A self-contained page with just the KPI section (when there is no match result at hand)."""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+            f"<style>{_CSS}</style></head><body><main><h1>{_e(title)}</h1>{kpis_section(kpis, audit)}"
+            f"</main><script>{_JS}</script></body></html>")
+
+
+def kpis_section(kpis: Kpis, audit: pd.DataFrame | None = None) -> str:
+    """An HTML section for :func:`revmatch.report.to_html`'s ``extra_sections``: KPIs, risks, fairness."""
+    f = kpis.figures
+    pct = lambda v: "–" if v is None else f"{v:.0%}"
+    num = lambda v: "–" if v is None else f"{v:.1f}"
+    cards = _cards([
+        ("active pairs", f"{f['active_pairs']}/{f['pairs']}", "a check-in in the last weeks"),
+        ("on cadence", pct(f["on_cadence_share"]), "pairs meeting the target check-ins per month"),
+        ("check-ins per month", num(f["mean_checkins_per_month"]), "mean over pairs"),
+        ("mentor satisfaction", num(f["mentor_satisfaction"]), "mean rating 1-5 given by mentors"),
+        ("mentee satisfaction", num(f["mentee_satisfaction"]), "mean rating 1-5 given by mentees"),
+        ("pairs at risk", str(f["pairs_at_risk"]), "silent too long or rated low"),
+    ])
+    risk = _table(kpis.at_risk, [("mentor_id", "Mentor", "id"), ("mentee_id", "Mentee", "id"),
+                                 ("checkins", "Check-ins", "n"), ("risk", "Why at risk", "text")],
+                  empty="No pair at risk.")
+    skills = _table(kpis.skills, [(c, c.replace("_", " ").capitalize(), "n" if c != "skill" else "text")
+                                  for c in kpis.skills.columns], empty="No skills reported yet.")
+    fairness = ""
+    if audit is not None:
+        fairness = "<h3>Fairness audit</h3><p class=\"sub\">Audit attributes are never scored. Flag: match rate " \
+                   "below 80 % of the best group's.</p>" + _table(audit.assign(
+                       match_rate=100 * audit["match_rate"], rate_ratio=100 * audit["rate_ratio"]), [
+                       ("attribute", "Attribute", "text"), ("group", "Group", "text"), ("people", "People", "n"),
+                       ("matched", "Matched", "n"), ("match_rate", "Match rate", "pct"),
+                       ("mean_score", "Mean score", "n"), ("rate_ratio", "Ratio to best", "pct"),
+                       ("flag", "Flag", "text")])
+    return f"""<section id="kpis">
+<h2>Programme KPIs as of {_e(f['as_of'])}</h2>
+{cards}
+<h3>Pairs at risk</h3>{risk}
+<h3>Skills worked on</h3>{skills}
+{fairness}
+</section>"""

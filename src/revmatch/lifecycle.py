@@ -1,0 +1,173 @@
+"""A programme over time: re-matching when people leave or join, and the next cohort without repeats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .matching import MatchResult, match
+from .models import Pair, Program, Workforce
+from .scoring import RULE_WORDS, participants, rule_masks
+from .tables import read_table
+
+
+def pairs_of(previous: MatchResult | pd.DataFrame | list[Pair]) -> list[Pair]:
+    """(mentor_id, mentee_id) pairs from a result, a pairs table or a list, as text."""
+    if isinstance(previous, MatchResult):
+        previous = previous.pairs
+    if isinstance(previous, pd.DataFrame):
+        missing = {"mentor_id", "mentee_id"} - set(previous.columns)
+        if missing:
+            raise InputError([Problem("previous pairs", None, c, "required column is missing") for c in sorted(missing)])
+        return [(str(m), str(e)) for m, e in zip(previous["mentor_id"], previous["mentee_id"])]
+    return [(str(m), str(e)) for m, e in previous]
+
+
+def read_history(path: str | Path) -> list[Pair]:
+    """Past pairs from a CSV with ``mentor_id`` and ``mentee_id`` columns (other columns, e.g. round, ignored)."""
+    frame = read_table(path)
+    missing = {"mentor_id", "mentee_id"} - set(frame.columns)
+    if missing:
+        raise InputError([Problem(str(path), None, c, "required column is missing") for c in sorted(missing)])
+    return pairs_of(frame)
+
+
+@dataclass(frozen=True)
+class RematchResult:
+    """What re-matching changed: the new result, and every previous pair kept or broken with why.
+
+    ``kept`` and ``made`` hold (mentor_id, mentee_id); ``broken`` adds a ``reason``; ``leavers`` are
+    previous participants no longer in the workforce; ``joiners`` people new to the programme.
+    """
+
+    result: MatchResult
+    kept: pd.DataFrame
+    broken: pd.DataFrame
+    made: pd.DataFrame
+    leavers: tuple[str, ...]
+    joiners: tuple[str, ...]
+
+    def summary_text(self) -> str:
+        return (f"{len(self.kept)} pairs kept, {len(self.broken)} broken, {len(self.made)} new; "
+                f"{len(self.leavers)} leavers, {len(self.joiners)} joiners; total score {self.result.objective:g}")
+
+
+def _survivors(workforce: Workforce, program: Program, pairs: list[Pair]) -> tuple[list[Pair], list[tuple[str, str, str]]]:
+    """Previous pairs that can go on, and the others with the reason they cannot."""
+    ids = set(workforce.ids.tolist())
+    mentor_rows, mentee_rows = participants(workforce)
+    as_mentor = set(workforce.ids[mentor_rows].tolist())
+    as_mentee = set(workforce.ids[mentee_rows].tolist())
+    ok, broken = [], []
+    for m, e in pairs:
+        if m not in ids or e not in ids:
+            gone = [x for x in (m, e) if x not in ids]
+            broken.append((m, e, f"{' and '.join(gone)} left"))
+        elif m not in as_mentor or e not in as_mentee:
+            broken.append((m, e, f"{m if m not in as_mentor else e} no longer opted in on that side"))
+        else:
+            rows = workforce.index_of([m, e])
+            failed = [RULE_WORDS[r] for r, mask in rule_masks(workforce, program, rows[:1], rows[1:]).items()
+                      if not mask[0, 0]]
+            if failed:
+                broken.append((m, e, f"no longer allowed: {', '.join(failed)}"))
+            else:
+                ok.append((m, e))
+    return ok, broken
+
+
+def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair], list[tuple[str, str, str]]]:
+    """Drop surviving pairs beyond a person's (possibly reduced) capacity, last listed first."""
+    emp = workforce.employees.set_index("employee_id")
+    load: dict[tuple[str, str], int] = {}
+    keep, broken = [], []
+    for m, e in pairs:
+        over = [(x, side) for x, side in ((m, "mentor"), (e, "mentee"))
+                if load.get((x, side), 0) >= emp.at[x, f"{side}_capacity"]]
+        if over:
+            broken.append((m, e, f"{over[0][0]}'s {over[0][1]}_capacity is now lower"))
+            continue
+        for x, side in ((m, "mentor"), (e, "mentee")):
+            load[(x, side)] = load.get((x, side), 0) + 1
+        keep.append((m, e))
+    return keep, broken
+
+
+def rematch(previous: MatchResult | pd.DataFrame | list[Pair], workforce: Workforce, program: Program | None = None,
+            *, reshuffle: bool = False, previous_ids=None) -> RematchResult:
+    """Re-match a running programme after people left or joined.
+
+    Previous pairs whose two people are still here, still opted in, still allowed by every hard rule
+    and within capacity *survive*. By default survivors are kept as locks (0 survivors broken) and
+    everyone else — partners of leavers, joiners, the previously unmatched — is matched around them
+    under the programme's objective. With ``reshuffle=True`` nothing is locked: the objective is the
+    best total score and, among matchings with that total, the most surviving pairs. That tie-break is
+    exact: each surviving pair gets a bonus of ``1/(k+1)`` (``k`` = most pairs possible), so all the
+    bonuses together are worth less than one score point and can never outweigh a better total with
+    whole-number scores. Set ``program.continuity_weight`` to trade score for stability explicitly.
+
+    Parameters
+    ----------
+    previous : MatchResult, DataFrame with mentor_id/mentee_id, or list of pairs
+    workforce : Workforce
+        Today's workforce (leavers gone, joiners in).
+    program : Program, default=Program()
+    reshuffle : bool, default=False
+    previous_ids : iterable of str, optional
+        Who was in the previous workforce, to tell joiners apart; taken from ``previous`` if it is a
+        MatchResult.
+    """
+    program = program or Program()
+    before = pairs_of(previous)
+    if previous_ids is None and isinstance(previous, MatchResult):
+        previous_ids = previous.workforce.ids.tolist()
+    survivors, broken = _survivors(workforce, program, before)
+    survivors, over = _within_capacity(workforce, survivors)
+    broken += over
+    if reshuffle:
+        most = int(min(workforce.employees["mentor_capacity"].sum(), workforce.employees["mentee_capacity"].sum()))
+        weight = program.continuity_weight or 1.0 / (most + 1)
+        run = program.model_copy(update={"previous_pairs": tuple(survivors), "continuity_weight": weight})
+    else:
+        run = program.model_copy(update={"locked": tuple(dict.fromkeys((*program.locked, *survivors)))})
+    result = match(workforce, run)
+    after = set(zip(result.pairs["mentor_id"], result.pairs["mentee_id"]))
+    kept = [p for p in survivors if p in after]
+    broken += [(m, e, "reshuffled for a better total score") for m, e in survivors if (m, e) not in after]
+    made = sorted(after - set(before))
+    here = set(workforce.ids.tolist())
+    was = {x for pair in before for x in pair} | set(map(str, previous_ids or ()))
+    if isinstance(previous, MatchResult):
+        was |= set(previous.unmatched["employee_id"])
+    leavers = tuple(sorted(x for x in was if x not in here))
+    joiners = tuple(sorted(here - set(map(str, previous_ids))) if previous_ids is not None else ())
+    return RematchResult(
+        result=result,
+        kept=pd.DataFrame(kept, columns=["mentor_id", "mentee_id"]),
+        broken=pd.DataFrame(broken, columns=["mentor_id", "mentee_id", "reason"]),
+        made=pd.DataFrame(made, columns=["mentor_id", "mentee_id"]),
+        leavers=leavers, joiners=joiners,
+    )
+
+
+def next_round(history: list[Pair] | pd.DataFrame | MatchResult, workforce: Workforce, program: Program | None = None,
+               *, priority: list[str] | tuple[str, ...] = (), priority_weight: float = 0.0,
+               poorly_rated: list[Pair] | tuple[Pair, ...] = ()) -> MatchResult:
+    """The next cohort: never repeats a pair from ``history`` (either direction), favours ``priority``.
+
+    ``priority`` is typically last round's unmatched (``previous.unmatched.employee_id``); each of them
+    in a pair adds ``priority_weight`` to its score. ``poorly_rated`` pairs (see
+    :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright.
+    """
+    program = program or Program()
+    past = pairs_of(history)
+    update = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
+    if priority:
+        update |= {"priority": tuple(map(str, priority)), "priority_weight": priority_weight}
+    if len(poorly_rated):
+        update["forbidden"] = tuple(dict.fromkeys((*program.forbidden, *pairs_of(list(poorly_rated)))))
+    return match(workforce, program.model_copy(update=update))

@@ -1,0 +1,177 @@
+"""Programme lifecycle: re-matching after leavers and joiners, next rounds, check-in KPIs, fairness audit."""
+
+from datetime import date
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import revmatch as rm
+from revmatch.kpis import fairness_audit, poorly_rated_pairs, programme_kpis, read_checkins
+from revmatch.lifecycle import next_round, read_history, rematch
+
+E = rm.Employee
+
+
+def people(*extra):
+    base = [
+        E(employee_id="top", level=9, department="Exec", role="none"),
+        E(employee_id="m1", level=1, department="IT", manager_id="top", role="mentor", skills={"ai": 5}, needs={"plan": 2}),
+        E(employee_id="m2", level=1, department="IT", manager_id="top", role="mentor", skills={"ai": 3}, needs={"plan": 1}),
+        E(employee_id="m3", level=2, department="HR", manager_id="top", role="mentor", skills={"ai": 2}),
+        E(employee_id="s1", level=6, department="Fin", manager_id="top", role="mentee", skills={"plan": 5}, needs={"ai": 3}),
+        E(employee_id="s2", level=6, department="Fin", manager_id="top", role="mentee", skills={"plan": 4}, needs={"ai": 2}),
+    ]
+    return rm.Workforce.from_employees(base + list(extra))
+
+
+def without(wf, *ids):
+    emp, sk = rm.io.workforce_frames(wf)
+    return rm.Workforce.from_frames(emp[~emp["employee_id"].isin(ids)], sk[~sk["employee_id"].isin(ids)])
+
+
+def test_a_leaver_breaks_one_pair_and_the_partner_is_rematched():
+    wf = people()
+    first = rm.match(wf)
+    assert set(zip(first.pairs["mentor_id"], first.pairs["mentee_id"])) == {("m1", "s1"), ("m2", "s2")}
+    joiner = E(employee_id="s3", level=7, department="Fin", manager_id="top", role="mentee", needs={"ai": 1})
+    later = without(people(joiner), "m1")
+    changed = rematch(first, later)
+    assert changed.kept.values.tolist() == [["m2", "s2"]]
+    assert changed.broken.values.tolist() == [["m1", "s1", "m1 left"]]
+    assert set(map(tuple, changed.made.values.tolist())) == {("m3", "s1")}  # s1 gets the free mentor
+    assert changed.leavers == ("m1",) and changed.joiners == ("s3",)
+    # Locked survivors: m2 stays with s2 (10) + m3 → s1 (6), although m2 → s1 (14) + m3 → s2 (4) would total more.
+    assert ("m2", "s2") in set(zip(changed.result.pairs["mentor_id"], changed.result.pairs["mentee_id"]))
+
+
+def test_survivors_that_break_a_new_rule_are_reported():
+    wf = people()
+    first = rm.match(wf)
+    changed = rematch(first, wf, rm.Program(forbidden=[("m2", "s2")]))
+    assert changed.broken.values.tolist() == [["m2", "s2", "no longer allowed: forbidden by the admin"]]
+
+
+def brute_reshuffle(scores, previous):
+    """Best total, then most previous pairs kept, over every 1:1 matching (tiny instances)."""
+    n_r, n_c = scores.shape
+    best = (-1, -1)
+    for choice in product(range(-1, n_c), repeat=n_r):
+        cols = [c for c in choice if c >= 0]
+        if len(cols) != len(set(cols)):
+            continue
+        pairs = [(r, c) for r, c in enumerate(choice) if c >= 0 and scores.allowed[r, c] and scores.matrix[r, c] > 0]
+        if len(pairs) != len(cols):
+            continue
+        value = (sum(scores.matrix[r, c] for r, c in pairs), sum((r, c) in previous for r, c in pairs))
+        best = max(best, value)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reshuffle_keeps_the_best_total_then_the_most_pairs(seed):
+    rng = np.random.default_rng(seed)
+    extra = [E(employee_id=f"x{k}", level=int(rng.integers(5, 8)), department="Ops", manager_id="top", role="mentee",
+               needs={"ai": int(rng.integers(1, 3))}) for k in range(2)]
+    wf = people(*extra)
+    previous = [("m1", "s2"), ("m2", "s1"), ("m3", "x0")]
+    changed = rematch(previous, wf, reshuffle=True)
+    plain = rm.score(wf)
+    index = {(m, e): (int(np.flatnonzero(plain.mentor_ids == m)[0]), int(np.flatnonzero(plain.mentee_ids == e)[0]))
+             for m, e in previous}
+    total, kept = brute_reshuffle(plain, set(index.values()))
+    made = set(zip(changed.result.pairs["mentor_id"], changed.result.pairs["mentee_id"]))
+    got_total = sum(plain.matrix[index.get(p, (0, 0))] if p in index else
+                    plain.matrix[int(np.flatnonzero(plain.mentor_ids == p[0])[0]), int(np.flatnonzero(plain.mentee_ids == p[1])[0])]
+                    for p in made)
+    assert got_total == total and len(changed.kept) == kept
+
+
+def test_next_round_repeats_no_pair_and_favours_priority(tmp_path):
+    wf = people()
+    first = rm.match(wf)
+    history = tmp_path / "history.csv"
+    first.pairs[["mentor_id", "mentee_id"]].assign(round=1).to_csv(history, index=False)
+    second = next_round(read_history(history), wf)
+    again = set(zip(second.pairs["mentor_id"], second.pairs["mentee_id"]))
+    assert not again & set(zip(first.pairs["mentor_id"], first.pairs["mentee_id"]))
+    # m3 was left out in round one; with priority, m3 is matched even though m1 would score more.
+    favoured = next_round([], wf, rm.Program(), priority=["m3"], priority_weight=100)
+    assert "m3" in set(favoured.pairs["mentor_id"])
+    assert "m3" not in set(first.pairs["mentor_id"])
+
+
+CHECKINS = """mentor_id,mentee_id,date,rating,rated_by,skills,notes
+m1,s1,2026-01-10,5,mentee,AI;plan,private words
+m1,s1,2026-02-10,4,mentor,ai,
+m2,s2,2026-01-05,2,mentee,,
+m2,s2,2026-01-20,1,mentor,plan,
+x,y,2026-01-20,3,mentor,,
+"""
+
+
+def test_checkin_kpis_hand_checked(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(CHECKINS)
+    checkins = read_checkins(path)
+    assert "notes" not in checkins.columns  # free text is never loaded
+    k = programme_kpis([("m1", "s1"), ("m2", "s2")], checkins, as_of=date(2026, 3, 1), risk_weeks=4,
+                       workforce=people())
+    f = k.figures
+    assert f["pairs"] == 2 and f["checkins"] == 4 and f["checkins_outside_pairs"] == 1
+    assert f["active_pairs"] == 1                            # m2-s2 silent since 20 January (> 4 weeks)
+    assert f["mentee_satisfaction"] == pytest.approx(3.5)    # (5 + 2) / 2
+    assert f["mentor_satisfaction"] == pytest.approx(2.5)    # (4 + 1) / 2
+    months = (date(2026, 3, 1) - date(2026, 1, 5)).days / 30.44
+    assert k.per_pair["per_month"].tolist() == pytest.approx([2 / months, 2 / months])
+    assert k.at_risk.values.tolist()[0][:2] == ["m2", "s2"]
+    assert k.at_risk["risk"][0] == "no check-in since 2026-01-20; mean rating 1.5"
+    ai = k.skills.set_index("skill").loc["ai"]
+    assert ai["checkins"] == 2 and ai["pairs_needing"] == 2 and ai["pairs_needing_and_worked"] == 1
+    assert poorly_rated_pairs(checkins) == [("m2", "s2")]
+
+
+@pytest.mark.parametrize("row, message", [
+    ("m1,s1,2026-13-01,3,mentor,,", r"row 3, column 'date': '2026-13-01' is not a date"),
+    ("m1,s1,2026-01-01,7,mentor,,", r"row 3, column 'rating': 7 is out of range"),
+    ("m1,s1,2026-01-01,3,boss,,", r"row 3, column 'rated_by': 'boss' is not mentor or mentee"),
+])
+def test_bad_checkins(tmp_path, row, message):
+    path = tmp_path / "c.csv"
+    path.write_text("mentor_id,mentee_id,date,rating,rated_by,skills,notes\nm1,s1,2026-01-01,3,mentor,,\n" + row + "\n")
+    with pytest.raises(rm.InputError, match=message):
+        read_checkins(path)
+
+
+def test_fairness_audit_hand_checked():
+    result = rm.match(people())
+    audit = pd.DataFrame({"employee_id": ["m1", "m2", "m3", "s1", "s2"], "gender": ["a", "a", "b", "b", "b"]})
+    table = fairness_audit(result, audit).set_index("group")
+    # a: m1, m2 both matched (rate 1); b: m3 unmatched, s1, s2 matched (rate 2/3 → ratio 0.67, flagged).
+    assert table.loc["a", "match_rate"] == 1 and table.loc["b", "match_rate"] == pytest.approx(2 / 3)
+    assert bool(table.loc["b", "flag"]) and not bool(table.loc["a", "flag"])
+    scores = result.pairs.set_index("mentor_id")["score"]
+    assert table.loc["a", "mean_score"] == pytest.approx((scores["m1"] + scores["m2"]) / 2)
+
+
+def test_cli_rematch_and_kpis(tmp_path, capsys):
+    from revmatch.cli import main
+
+    assert main(["synth", "--employees", "300", "--seed", "5", "-o", str(tmp_path)]) == 0
+    emp, sk = str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv")
+    assert main(["match", emp, sk, "-o", str(tmp_path / "p0.csv")]) == 0
+    assert main(["rematch", str(tmp_path / "p0.csv"), emp, sk, "-o", str(tmp_path / "p1.csv"),
+                 "--changes", str(tmp_path / "changes.csv")]) == 0
+    changes = pd.read_csv(tmp_path / "changes.csv")
+    assert set(changes["change"]) == {"kept"}
+    pairs = pd.read_csv(tmp_path / "p1.csv", dtype=str)
+    (tmp_path / "c.csv").write_text("mentor_id,mentee_id,date,rating,rated_by\n"
+                                    f"{pairs.mentor_id[0]},{pairs.mentee_id[0]},2026-02-01,4,mentee\n")
+    pd.DataFrame({"employee_id": pd.read_csv(emp, dtype=str)["employee_id"], "gender": "x"}).to_csv(tmp_path / "a.csv", index=False)
+    capsys.readouterr()
+    assert main(["kpis", str(tmp_path / "c.csv"), str(tmp_path / "p1.csv"), "--as-of", "2026-02-15",
+                 "--employees", emp, "--skills", sk, "--audit", str(tmp_path / "a.csv"),
+                 "--report", str(tmp_path / "k.html")]) == 0
+    out = capsys.readouterr().out
+    assert "active_pairs             1" in out and "<section id=\"kpis\">" in (tmp_path / "k.html").read_text()
