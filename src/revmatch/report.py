@@ -196,7 +196,6 @@ def summary(result: MatchResult) -> dict[str, float | int | str | None]:
     rows, cols = _positions(result)
     m_rows, e_rows = sc.mentor_rows[rows], sc.mentee_rows[cols]
     n_mentors, n_mentees = sc.shape
-    need = wf.need.astype(np.int64)
     scores = pairs["score"].to_numpy(dtype=float)
 
     out: dict[str, float | int | str | None] = {
@@ -215,15 +214,14 @@ def summary(result: MatchResult) -> dict[str, float | int | str | None]:
     percent = match_percent(result)["match_percent"].to_numpy(dtype=float)
     out["mean_match_percent"] = float(percent.mean()) if len(percent) else None
 
-    for side, learner_rows, teacher_rows, opted in (("mentee", e_rows, m_rows, sc.mentee_rows),
-                                                     ("mentor", m_rows, e_rows, sc.mentor_rows)):
-        learners, covered = _covered(learner_rows, teacher_rows, wf.proficiency)
-        points = int(need[learners].sum())
-        addressed = int((need[learners] * covered).sum())
+    by_skill = coverage_by_skill(result)
+    for side in ("mentee", "mentor"):
+        points = int(by_skill[f"{side}_need_matched"].sum())
+        addressed = int(by_skill[f"{side}_addressed"].sum())
         out[f"{side}_need_points"] = points
         out[f"{side}_need_addressed"] = addressed
         out[f"{side}_need_coverage"] = _share(addressed, points)
-        out[f"{side}_need_coverage_all"] = _share(addressed, int(need[opted].sum()))
+        out[f"{side}_need_coverage_all"] = _share(addressed, int(by_skill[f"{side}_need"].sum()))
 
     emp = wf.employees
     dept = emp["department"].to_numpy(dtype=object)
