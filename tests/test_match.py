@@ -120,3 +120,11 @@ def test_why_not_cost_equals_a_resolve_with_the_pair_locked(seed):
                             s.mentor_capacity - (np.arange(len(s.mentor_ids)) == i),
                             s.mentee_capacity - (np.arange(len(s.mentee_ids)) == j)) + s.matrix[i, j]
         assert w.cost >= 0 and w.objective_if_forced == pytest.approx(ref)
+
+
+def test_explanation_carries_match_percent_and_ranks():
+    result = rm.match(example_workforce(), rm.Program(min_level_gap=2))
+    e = result.explain("priya", "tom")
+    assert e.match_percent == 100 and e.rank_for_mentee == 1 and e.rank_for_mentor == 1
+    other = result.explain("sam", "tom")
+    assert other.match_percent == pytest.approx(100 * 3 / 18) and other.rank_for_mentee == 2

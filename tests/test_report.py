@@ -174,7 +174,7 @@ def test_department_flow_counts_pairs(company_result):
 # ---- match % --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("seed, block", [(1, report.ROW_BLOCK), (2, 5)])
 def test_match_percent_and_ranks_against_loops(seed, block, monkeypatch):
-    monkeypatch.setattr(report, "ROW_BLOCK", block)
+    monkeypatch.setattr(rm.explain, "STANDING_BLOCK", block)
     result = rm.match(rm.synthetic_workforce(150, seed=seed), rm.Program(min_level_gap=2, forward_weight=0.7))
     mp = report.match_percent(result)
     s = result.scores

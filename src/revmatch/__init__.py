@@ -1,6 +1,6 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
-from . import io, kpis, lifecycle, report, solver
+from . import explain, io, kpis, lifecycle, report, solver
 from .errors import (ConfigError, InfeasibleError, InputError, Problem, RevmatchError, SolverError,
                      UnknownPersonError)
 from .explain import PairExplanation, SkillTransfer

@@ -44,6 +44,9 @@ class PairExplanation:
     allowed: bool
     paired: bool
     text: str
+    match_percent: float = float("nan")   # see pair_standing
+    rank_for_mentee: int = 0
+    rank_for_mentor: int = 0
 
     def __str__(self) -> str:
         return self.text
@@ -108,6 +111,7 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     m_rows, e_rows = scores.mentor_rows[rows], scores.mentee_rows[cols]
     taught = transfers(workforce, m_rows, e_rows)
     given = transfers(workforce, e_rows, m_rows)
+    standing = pair_standing(scores, rows, cols)
     out = []
     for k in range(len(rows)):
         i, j = rows[k], cols[k]
@@ -119,8 +123,43 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
             mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
             score=float(scores.matrix[i, j]), parts=parts, taught=taught[k], given_back=given[k],
             allowed=bool(scores.allowed[i, j]), paired=bool(paired[k]), text=text,
+            match_percent=float(standing["match_percent"][k]), rank_for_mentee=int(standing["rank_for_mentee"][k]),
+            rank_for_mentor=int(standing["rank_for_mentor"][k]),
         ))
     return out
+
+
+STANDING_BLOCK = 2048  # pairs ranked at a time: bounds the temporary memory of the rank scan
+
+
+def pair_standing(scores: Scores, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
+    """Match % and ranks of the pairs at ``(rows[k], cols[k])`` among each side's allowed alternatives.
+
+    ``match_percent`` = 100 · score / the best score any allowed mentor could give this mentee (NaN if
+    none scores above 0); ``rank_for_mentee`` = 1 + allowed mentors who would score strictly higher with
+    the mentee (ties share a rank), ``mentee_options`` = allowed mentors scoring above 0; the same from
+    the mentor's side.
+    """
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    # A forbidden pair is no option at all, however well it would score.
+    allowed_scores = np.where(scores.allowed, scores.matrix, -np.inf)
+    pair_scores = scores.matrix[rows, cols]
+    best = allowed_scores.max(axis=0, initial=-np.inf)[cols] if len(cols) else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.where(best > 0, 100.0 * pair_scores / best, np.nan)
+    rank_mentee = np.empty(len(rows), dtype=np.int64)
+    rank_mentor = np.empty(len(rows), dtype=np.int64)
+    for a in range(0, len(rows), STANDING_BLOCK):
+        r, c, w = rows[a:a + STANDING_BLOCK], cols[a:a + STANDING_BLOCK], pair_scores[a:a + STANDING_BLOCK]
+        rank_mentee[a:a + STANDING_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
+        rank_mentor[a:a + STANDING_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
+    positive = allowed_scores > 0
+    return {
+        # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
+        "match_percent": np.clip(percent, 0.0, 100.0),
+        "rank_for_mentee": rank_mentee, "mentee_options": positive.sum(axis=0)[cols].astype(np.int64),
+        "rank_for_mentor": rank_mentor, "mentor_options": positive.sum(axis=1)[rows].astype(np.int64),
+    }
 
 
 def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...] = ("forward", "backward")) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .explain import partner_loads
+from .explain import pair_standing, partner_loads
 from .matching import MatchResult
 
 __all__ = [
@@ -279,30 +279,10 @@ def match_percent(result: MatchResult) -> pd.DataFrame:
     >>> bool(mp["match_percent"].between(0, 100).all())
     True
     """
-    s = result.scores
     rows, cols = _positions(result)
-    # A forbidden pair is no option at all, however well it would score.
-    allowed_scores = np.where(s.allowed, s.matrix, -np.inf)
-    pair_scores = s.matrix[rows, cols]
-    best = allowed_scores.max(axis=0, initial=-np.inf)[cols] if len(cols) else np.zeros(0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        percent = np.where(best > 0, 100.0 * pair_scores / best, np.nan)
-    # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
-    percent = np.clip(percent, 0.0, 100.0)
-
-    rank_mentee = np.empty(len(rows), dtype=np.int64)
-    rank_mentor = np.empty(len(rows), dtype=np.int64)
-    for a in range(0, len(rows), ROW_BLOCK):
-        r, c, w = rows[a:a + ROW_BLOCK], cols[a:a + ROW_BLOCK], pair_scores[a:a + ROW_BLOCK]
-        rank_mentee[a:a + ROW_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
-        rank_mentor[a:a + ROW_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
-    positive = allowed_scores > 0
     out = result.pairs.copy()
-    out["match_percent"] = percent
-    out["rank_for_mentee"] = rank_mentee
-    out["mentee_options"] = positive.sum(axis=0)[cols].astype(np.int64)
-    out["rank_for_mentor"] = rank_mentor
-    out["mentor_options"] = positive.sum(axis=1)[rows].astype(np.int64)
+    for name, values in pair_standing(result.scores, rows, cols).items():
+        out[name] = values
     return out
 
 
