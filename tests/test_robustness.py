@@ -115,3 +115,9 @@ def test_same_pairs_and_text_under_any_hash_seed():
                              capture_output=True, text=True, env=env, check=True)
         outputs.append([line for line in run.stdout.splitlines() if not line.startswith("time ")])
     assert outputs[0] == outputs[1] and len(outputs[0]) > 20
+
+
+def test_a_dense_match_too_big_for_memory_fails_early_and_says_so(monkeypatch):
+    monkeypatch.setattr(rm.scoring, "available_memory", lambda: 2**10)  # pretend 1 KiB is free
+    with pytest.raises(rm.ResourceError, match=r"mentors × .* mentees densely needs about .* GiB; 0.0 GiB are free"):
+        rm.match(rm.synthetic_workforce(300, seed=1))

@@ -1,7 +1,7 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
-from . import explain, io, kpis, lifecycle, report, solver
-from .errors import (ConfigError, InfeasibleError, InputError, Problem, RevmatchError, SolverError,
+from . import explain, io, kpis, lifecycle, report, scoring, solver
+from .errors import (ConfigError, InfeasibleError, InputError, Problem, ResourceError, RevmatchError, SolverError,
                      UnknownPersonError)
 from .explain import PairExplanation, SkillTransfer
 from .matching import MatchResult, match
@@ -14,6 +14,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Assignment", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
-    "Program", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
+    "Program", "ResourceError", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
     "match", "score", "solve", "synthetic_workforce", "__version__",
 ]

@@ -67,3 +67,7 @@ class UnknownPersonError(RevmatchError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0]) if self.args else ""
+
+
+class ResourceError(RevmatchError, MemoryError):
+    """The input needs more memory than this machine has for the route asked for; said before trying."""

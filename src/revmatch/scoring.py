@@ -20,11 +20,13 @@ of indicator blocks — no loop over pairs, and exact (integers in float32 up to
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .errors import ResourceError
 from .models import Program, Workforce
 from .validate import MAX_SCALE
 
@@ -243,6 +245,28 @@ RULE_WORDS = {
 }
 
 
+DENSE_BYTES_PER_PAIR = 64  # score, parts, masks and the solver's candidate scan, with room to spare
+
+
+def available_memory() -> int:
+    """Bytes of memory free now (Linux and macOS), or 0 if the system does not say."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def check_dense_memory(n_mentors: int, n_mentees: int) -> None:
+    """Fail early, with sizes, when the dense route would not fit in memory."""
+    need = n_mentors * n_mentees * DENSE_BYTES_PER_PAIR
+    free = available_memory()
+    if free and need > 0.8 * free:
+        raise ResourceError(
+            f"scoring {n_mentors:,} mentors × {n_mentees:,} mentees densely needs about {need / 2**30:.1f} GiB; "
+            f"{free / 2**30:.1f} GiB are free. Use the sparse route (revmatch.sparse.sparse_assignment), "
+            f"which never holds the full matrix, or match smaller groups.")
+
+
 def score(workforce: Workforce, program: Program | None = None) -> Scores:
     """Score every opted-in mentor against every opted-in mentee, with the hard-rule mask.
 
@@ -266,6 +290,7 @@ def score(workforce: Workforce, program: Program | None = None) -> Scores:
     """
     program = program or Program()
     mentor_rows, mentee_rows = participants(workforce)
+    check_dense_memory(len(mentor_rows), len(mentee_rows))
     matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
     emp = workforce.employees
     return Scores(
