@@ -246,7 +246,8 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
     integral = bool(np.all(w[valid] == np.round(w[valid])))
 
     def price(u, v, scale):
-        """Every valid pair outside the candidates whose integer cost beats its dual price."""
+        """Valid pairs outside the candidates whose integer cost beats their dual price: all count in
+        the bound, the k worst of each row and of each column join the candidates."""
         found, excess = [], 0.0
         for lo in range(0, w.shape[0], PRICING_BLOCK):
             hi = min(lo + PRICING_BLOCK, w.shape[0])
@@ -254,9 +255,8 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
             gain = np.where(valid[lo:hi] & ~in_candidates[lo:hi], cost - u[lo:hi, None] - v[None, :], 0)
             r, c = np.nonzero(gain > 0)
             excess += float(gain[r, c].sum())
-            found.append((r + lo, c))
-        r = np.concatenate([f[0] for f in found])
-        c = np.concatenate([f[1] for f in found])
+            found.append((r + lo, c, gain[r, c]))
+        r, c = top_arcs(*(np.concatenate([f[i] for f in found]) for i in range(3)), CANDIDATES_PER_PERSON)
         in_candidates[r, c] = True
         return r, c, w[r, c], excess
 
@@ -278,22 +278,42 @@ def _shift_quota(quota: MenteeQuota | None, locks: np.ndarray) -> MenteeQuota | 
 def top_candidates(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Union of each row's and each column's ``k`` best finite entries, as sorted (row, col) arrays.
 
-    Each row's best entry is a candidate, so the candidates' maximum is the matrix's maximum.
+    Ties go to the lower index, so the set depends on the scores alone (not on how a selection
+    algorithm breaks ties) and a blocked route can rebuild it tile by tile. Each row's best entry is a
+    candidate, so the candidates' maximum is the matrix's maximum.
     """
     n_rows, n_cols = scores.shape
-    found = []
-    for axis, n_other in ((1, n_cols), (0, n_rows)):
-        kk = min(k, n_other)
-        top = np.argpartition(-scores, kk - 1, axis=axis)
-        top = top[:, :kk] if axis == 1 else top[:kk, :]
-        if axis == 1:
-            r, c = np.repeat(np.arange(n_rows), kk), top.ravel()
-        else:
-            r, c = top.ravel(), np.tile(np.arange(n_cols), kk)
-        keep = np.isfinite(scores[r, c])
-        found.append(r[keep].astype(np.int64) * n_cols + c[keep])
+    found = [np.zeros(0, np.int64)]
+    for axis, n_lines in ((1, n_rows), (0, n_cols)):
+        for lo in range(0, n_lines, PRICING_BLOCK):
+            lines = scores[lo:lo + PRICING_BLOCK] if axis == 1 else scores[:, lo:lo + PRICING_BLOCK].T
+            size = lines.shape[1]
+            kk = min(k, size)
+            if kk == 0:
+                continue
+            kth = np.partition(lines, size - kk, axis=1)[:, size - kk]   # each line's kk-th best value
+            above = lines > kth[:, None]
+            tied = lines == kth[:, None]
+            # The lowest-indexed entries tied with the kk-th best fill the line's remaining places.
+            room = kk - np.count_nonzero(above, axis=1)
+            take = above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room[:, None]))
+            line, other = np.nonzero(take & np.isfinite(lines))
+            r, c = (line + lo, other) if axis == 1 else (other, line + lo)
+            found.append(r.astype(np.int64) * n_cols + c)
     flat = np.unique(np.concatenate(found))
     return flat // n_cols, flat % n_cols
+
+
+def top_arcs(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Union of each row's and each column's ``k`` best arcs (ties to the lower index), sorted (row, col)."""
+    keep = np.zeros(len(rows), dtype=bool)
+    for line, other in ((rows, cols), (cols, rows)):
+        order = np.lexsort((other, -values, line))
+        ranked = line[order]
+        rank = np.arange(len(order)) - np.searchsorted(ranked, ranked)
+        keep[order[rank < k]] = True
+    order = np.lexsort((cols[keep], rows[keep]))
+    return rows[keep][order], cols[keep][order]
 
 
 def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:

@@ -1,0 +1,123 @@
+"""The blocked sparse route: the same pairs as the dense route, tile by tile, proved optimal."""
+
+import pytest
+
+import revmatch as rm
+from oracles import check_feasible, highs_optimum
+from revmatch import solver
+from revmatch.sparse import sparse_assignment
+
+GAP2 = rm.Program(min_level_gap=2)
+GAP1 = rm.Program(min_level_gap=1)
+
+
+def dense(wf, program, k, monkeypatch):
+    """The dense route (score everything, then solve) with k candidates per person.
+
+    Same pairs, not just the same total, needs both routes to pick candidates and violators alike:
+    the k best per person, ties to the lower index (solver.top_candidates, solver.top_arcs).
+    """
+    monkeypatch.setattr(solver, "CANDIDATES_PER_PERSON", k)
+    s = rm.score(wf, program)
+    return s, rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity)
+
+
+# (employees, seed, programme, k, tile): tiny tiles and small k force many tiles, floors that start
+# empty, and several pricing rounds (five, some pricing only the pairs whose price fell, for
+# 1500/1); k=20 with the default tiles is the production setting.
+CASES = [
+    (120, 0, GAP2, 2, 4),
+    (300, 1, GAP2, 3, (7, 5)),
+    (600, 2, GAP2, 4, (16, 9)),
+    (900, 3, GAP2, 3, (50, 23)),
+    (1200, 4, GAP2, 20, None),
+    (2000, 5, GAP2, 5, (128, 64)),
+    (1500, 1, GAP1, 1, (40, 30)),
+]
+
+
+@pytest.mark.parametrize("n, seed, program, k, block", CASES)
+def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block, monkeypatch):
+    wf = rm.synthetic_workforce(n, seed)
+    s, d = dense(wf, program, k, monkeypatch)
+    sa = sparse_assignment(wf, program, k=k, block=block)
+    assert sa.objective == d.objective
+    assert sa.pairs == d.pairs
+    assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs)
+    assert sa.status == "optimal" and sa.gap == 0
+    assert sa.mentor_rows.tolist() == s.mentor_rows.tolist() and sa.mentee_rows.tolist() == s.mentee_rows.tolist()
+    check_feasible(sa.pairs, s.allowed, s.mentor_capacity, s.mentee_capacity)
+
+
+def test_several_pricing_rounds_are_exercised():
+    wf = rm.synthetic_workforce(1500, 1)
+    sa = sparse_assignment(wf, GAP1, k=1, block=(40, 30))
+    assert len(sa.rounds) >= 4 and len(sa.rounds) == sa.assignment.rounds
+    assert sa.rounds[0].violators > sa.rounds[0].added > 0    # only the k worst per person join
+    assert sa.rounds[-2].cells < sa.rounds[0].cells / 4       # later passes price the pairs whose price fell
+    assert sa.rounds[-1].violators == 0                       # the last pass proves optimality
+
+
+@pytest.mark.parametrize("n, seed", [(150, 0), (400, 7), (700, 11)])
+def test_optimum_matches_an_independent_solver(n, seed):
+    wf = rm.synthetic_workforce(n, seed)
+    s = rm.score(wf, GAP2)
+    sa = sparse_assignment(wf, GAP2, k=2, block=(9, 13))
+    assert sa.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))
+    assert sum(s.matrix[r, c] for r, c in sa.pairs) == sa.objective
+
+
+def test_result_depends_on_the_input_only():
+    # Tiles, arrival order (two workers) and repeated runs never change the pairs.
+    wf = rm.synthetic_workforce(700, 3)
+    runs = [sparse_assignment(wf, GAP2, k=3, block=b, workers=w) for b, w in
+            [((8, 8), 1), ((8, 8), 2), ((31, 7), 2), ((1000, 1000), 1), ((8, 8), 2)]]
+    assert all(r.pairs == runs[0].pairs and r.objective == runs[0].objective for r in runs)
+
+
+def test_fractional_weights_and_soft_preferences(monkeypatch):
+    # Non-integer scores go through the solver's scaling: the same scale, so the same pairs.
+    program = rm.Program(min_level_gap=1, forward_weight=1.25, backward_weight=0.4, shared_language_weight=0.7,
+                         timezone_overlap_weight=0.3)
+    wf = rm.synthetic_workforce(500, 4)
+    s, d = dense(wf, program, 3, monkeypatch)
+    sa = sparse_assignment(wf, program, k=3, block=(11, 17))
+    assert sa.assignment.tolerance > 0
+    assert sa.pairs == d.pairs and sa.objective == d.objective
+
+
+def test_few_allowed_pairs_go_to_the_solver_whole(monkeypatch):
+    # solve() skips candidates and pricing when there are few allowed pairs; so does the sparse route.
+    program = rm.Program(min_level_gap=4, require_same_location=True)
+    wf = rm.synthetic_workforce(400, 5)
+    s, d = dense(wf, program, 20, monkeypatch)
+    sa = sparse_assignment(wf, program, block=(10, 10))
+    assert sa.rounds == () and sa.pairs == d.pairs and sa.objective == d.objective
+
+
+def test_stopping_early_keeps_an_honest_bound(monkeypatch):
+    wf = rm.synthetic_workforce(600, 2)
+    s = rm.score(wf, GAP2)
+    best = highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity)
+    sa = sparse_assignment(wf, GAP2, k=1, block=(16, 9), max_rounds=1)
+    assert sa.status == "feasible"
+    assert sa.objective <= best <= sa.bound
+    assert sa.bound == pytest.approx(sa.objective + sa.gap)
+
+
+def test_nobody_on_one_side():
+    people = [rm.Employee(employee_id=f"E{i}", level=2, department="IT", role="mentor", skills={"SQL": 3})
+              for i in range(3)]
+    sa = sparse_assignment(rm.Workforce.from_employees(people), GAP2, block=2)
+    assert sa.pairs == [] and sa.objective == 0 and sa.status == "optimal"
+    assert len(sa.mentor_rows) == 3 and len(sa.mentee_rows) == 0
+
+
+def test_bad_arguments_are_named():
+    wf = rm.synthetic_workforce(50, 0)
+    with pytest.raises(ValueError, match="block must be a positive int"):
+        sparse_assignment(wf, GAP2, block=0)
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        sparse_assignment(wf, GAP2, k=0)
+    with pytest.raises(rm.ConfigError, match="objective"):
+        sparse_assignment(wf, rm.Program(objective="coverage"))
