@@ -352,7 +352,7 @@ def test_empty_result_still_reports(tmp_path):
     assert s["mentee_need_coverage_all"] == 0 and s["unmatched"] == s["people_opted_in"]
     assert report.blocking_pairs(result).empty and report.match_percent(result).empty
     parse(report.to_html(result))
-    paths = report.write_outputs(result, tmp_path)
+    paths = rm.io.write_outputs(result, tmp_path)
     assert paths["pairs.jsonl"].read_text() == ""
 
 
@@ -389,7 +389,7 @@ def test_html_renders_in_headless_chromium(tmp_path, company_result):
 # ---- files ----------------------------------------------------------------------------------------
 def test_write_outputs_round_trip(tmp_path, company_result):
     inputs = rm.io.write_workforce(company_result.workforce, tmp_path / "in")
-    paths = report.write_outputs(company_result, tmp_path / "out",
+    paths = rm.io.write_outputs(company_result, tmp_path / "out",
                                  inputs={"employees": inputs[0], "skills": inputs[1]}, seed=4)
     assert sorted(paths) == ["pairs.csv", "pairs.jsonl", "run.json", "unmatched.csv"]
     assert all(p.parent == tmp_path / "out" and p.is_file() for p in paths.values())
@@ -429,8 +429,8 @@ def test_write_outputs_round_trip(tmp_path, company_result):
 
 
 def test_write_outputs_is_deterministic_apart_from_the_timestamp(tmp_path, company_result):
-    a = report.write_outputs(company_result, tmp_path / "a", seed=1)
-    b = report.write_outputs(company_result, tmp_path / "b", seed=1)
+    a = rm.io.write_outputs(company_result, tmp_path / "a", seed=1)
+    b = rm.io.write_outputs(company_result, tmp_path / "b", seed=1)
     for name in ("pairs.csv", "unmatched.csv", "pairs.jsonl"):
         assert a[name].read_bytes() == b[name].read_bytes()
     run_a, run_b = (json.loads(p["run.json"].read_text()) for p in (a, b))
@@ -440,7 +440,7 @@ def test_write_outputs_is_deterministic_apart_from_the_timestamp(tmp_path, compa
 
 def test_write_outputs_refuses_a_missing_input_before_writing(tmp_path, company_result):
     with pytest.raises(FileNotFoundError, match="input 'employees'"):
-        report.write_outputs(company_result, tmp_path / "out", inputs={"employees": tmp_path / "nope.csv"})
+        rm.io.write_outputs(company_result, tmp_path / "out", inputs={"employees": tmp_path / "nope.csv"})
     assert not (tmp_path / "out").exists()
 
 

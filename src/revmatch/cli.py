@@ -13,12 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ConfigError, RevmatchError
-from .io import write_result, write_workforce
+from .io import write_outputs, write_result, write_workforce
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
 from .kpis import fairness_audit, kpis_html, programme_kpis, read_checkins
 from .lifecycle import rematch
-from .report import write_outputs
 from .tables import read_table
 from .synthetic import synthetic_workforce
 

@@ -1,17 +1,29 @@
-"""Results and workforces out to files: CSV tables an HR system or a spreadsheet can read."""
+"""Results and workforces out to files: CSV tables, explanations as JSON lines, and the audit manifest."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
+import importlib
+import importlib.metadata
+import json
+import math
+import platform
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .explain import PREFERENCE_WORDS, pair_text
 from .matching import MatchResult
 from .models import Workforce
+from .report import match_percent, summary
+
+
+VERSIONED = ("revmatch", "ortools", "numpy", "pandas", "pydantic")
 
 
 def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -76,3 +88,115 @@ def pseudonymized_tables(result: MatchResult, key: str = "") -> tuple[pd.DataFra
         unmatched["reason"] = [pattern.sub(lambda m: pseudonym(m.group(1), key), r) for r in unmatched["reason"]]
     unmatched["employee_id"] = [pseudonym(i, key) for i in unmatched["employee_id"]]
     return pairs, unmatched
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str | None:
+    """Installed version of a distribution, else the module's ``__version__`` (e.g. run from a checkout)."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        return str(importlib.import_module(name).__version__)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _plain(value):
+    """numpy scalars → Python, non-finite floats → None: strict JSON that any tool reads."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_outputs(result: MatchResult, directory: str | Path, inputs: dict[str, str | Path] | None = None,
+                  seed: int | None = None) -> dict[str, Path]:
+    r"""Write the result and an audit manifest into ``directory`` (created if needed).
+
+    Files:
+
+    - ``pairs.csv``: ``result.pairs`` followed by the columns of :func:`match_percent`.
+    - ``unmatched.csv``: ``result.unmatched``.
+    - ``pairs.jsonl``: one JSON object per pair, in pair order — every field of its
+      :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
+      ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
+    - ``run.json``: the manifest — SHA-256 and size of each file in ``inputs``, versions of revmatch,
+      OR-Tools, numpy, pandas, pydantic and Python, the programme settings, ``seed``, status,
+      objective, bound, gap, tolerance, engine, timings, the :func:`summary` figures, SHA-256 of the
+      three files above and a UTC timestamp (``created_utc``), the only field that changes between
+      runs on the same result.
+
+    Text files are UTF-8 with ``\n`` line ends. Non-finite numbers are written as JSON ``null``.
+
+    Parameters
+    ----------
+    result : MatchResult
+    directory : str or Path
+    inputs : dict of str to str or Path, optional
+        Input files to fingerprint, by role, e.g. ``{"employees": "employees.csv", "skills": "skills.csv"}``.
+    seed : int, optional
+        The seed of a synthetic workforce or of anything random upstream, for the record.
+
+    Returns
+    -------
+    dict of str to Path
+        File name → path written: ``pairs.csv``, ``unmatched.csv``, ``pairs.jsonl``, ``run.json``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file named in ``inputs`` does not exist (checked before anything is written).
+
+    Examples
+    --------
+    >>> import tempfile, json, revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_outputs(result, folder, seed=0)
+    ...     json.loads(paths["run.json"].read_text())["seed"]
+    0
+    """
+    inputs = {str(k): Path(v) for k, v in (inputs or {}).items()}
+    for name, path in inputs.items():
+        if not path.is_file():
+            raise FileNotFoundError(f"input {name!r}: {path} is not a file")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {name: directory / name for name in ("pairs.csv", "unmatched.csv", "pairs.jsonl", "run.json")}
+
+    match_percent(result).to_csv(paths["pairs.csv"], index=False, lineterminator="\n")
+    result.unmatched.to_csv(paths["unmatched.csv"], index=False, lineterminator="\n")
+    with paths["pairs.jsonl"].open("w", encoding="utf-8", newline="\n") as f:
+        for e in result.explanations:
+            f.write(json.dumps(_plain(dataclasses.asdict(e)), ensure_ascii=False, allow_nan=False) + "\n")
+
+    manifest = {
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": {name: {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
+                   for name, path in inputs.items()},
+        "versions": {**{name: _version(name) for name in VERSIONED}, "python": platform.python_version()},
+        "program": result.program.model_dump(mode="json"),
+        "seed": seed,
+        "status": str(result.status), "objective": result.objective, "bound": result.bound, "gap": result.gap,
+        "tolerance": result.tolerance, "engine": result.engine,
+        "timings": dict(result.timings),
+        "counts": summary(result),
+        "outputs": {name: _sha256(paths[name]) for name in ("pairs.csv", "unmatched.csv", "pairs.jsonl")},
+    }
+    paths["run.json"].write_text(json.dumps(_plain(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                                 encoding="utf-8", newline="\n")
+    return paths

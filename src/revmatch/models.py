@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError, InputError, Problem
 from .tables import read_table
-from .validate import Problems, Table, skill_key, validate_employees, validate_skills
+from .validate import Problems, Table, validate_employees, validate_skills
 
 Role = Literal["mentor", "mentee", "both", "none"]
 

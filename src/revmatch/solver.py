@@ -41,7 +41,7 @@ pairs possible); ``s`` is chosen as large as OR-Tools' cost range allows.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
