@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RevmatchError, ValueError) as exc:
         print(f"revmatch: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
