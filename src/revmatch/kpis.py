@@ -82,21 +82,25 @@ def programme_kpis(pairs, checkins: pd.DataFrame, as_of: date, *, start: date | 
     current = pairs_of(pairs)
     seen = checkins[checkins["date"] <= as_of]
     key = list(zip(seen["mentor_id"], seen["mentee_id"]))
-    inside = pd.Series([k in set(current) for k in key], index=seen.index, dtype=bool)
+    running = set(current)
+    inside = pd.Series([k in running for k in key], index=seen.index, dtype=bool)
     seen_in = seen[inside.to_numpy()] if len(seen) else seen
     start = start or (min(seen["date"]) if len(seen) else as_of)
     months = max((as_of - start).days / 30.44, 1 / 30.44)
+    # One pass over the check-ins, grouped by pair, instead of one scan per pair.
+    by_pair = seen_in.groupby(["mentor_id", "mentee_id"]).agg(
+        count=("date", "size"), last=("date", "max"), mean=("rating", "mean"))
+    stats = {key: (int(c), d, None if pd.isna(r) else float(r))
+             for key, c, d, r in zip(by_pair.index, by_pair["count"], by_pair["last"], by_pair["mean"])}
     rows = []
     for m, e in current:
-        mine = seen_in[(seen_in["mentor_id"] == m) & (seen_in["mentee_id"] == e)]
-        last = max(mine["date"]) if len(mine) else None
-        mean = float(mine["rating"].mean()) if mine["rating"].notna().any() else None
+        count, last, mean = stats.get((m, e), (0, None, None))
         silent = last is None or (as_of - last) > timedelta(weeks=risk_weeks)
         low = mean is not None and mean <= low_rating
         reason = "; ".join(filter(None, [
             ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
             f"mean rating {mean:.1f}" if low else ""]))
-        rows.append((m, e, len(mine), last, len(mine) / months, mean, not silent, reason))
+        rows.append((m, e, count, last, count / months, mean, not silent, reason))
     per_pair = pd.DataFrame(rows, columns=["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month",
                                            "mean_rating", "active", "risk"])
     satisfaction = (seen_in[seen_in["rating"].notna() & (seen_in["rated_by"] != "")]
