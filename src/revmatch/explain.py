@@ -73,10 +73,12 @@ def transfers(workforce: Workforce, teachers: np.ndarray, learners: np.ndarray,
     return out
 
 
-def person_label(workforce: Workforce, row: int) -> str:
-    """"Name (L3, Finance)": the name if the input had one, else the id."""
-    e = workforce.employees.iloc[row]
-    return f"{e['name'] or e['employee_id']} (L{e['level']}, {e['department']})"
+def person_labels(workforce: Workforce, rows: np.ndarray) -> list[str]:
+    """"Name (L3, Finance)" per row: the name if the input had one, else the id."""
+    e = workforce.employees
+    names = np.where(e["name"].to_numpy(dtype=object) != "", e["name"].to_numpy(dtype=object), workforce.ids)
+    level, dept = e["level"].to_numpy(), e["department"].to_numpy(dtype=object)
+    return [f"{names[r]} (L{level[r]}, {dept[r]})" for r in rows]
 
 
 def _skill_list(items: tuple[SkillTransfer, ...]) -> str:
@@ -112,12 +114,13 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     taught = transfers(workforce, m_rows, e_rows)
     given = transfers(workforce, e_rows, m_rows)
     standing = pair_standing(scores, rows, cols)
+    mentor_labels, mentee_labels = person_labels(workforce, m_rows), person_labels(workforce, e_rows)
     out = []
     for k in range(len(rows)):
         i, j = rows[k], cols[k]
         parts = {name: float(scores.weights[name] * scores.parts[name][i, j]) for name in scores.parts}
         preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
-        text = pair_text(person_label(workforce, m_rows[k]), person_label(workforce, e_rows[k]), taught[k], given[k],
+        text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k],
                          preferences)
         out.append(PairExplanation(
             mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
