@@ -352,11 +352,14 @@ class Workforce:
         return np.array([offset[z] for z in zones], dtype=float)
 
     def in_reporting_line(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether ``a`` is in ``b``'s management chain or ``b`` in ``a``'s (broadcasts like numpy)."""
-        tin, size = self.tree_in, self.tree_size
-        a_above_b = (tin[a] <= tin[b]) & (tin[b] < tin[a] + size[a])
-        b_above_a = (tin[b] <= tin[a]) & (tin[a] < tin[b] + size[b])
-        return a_above_b | b_above_a
+        """Whether ``a`` is in ``b``'s management chain or ``b`` in ``a``'s (broadcasts like numpy).
+
+        With ``d = tree_in[b] − tree_in[a]``: ``a`` is above ``b`` when ``0 ≤ d < size[a]``, ``b``
+        above ``a`` when ``0 ≤ −d < size[b]``; together, ``−size[b] < d < size[a]`` (one subtraction
+        per pair, in int32: this runs on every pair of a large match).
+        """
+        d = self.tree_in[b].astype(np.int32) - self.tree_in[a].astype(np.int32)
+        return (d < self.tree_size[a].astype(np.int32)) & (d > -self.tree_size[b].astype(np.int32))
 
 
 def _utc_offset(zone: str, on: date) -> float:

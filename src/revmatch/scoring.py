@@ -161,12 +161,15 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     c = mentee_rows[None, :]
     facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
     masks = {}
-    # Nobody is paired with themself (people who opted in as "both" are on both sides).
-    masks["self"] = r != c
+    # Nobody is paired with themself (people who opted in as "both" are on both sides): set the few
+    # cells where a row and a column are one person, instead of comparing every pair.
+    masks["self"] = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
+    _, at_row, at_col = np.intersect1d(mentor_rows, mentee_rows, assume_unique=True, return_indices=True)
+    masks["self"][at_row, at_col] = False
     if program.min_level_gap is not None:
         # The mentor is junior to the mentee by at least the gap: reverse mentoring.
         level = workforce.employees["level"].to_numpy()
-        masks["min_level_gap"] = (level[c] - level[r]) >= program.min_level_gap
+        masks["min_level_gap"] = level[c].astype(np.int32) >= level[r].astype(np.int32) + program.min_level_gap
     if program.exclude_reporting_line:
         # Nobody mentors, or is mentored by, someone in their own reporting line.
         masks["reporting_line"] = ~workforce.in_reporting_line(r, c)
@@ -208,28 +211,59 @@ def part_weights(program: Program) -> dict[str, float]:
     return weights
 
 
-def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
-                mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Scores (float64), allowed mask and unweighted parts of any block of mentors × mentees.
+def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
+                with_parts: bool = True) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Scores, allowed mask and unweighted parts of any block of mentors × mentees.
 
     The one place a score is computed: the dense :func:`score` calls it on everyone, large-scale
     routes call it block by block. Parts: ``forward``, ``backward`` and, for each soft preference
     with a non-zero weight, its measure (1/0, or shared hours for ``timezone_overlap``).
+
+    ``with_parts=False`` (the blocked routes, which need scores only) returns no parts and, when the
+    two skill weights are the only ones and :func:`exact_in_float32`, folds them into one float32
+    GEMM of the stacked indicator blocks — the scores are then exact and equal to the float64 sum,
+    at the cost of the GEMM alone. Otherwise the scores are float64.
     """
-    parts = score_parts(workforce, mentor_rows, mentee_rows)
     weights = part_weights(program)
-    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
-    for part in weights:
-        if part in PREFERENCES:
-            parts[part] = getattr(facts, part)().astype(np.float32)
-    matrix = np.zeros((len(mentor_rows), len(mentee_rows)))
-    for name, weight in weights.items():
-        if weight:
-            matrix += weight * parts[name]
-    allowed = np.ones(matrix.shape, dtype=bool)
-    for mask in rule_masks(workforce, program, mentor_rows, mentee_rows).values():
+    if not with_parts and exact_in_float32(weights, workforce.proficiency.shape[1]):
+        matrix, parts = _fused_scores(workforce, weights, mentor_rows, mentee_rows), {}
+    else:
+        parts = score_parts(workforce, mentor_rows, mentee_rows)
+        facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
+        for part in weights:
+            if part in PREFERENCES:
+                parts[part] = getattr(facts, part)().astype(np.float32)
+        matrix = np.zeros((len(mentor_rows), len(mentee_rows)))
+        for name, weight in weights.items():
+            if weight:
+                matrix += weight * parts[name]
+    masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows).values())
+    allowed = next(masks)
+    for mask in masks:
         allowed &= mask
-    return matrix, allowed, parts
+    return matrix, allowed, (parts if with_parts else {})
+
+
+def exact_in_float32(weights: dict[str, float], n_skills: int) -> bool:
+    """Whether float32 arithmetic gives these weighted skill scores exactly, in any summation order.
+
+    True when only ``forward`` and ``backward`` are weighted, both weights are multiples of 1/256,
+    and the largest possible score, in 1/256ths, stays below 2**24 (float32's exact integers).
+    """
+    if set(weights) != {"forward", "backward"}:
+        return False
+    ticks = [w * 256 for w in weights.values()]
+    largest = sum(abs(t) for t in ticks) * n_skills * MAX_SCALE * MAX_SCALE
+    return all(float(t).is_integer() for t in ticks) and largest < 2**24
+
+
+def _fused_scores(workforce: Workforce, weights: dict[str, float], mentor_rows: np.ndarray,
+                  mentee_rows: np.ndarray) -> np.ndarray:
+    """``w_f·forward + w_b·backward`` as one float32 GEMM: [w_f·ahead, w_b·wants]_i · [wants, ahead]_j."""
+    ahead_r, wants_r = hinge_blocks(workforce.proficiency[mentor_rows], workforce.need[mentor_rows])
+    ahead_c, wants_c = hinge_blocks(workforce.proficiency[mentee_rows], workforce.need[mentee_rows])
+    left = np.hstack([ahead_r * np.float32(weights["forward"]), wants_r * np.float32(weights["backward"])])
+    return left @ np.hstack([wants_c, ahead_c]).T
 
 
 RULE_WORDS = {

@@ -49,6 +49,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
 from .errors import InfeasibleError, InputError, Problem, SolverError
+from .pricing import TilePricer
 
 CANDIDATES_PER_PERSON = 20   # top-k per mentor and per mentee before pricing (see MEASURED: 4 rounds at 10k)
 MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then returns "feasible" with its bound
@@ -241,27 +242,12 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
         rows, cols = np.nonzero(valid)
         return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network)
     rows, cols = top_candidates(np.where(valid, w, -np.inf), CANDIDATES_PER_PERSON)
-    in_candidates = np.zeros(w.shape, dtype=bool)
-    in_candidates[rows, cols] = True
     integral = bool(np.all(w[valid] == np.round(w[valid])))
-
-    def price(u, v, scale):
-        """Valid pairs outside the candidates whose integer cost beats their dual price: all count in
-        the bound, the k worst of each row and of each column join the candidates."""
-        found, excess = [], 0.0
-        for lo in range(0, w.shape[0], PRICING_BLOCK):
-            hi = min(lo + PRICING_BLOCK, w.shape[0])
-            cost = np.round(w[lo:hi] * scale)
-            gain = np.where(valid[lo:hi] & ~in_candidates[lo:hi], cost - u[lo:hi, None] - v[None, :], 0)
-            r, c = np.nonzero(gain > 0)
-            excess += float(gain[r, c].sum())
-            found.append((r + lo, c, gain[r, c]))
-        r, c = top_arcs(*(np.concatenate([f[i] for f in found]) for i in range(3)), CANDIDATES_PER_PERSON)
-        in_candidates[r, c] = True
-        return r, c, w[r, c], excess
-
+    # The same tile-by-tile pricing as the sparse route, reading tiles of the matrix.
+    pricer = TilePricer(w.shape, lambda r, c: (w[np.ix_(r, c)], valid[np.ix_(r, c)]), rows * w.shape[1] + cols,
+                        w[rows, cols], CANDIDATES_PER_PERSON)
     return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, integral=integral,
-                      max_weight=float(np.abs(w[valid]).max()), price=price, max_rounds=MAX_PRICING_ROUNDS,
+                      max_weight=float(np.abs(w[valid]).max()), price=pricer, max_rounds=MAX_PRICING_ROUNDS,
                       network=network)
 
 
@@ -293,15 +279,27 @@ def top_candidates(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
                 continue
             kth = np.partition(lines, size - kk, axis=1)[:, size - kk]   # each line's kk-th best value
             above = lines > kth[:, None]
-            tied = lines == kth[:, None]
-            # The lowest-indexed entries tied with the kk-th best fill the line's remaining places.
             room = kk - np.count_nonzero(above, axis=1)
-            take = above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room[:, None]))
-            line, other = np.nonzero(take & np.isfinite(lines))
+            # The lowest-indexed entries tied with the kk-th best fill the line's remaining places
+            # (np.nonzero lists them line by line, in index order).
+            tie_line, tie_other = np.nonzero(lines == kth[:, None])
+            rank = np.arange(len(tie_line)) - np.searchsorted(tie_line, tie_line)
+            fill = rank < room[tie_line]
+            above_line, above_other = np.nonzero(above)
+            line = np.concatenate([above_line, tie_line[fill]])
+            other = np.concatenate([above_other, tie_other[fill]])
+            finite = np.isfinite(lines[line, other])
+            line, other = line[finite], other[finite]
             r, c = (line + lo, other) if axis == 1 else (other, line + lo)
             found.append(r.astype(np.int64) * n_cols + c)
-    flat = np.unique(np.concatenate(found))
+    flat = sorted_unique(np.concatenate(found))
     return flat // n_cols, flat % n_cols
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is tens of times slower on int64 keys)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def top_arcs(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -425,24 +423,32 @@ def _min_cost_flow(shape, rows, cols, costs, row_capacity, col_capacity, network
 def _residual_distances(n_nodes, tails, heads, capacities, costs, flows) -> np.ndarray:
     """Shortest distances from a virtual root (0 to every node) in the residual graph (Bellman–Ford).
 
-    An optimal flow leaves no negative cycle, so the sweeps converge; the distances are node potentials.
+    An optimal flow leaves no negative cycle, so relaxing converges; the distances are node
+    potentials. Each sweep relaxes only the arcs out of nodes whose distance fell in the sweep
+    before (all nodes in the first), which is most of the saving: late sweeps touch a few nodes.
     """
     fwd = flows < capacities
     bwd = flows > 0
     t = np.concatenate([tails[fwd], heads[bwd]])
     h = np.concatenate([heads[fwd], tails[bwd]])
     c = np.concatenate([costs[fwd], -costs[bwd]])
-    order = np.argsort(h, kind="stable")
+    order = np.argsort(t, kind="stable")
     t, h, c = t[order], h[order], c[order]
-    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.array([], dtype=np.int64)
-    targets = h[starts]
+    out_start = np.searchsorted(t, np.arange(n_nodes + 1))
     d = np.zeros(n_nodes, dtype=np.int64)
+    changed = np.arange(n_nodes)
     for _ in range(n_nodes + 1):
-        best = np.minimum.reduceat(d[t] + c, starts) if len(h) else np.array([], dtype=np.int64)
-        improved = best < d[targets]
-        if not improved.any():
+        counts = out_start[changed + 1] - out_start[changed]
+        arcs = np.repeat(out_start[changed] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        if len(arcs) == 0:
             return d
-        d[targets[improved]] = best[improved]
+        head, reach = h[arcs], d[t[arcs]] + c[arcs]
+        better = reach < d[head]
+        if not better.any():
+            return d
+        head, reach = head[better], reach[better]
+        np.minimum.at(d, head, reach)
+        changed = sorted_unique(head)
     raise SolverError("negative cycle in the residual graph: the flow was not optimal")
 
 

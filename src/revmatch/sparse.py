@@ -24,9 +24,7 @@ tiles in flight.
 
 from __future__ import annotations
 
-import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,26 +33,12 @@ import numpy as np
 from . import solver
 from .errors import ConfigError
 from .models import Program, Workforce
+from .pricing import (BYTES_PER_CELL, SMALL_CELLS, TILE_BYTES, WORKERS, PricingRound, TilePricer, TopK,
+                      contenders, in_order, pricing_tile_shape)
 from .scoring import part_weights, participants, score_block
 from .solver import Assignment
 
-TILE_BYTES = 256 * 2**20   # temporaries of one tile in flight (two are in flight: one per core)
-BYTES_PER_CELL = 48        # measured peak of score_block ≈ 27 B per cell, plus this route's masks and gains
 MAX_TILE_MENTEES = 4096    # tile width: merges touch at most this many mentees per tile
-PRICING_TILE = 2048        # pricing tiles are at most this square: fine enough to skip the pairs whose price rose
-WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
-SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
-
-
-@dataclass(frozen=True)
-class PricingRound:
-    """One pricing pass over every pair outside the candidates."""
-
-    violators: int   # allowed pairs whose integer cost beat their dual price u_i + v_j
-    added: int       # of which joined the candidates: the k worst of each mentor and each mentee
-    excess: float    # Σ (cost − u_i − v_j) over the violators, in the solver's integer cost units
-    cells: int       # mentor × mentee cells scored; the bound skipped the others
-    seconds: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,97 +84,6 @@ class SparseAssignment:
         return self.assignment.status
 
 
-# ---- running top-k ------------------------------------------------------------------------------
-
-class _TopK:
-    """The ``k`` best entries of each line (a mentor or a mentee) seen so far.
-
-    Ranked by value, ties to the lower index on the other side, so the result never depends on the
-    order in which tiles arrive. ``extra`` rides along (the score of a pair ranked by violation).
-    """
-
-    def __init__(self, n_lines: int, k: int):
-        self.k = k
-        self.value = np.full((n_lines, k), -np.inf)
-        self.index = np.full((n_lines, k), -1, dtype=np.int64)
-        self.extra = np.zeros((n_lines, k))
-
-    def threshold(self, lines: np.ndarray) -> np.ndarray:
-        """The k-th best value held per line (-inf while fewer are held): a newcomer must reach it."""
-        return self.value[lines, -1]
-
-    def merge(self, line: np.ndarray, index: np.ndarray, value: np.ndarray, extra: np.ndarray) -> None:
-        """Offer entries (line, index, value, extra); each line keeps its k best."""
-        if len(line) == 0:
-            return
-        lines, local = np.unique(line, return_inverse=True)
-        old_value = self.value[lines]
-        held = np.isfinite(old_value)
-        held_line = np.nonzero(held)[0]
-        key = np.concatenate([held_line, local])
-        val = np.concatenate([old_value[held], value])
-        idx = np.concatenate([self.index[lines][held], index])
-        ext = np.concatenate([self.extra[lines][held], extra])
-        order = np.lexsort((idx, -val, key))
-        key, val, idx, ext = key[order], val[order], idx[order], ext[order]
-        rank = np.arange(len(key)) - np.searchsorted(key, key, side="left")
-        keep = rank < self.k
-        new_value = np.full((len(lines), self.k), -np.inf)
-        new_index = np.full((len(lines), self.k), -1, dtype=np.int64)
-        new_extra = np.zeros((len(lines), self.k))
-        new_value[key[keep], rank[keep]] = val[keep]
-        new_index[key[keep], rank[keep]] = idx[keep]
-        new_extra[key[keep], rank[keep]] = ext[keep]
-        self.value[lines], self.index[lines], self.extra[lines] = new_value, new_index, new_extra
-
-    def entries(self, rows_are_lines: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Held entries as (row, col, extra) arrays."""
-        line, slot = np.nonzero(np.isfinite(self.value))
-        other = self.index[line, slot]
-        rows, cols = (line, other) if rows_are_lines else (other, line)
-        return rows.astype(np.int64), cols.astype(np.int64), self.extra[line, slot]
-
-
-def _kth_best(value: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """The k-th largest entry of each line along ``axis`` (-inf where the line is shorter than k)."""
-    size = value.shape[axis]
-    if size < k:
-        return np.full(value.shape[1 - axis], -np.inf)
-    return np.partition(value, size - k, axis=axis).take(size - k, axis=axis)
-
-
-def _contenders(value: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray, k: int, strict: bool = True):
-    """Cells that may still enter their mentor's k best or their mentee's: (r, c, to_row, to_col).
-
-    A floor is what a cell must reach on its line: the k-th best value held so far, or 0 (only
-    positive values compete; -inf marks a cell that does not). When tiles arrive in increasing index
-    order on both sides (``strict``), a cell tied with the k-th held value loses on index, so it must
-    beat it; otherwise a tie may still win and is let through. When a floor still lets many through,
-    the line's own k-th best in this tile raises it (k cells of the tile are at least as good, and a
-    cell tied with it may still win on index).
-    """
-    need = []
-    keep = []
-    beats = np.greater if strict else np.greater_equal
-    for axis, floor in ((1, row_floor[:, None]), (0, col_floor[None, :])):
-        side = value > floor if strict else (value >= floor) & (value > 0)
-        kth = None
-        if np.count_nonzero(side) > 2 * k * value.shape[1 - axis]:
-            kth = _kth_best(value, k, axis)
-            side &= value >= (kth[:, None] if axis == 1 else kth[None, :])
-        need.append(kth)
-        keep.append(side)
-    r, c = np.nonzero(keep[0] | keep[1])
-    v = value[r, c]
-    to_row = beats(v, row_floor[r]) & (v > 0)
-    to_col = beats(v, col_floor[c]) & (v > 0)
-    if need[0] is not None:
-        to_row &= v >= need[0][r]
-    if need[1] is not None:
-        to_col &= v >= need[1][c]
-    return r, c, to_row, to_col
-
-
 # ---- tiles --------------------------------------------------------------------------------------
 
 def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -198,8 +91,7 @@ def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tupl
     if block is None:
         cols = max(1, min(n_cols, MAX_TILE_MENTEES))
         rows = max(1, min(n_rows, TILE_BYTES // (BYTES_PER_CELL * cols)))
-        side = min(PRICING_TILE, math.isqrt(TILE_BYTES // BYTES_PER_CELL))
-        return (rows, cols), (max(1, min(n_rows, side)), max(1, min(n_cols, side)))
+        return (rows, cols), pricing_tile_shape(n_rows, n_cols)
     rows, cols = (block, block) if np.isscalar(block) else block
     if int(rows) < 1 or int(cols) < 1:
         raise ValueError(f"block must be a positive int or a (mentors, mentees) pair of them, got {block!r}")
@@ -210,26 +102,6 @@ def _tiles(n_rows: int, n_cols: int, shape: tuple[int, int]):
     for r0 in range(0, n_rows, shape[0]):
         for c0 in range(0, n_cols, shape[1]):
             yield np.arange(r0, min(r0 + shape[0], n_rows)), np.arange(c0, min(c0 + shape[1], n_cols))
-
-
-def _in_order(fn, jobs, workers: int):
-    """``fn(*job)`` for each job, computed ``workers`` at a time, yielded in job order.
-
-    A job is built (``jobs`` is a generator) only when a worker frees up, so it can read the latest
-    state; results are consumed in order, so the caller's merges are deterministic.
-    """
-    if workers <= 1:
-        for job in jobs:
-            yield fn(*job)
-        return
-    with ThreadPoolExecutor(workers) as pool:
-        pending = []
-        for job in jobs:
-            pending.append(pool.submit(fn, *job))
-            if len(pending) > workers:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
 
 
 # ---- the route ----------------------------------------------------------------------------------
@@ -316,11 +188,11 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
                     and all(float(x).is_integer() for x in part_weight.values()))
 
     def score_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w, allowed, _ = score_block(workforce, program, mentor_rows[rows], mentee_rows[cols])
+        w, allowed, _ = score_block(workforce, program, mentor_rows[rows], mentee_rows[cols], with_parts=False)
         return w, allowed
 
     # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
-    by_row, by_col = _TopK(n_rows, k), _TopK(n_cols, k)
+    by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
     # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
     # them, and keep them, until there are too many for that.
     few_limit = k * (n_rows + n_cols)
@@ -344,10 +216,10 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
                 if n_valid <= few_limit:
                     vr, vc = np.nonzero(valid)
                     every = (rows[vr], cols[vc], w[vr, vc])
-        r, c, to_row, to_col = _contenders(w, row_floor, col_floor, k)
+        r, c, to_row, to_col = contenders(w, row_floor, col_floor, k)
         return (rows[r], cols[c], w[r, c], to_row, to_col), n_valid, every, fractional, w.size
 
-    for (r, c, w, to_row, to_col), n_valid, every, fractional, cells in _in_order(
+    for (r, c, w, to_row, to_col), n_valid, every, fractional, cells in in_order(
             candidate_tile, candidate_jobs(), workers):
         by_row.merge(r[to_row], c[to_row], w[to_row], w[to_row])
         by_col.merge(c[to_col], r[to_col], w[to_col], w[to_col])
@@ -384,116 +256,11 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     r2, c2, w2 = by_col.entries(rows_are_lines=False)
     keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
     rows, cols, weights = keys // n_cols, keys % n_cols, np.concatenate([w1, w2])[first]
-    # Each mentor's best pair is a candidate: the candidates' best is the best of all, and bounds every pair.
-    row_best, col_best = by_row.value[:, 0].copy(), by_col.value[:, 0].copy()
     del by_row, by_col
-    candidate_keys = keys
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
-    rounds: list[PricingRound] = []
-    last = {}   # the previous round's duals, and the lines whose violators did not all join
-
-    def price(u: np.ndarray, v: np.ndarray, scale: float):
-        nonlocal candidate_keys
-        t0 = time.perf_counter()
-        top_row = np.where(np.isfinite(row_best), np.round(row_best * scale), 0)
-        top_col = np.where(np.isfinite(col_best), np.round(col_best * scale), 0)
-        # A pair that did not violate last round can violate now only if its price u_i + v_j fell:
-        # only pairs with du_i + dv_j < 0 are priced again, plus every pair of a line that kept
-        # violators out last round. Sorting both sides by their change makes those pairs a
-        # staircase of whole tiles. The first round prices everything, in index order.
-        if last:
-            du = (u - last["u"]).astype(np.float64)
-            dv = (v - last["v"]).astype(np.float64)
-            du[last["dirty_rows"]] = -np.inf
-            dv[last["dirty_cols"]] = -np.inf
-            row_order, col_order = np.argsort(du, kind="stable"), np.argsort(dv, kind="stable")
-        else:
-            du, dv = np.full(n_rows, -np.inf), np.full(n_cols, -np.inf)
-            row_order, col_order = np.arange(n_rows), np.arange(n_cols)
-        strict = not last   # index order: a tie with a held value loses (see _contenders)
-        held_start = np.searchsorted(candidate_keys, np.arange(n_rows + 1) * n_cols)
-        held_cols = candidate_keys % n_cols
-        worst_row, worst_col = _TopK(n_rows, k), _TopK(n_cols, k)
-        per_row, per_col = np.zeros(n_rows, np.int64), np.zeros(n_cols, np.int64)
-        totals = {"violators": 0, "excess": 0.0, "cells": 0}
-
-        def jobs():
-            for r0 in range(0, n_rows, pricing_shape[0]):
-                band = row_order[r0:r0 + pricing_shape[0]]
-                for c0 in range(0, n_cols, pricing_shape[1]):
-                    if du[band[0]] + dv[col_order[c0]] >= 0:
-                        break   # sorted: every later tile of the band has risen in price too
-                    rows_, cols_ = band, col_order[c0:c0 + pricing_shape[1]]
-                    # Prices that rose against every partner in the tile; and, as no pair beats its
-                    # mentor's best nor its mentee's best score, those who cannot gain even against
-                    # the cheapest partner in the tile.
-                    rows_ = rows_[(du[rows_] + dv[cols_].min() < 0) & (top_row[rows_] - u[rows_] > v[cols_].min())]
-                    if len(rows_):
-                        cols_ = cols_[(dv[cols_] + du[rows_].min() < 0) & (top_col[cols_] - v[cols_] > u[rows_].min())]
-                    if len(rows_) and len(cols_):
-                        rows_, cols_ = np.sort(rows_), np.sort(cols_)
-                        yield (rows_, cols_, np.maximum(worst_row.threshold(rows_), 0),
-                               np.maximum(worst_col.threshold(cols_), 0))
-
-        def pricing_tile(rows_, cols_, row_floor, col_floor):
-            w, allowed = score_tile(rows_, cols_)
-            gain = np.subtract(np.round(w * scale) if scale != 1.0 else w, u[rows_, None])
-            gain -= v[None, cols_]
-            # Forbidden pairs never violate; a pair scoring ≤ 0 cannot (its gain is ≤ 0, as u, v ≥ 0).
-            np.copyto(gain, -np.inf, where=~allowed)
-            # Candidates are priced by the solver itself: drop those in the tile (each tile row's
-            # candidates are a slice of the row-sorted candidate list).
-            starts, counts = held_start[rows_], held_start[rows_ + 1] - held_start[rows_]
-            at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-            held_r, held_c = np.repeat(np.arange(len(rows_)), counts), held_cols[at]
-            at_c = np.minimum(np.searchsorted(cols_, held_c), len(cols_) - 1)
-            inside = cols_[at_c] == held_c
-            gain[held_r[inside], at_c[inside]] = -np.inf
-            violating = gain > 0
-            n_violating = int(np.count_nonzero(violating))
-            if not n_violating:
-                return None, 0, 0.0, w.size
-            excess = float(np.sum(gain, where=violating))
-            counts = (rows_, np.count_nonzero(violating, axis=1), cols_, np.count_nonzero(violating, axis=0))
-            r, c, to_row, to_col = _contenders(gain, row_floor, col_floor, k, strict)
-            return (rows_[r], cols_[c], gain[r, c], w[r, c], to_row, to_col, counts), n_violating, excess, w.size
-
-        for entries, n_violating, excess, cells in _in_order(pricing_tile, jobs(), workers):
-            totals["cells"] += cells
-            if n_violating:
-                r, c, g, w, to_row, to_col, (rows_, n_r, cols_, n_c) = entries
-                worst_row.merge(r[to_row], c[to_row], g[to_row], w[to_row])
-                worst_col.merge(c[to_col], r[to_col], g[to_col], w[to_col])
-                totals["violators"] += n_violating
-                totals["excess"] += excess
-                # Violators per line, to know which lines keep some out of the candidates.
-                per_row[rows_] += n_r
-                per_col[cols_] += n_c
-        r1, c1, w1 = worst_row.entries(rows_are_lines=True)
-        r2, c2, w2 = worst_col.entries(rows_are_lines=False)
-        new_keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
-        new_weights = np.concatenate([w1, w2])[first]
-        new_rows, new_cols = new_keys // n_cols, new_keys % n_cols
-        candidate_keys = np.union1d(candidate_keys, new_keys)
-        # Lines with violators left out must be priced in full next round; one side suffices (each
-        # left-out violator has both its lines left wanting): the one with fewer cells.
-        dirty_rows = per_row > np.bincount(new_rows, minlength=n_rows)
-        dirty_cols = per_col > np.bincount(new_cols, minlength=n_cols)
-        if dirty_rows.sum() * n_cols <= dirty_cols.sum() * n_rows:
-            dirty_cols[:] = False
-        else:
-            dirty_rows[:] = False
-        last.update(u=u.copy(), v=v.copy(), dirty_rows=dirty_rows, dirty_cols=dirty_cols)
-        rounds.append(PricingRound(totals["violators"], len(new_keys), totals["excess"], totals["cells"],
-                                   time.perf_counter() - t0))
-        if progress:
-            p = rounds[-1]
-            progress(f"pricing round {len(rounds)}: {p.violators} violators, {p.added} added, "
-                     f"{p.cells / max(1, n_rows * n_cols):.1%} of pairs scored, {p.seconds:.1f} s")
-        return new_rows, new_cols, new_weights, totals["excess"]
-
+    pricer = TilePricer((n_rows, n_cols), score_tile, keys, weights, k, pricing_shape, workers, progress)
     assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap,
                                    integral=not stats["fractional"], max_weight=float(weights.max()),
-                                   price=price, max_rounds=max_rounds)
-    return result(assignment, rounds, len(rows), sum(p.seconds for p in rounds))
+                                   price=pricer, max_rounds=max_rounds)
+    return result(assignment, pricer.rounds, len(rows), pricer.seconds)

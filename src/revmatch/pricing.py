@@ -1,0 +1,304 @@
+r"""Dual pricing tile by tile: the proof that the candidates' optimum is the optimum over all pairs.
+
+Both routes — the dense one (:func:`revmatch.solve` on a score matrix) and the blocked sparse one
+(:func:`revmatch.sparse.sparse_assignment`, which never holds the matrix) — solve on each person's
+``k`` best pairs, then hand the solve's duals :math:`u_i, v_j` to a :class:`TilePricer`. It reads
+scores a tile at a time from a ``score_tile(rows, cols) -> (scores, valid)`` function (slices of a
+matrix, or :func:`revmatch.scoring.score_block`) and finds every valid pair outside the candidates
+that violates, :math:`\mathrm{round}(s\,w_{ij}) > u_i + v_j`. All violations are summed into the
+bound; the ``k`` worst of each mentor and each mentee join the candidates, and the solve repeats
+until none is left.
+
+Pricing skips, exactly and without knowing the score formula, the pairs that cannot violate: a
+pair that did not violate last round can violate now only if its price :math:`u_i + v_j` fell, so
+later rounds price only those (both sides sorted by their change in price make them a staircase of
+whole tiles) and the lines whose violators did not all join; and no pair scores more than its
+mentor's best or its mentee's best pair (both are candidates).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+TILE_BYTES = 256 * 2**20   # temporaries of one tile in flight (two are in flight: one per core)
+BYTES_PER_CELL = 48        # measured peak of score_block ≈ 27 B per cell, plus the masks and gains here
+PRICING_TILE = 2048        # pricing tiles are at most this square: fine enough to skip the pairs whose price rose
+WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
+SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
+
+ScoreTile = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class PricingRound:
+    """One pricing pass over every pair outside the candidates."""
+
+    violators: int   # valid pairs whose integer cost beat their dual price u_i + v_j
+    added: int       # of which joined the candidates: the k worst of each mentor and each mentee
+    excess: float    # Σ (cost − u_i − v_j) over the violators, in the solver's integer cost units
+    cells: int       # mentor × mentee cells scored; the bounds skipped the others
+    seconds: float
+
+
+# ---- running top-k ------------------------------------------------------------------------------
+
+class TopK:
+    """The ``k`` best entries of each line (a mentor or a mentee) seen so far.
+
+    Ranked by value, ties to the lower index on the other side, so the result never depends on the
+    order in which tiles arrive. ``extra`` rides along (the score of a pair ranked by violation).
+    """
+
+    def __init__(self, n_lines: int, k: int):
+        self.k = k
+        self.value = np.full((n_lines, k), -np.inf)
+        self.index = np.full((n_lines, k), -1, dtype=np.int64)
+        self.extra = np.zeros((n_lines, k))
+
+    def threshold(self, lines: np.ndarray) -> np.ndarray:
+        """The k-th best value held per line (-inf while fewer are held): a newcomer must reach it."""
+        return self.value[lines, -1]
+
+    def merge(self, line: np.ndarray, index: np.ndarray, value: np.ndarray, extra: np.ndarray) -> None:
+        """Offer entries (line, index, value, extra); each line keeps its k best."""
+        if len(line) == 0:
+            return
+        lines, local = np.unique(line, return_inverse=True)
+        old_value = self.value[lines]
+        held = np.isfinite(old_value)
+        held_line = np.nonzero(held)[0]
+        key = np.concatenate([held_line, local])
+        val = np.concatenate([old_value[held], value])
+        idx = np.concatenate([self.index[lines][held], index])
+        ext = np.concatenate([self.extra[lines][held], extra])
+        order = np.lexsort((idx, -val, key))
+        key, val, idx, ext = key[order], val[order], idx[order], ext[order]
+        rank = np.arange(len(key)) - np.searchsorted(key, key, side="left")
+        keep = rank < self.k
+        new_value = np.full((len(lines), self.k), -np.inf)
+        new_index = np.full((len(lines), self.k), -1, dtype=np.int64)
+        new_extra = np.zeros((len(lines), self.k))
+        new_value[key[keep], rank[keep]] = val[keep]
+        new_index[key[keep], rank[keep]] = idx[keep]
+        new_extra[key[keep], rank[keep]] = ext[keep]
+        self.value[lines], self.index[lines], self.extra[lines] = new_value, new_index, new_extra
+
+    def entries(self, rows_are_lines: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Held entries as (row, col, extra) arrays."""
+        line, slot = np.nonzero(np.isfinite(self.value))
+        other = self.index[line, slot]
+        rows, cols = (line, other) if rows_are_lines else (other, line)
+        return rows.astype(np.int64), cols.astype(np.int64), self.extra[line, slot]
+
+
+def _kth_best(value: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """The k-th largest entry of each line along ``axis`` (-inf where the line is shorter than k)."""
+    size = value.shape[axis]
+    if size < k:
+        return np.full(value.shape[1 - axis], -np.inf)
+    return np.partition(value, size - k, axis=axis).take(size - k, axis=axis)
+
+
+def contenders(value: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray, k: int, strict: bool = True):
+    """Cells that may still enter their mentor's k best or their mentee's: (r, c, to_row, to_col).
+
+    A floor is what a cell must reach on its line: the k-th best value held so far, or 0 (only
+    positive values compete; -inf marks a cell that does not). When tiles arrive in increasing index
+    order on both sides (``strict``), a cell tied with the k-th held value loses on index, so it must
+    beat it; otherwise a tie may still win and is let through. When a floor still lets many through,
+    the line's own k-th best in this tile raises it (k cells of the tile are at least as good, and a
+    cell tied with it may still win on index).
+    """
+    need = []
+    keep = []
+    beats = np.greater if strict else np.greater_equal
+    for axis, floor in ((1, row_floor[:, None]), (0, col_floor[None, :])):
+        side = value > floor if strict else (value >= floor) & (value > 0)
+        kth = None
+        if np.count_nonzero(side) > 2 * k * value.shape[1 - axis]:
+            kth = _kth_best(value, k, axis)
+            side &= value >= (kth[:, None] if axis == 1 else kth[None, :])
+        need.append(kth)
+        keep.append(side)
+    r, c = np.nonzero(keep[0] | keep[1])
+    v = value[r, c]
+    to_row = beats(v, row_floor[r]) & (v > 0)
+    to_col = beats(v, col_floor[c]) & (v > 0)
+    if need[0] is not None:
+        to_row &= v >= need[0][r]
+    if need[1] is not None:
+        to_col &= v >= need[1][c]
+    return r, c, to_row, to_col
+
+
+def in_order(fn, jobs, workers: int):
+    """``fn(*job)`` for each job, computed ``workers`` at a time, yielded in job order.
+
+    A job is built (``jobs`` is a generator) only when a worker frees up, so it can read the latest
+    state; results are consumed in order, so the caller's merges are deterministic.
+    """
+    if workers <= 1:
+        for job in jobs:
+            yield fn(*job)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        pending = []
+        for job in jobs:
+            pending.append(pool.submit(fn, *job))
+            if len(pending) > workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def pricing_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:
+    """Squares of at most ``PRICING_TILE`` whose temporaries fit ``TILE_BYTES``."""
+    side = min(PRICING_TILE, math.isqrt(TILE_BYTES // BYTES_PER_CELL))
+    return max(1, min(n_rows, side)), max(1, min(n_cols, side))
+
+
+def line_best(n_lines: int, line: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each line's best candidate weight (-inf for a line without candidates)."""
+    best = np.full(n_lines, -np.inf)
+    np.maximum.at(best, line, weights)
+    return best
+
+
+# ---- the pricer ---------------------------------------------------------------------------------
+
+class TilePricer:
+    """The ``price(u, v, scale)`` callback of :func:`revmatch.solver.solve_arcs`, tile by tile.
+
+    ``candidate_keys`` (sorted ``row · n_cols + col``) and ``weights`` are the first solve's arcs;
+    every line's best valid pair must be among them (then no pair beats its line's best candidate,
+    the bound that lets pricing skip tiles). ``score_tile(rows, cols)`` returns the tile's scores and
+    its valid mask (pairs the solver may use); rows and cols arrive sorted. Each call returns the
+    violators that join (rows, cols, weights) and the total excess, and records a
+    :class:`PricingRound`.
+    """
+
+    def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,
+                 weights: np.ndarray, k: int, tile: tuple[int, int] | None = None, workers: int = WORKERS,
+                 progress: Callable[[str], None] | None = None):
+        self.n_rows, self.n_cols = shape
+        self.score_tile, self.k, self.progress = score_tile, k, progress
+        self.tile = tile or pricing_tile_shape(*shape)
+        self.workers = workers if self.n_rows * self.n_cols >= SMALL_CELLS else 1
+        self.candidate_keys = candidate_keys
+        rows, cols = candidate_keys // self.n_cols, candidate_keys % self.n_cols
+        self.row_best = line_best(self.n_rows, rows, weights)
+        self.col_best = line_best(self.n_cols, cols, weights)
+        self.rounds: list[PricingRound] = []
+        self.last: dict[str, np.ndarray] = {}   # last round's duals, and the lines whose violators did not all join
+
+    def __call__(self, u: np.ndarray, v: np.ndarray, scale: float):
+        t0 = time.perf_counter()
+        n_rows, n_cols, k, last = self.n_rows, self.n_cols, self.k, self.last
+        top_row = np.where(np.isfinite(self.row_best), np.round(self.row_best * scale), 0)
+        top_col = np.where(np.isfinite(self.col_best), np.round(self.col_best * scale), 0)
+        # A pair that did not violate last round can violate now only if its price u_i + v_j fell:
+        # only pairs with du_i + dv_j < 0 are priced again, plus every pair of a line that kept
+        # violators out last round. Sorting both sides by their change makes those pairs a
+        # staircase of whole tiles. The first round prices everything, in index order.
+        if last:
+            du = (u - last["u"]).astype(np.float64)
+            dv = (v - last["v"]).astype(np.float64)
+            du[last["dirty_rows"]] = -np.inf
+            dv[last["dirty_cols"]] = -np.inf
+            row_order, col_order = np.argsort(du, kind="stable"), np.argsort(dv, kind="stable")
+        else:
+            du, dv = np.full(n_rows, -np.inf), np.full(n_cols, -np.inf)
+            row_order, col_order = np.arange(n_rows), np.arange(n_cols)
+        strict = not last   # index order: a tie with a held value loses (see contenders)
+        held_start = np.searchsorted(self.candidate_keys, np.arange(n_rows + 1) * n_cols)
+        held_cols = self.candidate_keys % n_cols
+        worst_row, worst_col = TopK(n_rows, k), TopK(n_cols, k)
+        per_row, per_col = np.zeros(n_rows, np.int64), np.zeros(n_cols, np.int64)
+        totals = {"violators": 0, "excess": 0.0, "cells": 0}
+        tile_rows, tile_cols = self.tile
+
+        def jobs():
+            for r0 in range(0, n_rows, tile_rows):
+                band = row_order[r0:r0 + tile_rows]
+                for c0 in range(0, n_cols, tile_cols):
+                    if du[band[0]] + dv[col_order[c0]] >= 0:
+                        break   # sorted: every later tile of the band has risen in price too
+                    rows_, cols_ = band, col_order[c0:c0 + tile_cols]
+                    # Prices that rose against every partner in the tile; and, as no pair beats its
+                    # mentor's best nor its mentee's best score, those who cannot gain even against
+                    # the cheapest partner in the tile.
+                    rows_ = rows_[(du[rows_] + dv[cols_].min() < 0) & (top_row[rows_] - u[rows_] > v[cols_].min())]
+                    if len(rows_):
+                        cols_ = cols_[(dv[cols_] + du[rows_].min() < 0) & (top_col[cols_] - v[cols_] > u[rows_].min())]
+                    if len(rows_) and len(cols_):
+                        rows_, cols_ = np.sort(rows_), np.sort(cols_)
+                        yield (rows_, cols_, np.maximum(worst_row.threshold(rows_), 0),
+                               np.maximum(worst_col.threshold(cols_), 0))
+
+        def pricing_tile(rows_, cols_, row_floor, col_floor):
+            w, valid = self.score_tile(rows_, cols_)
+            gain = np.subtract(np.round(w.astype(np.float64) * scale) if scale != 1.0 else w, u[rows_, None])
+            gain -= v[None, cols_]
+            np.copyto(gain, -np.inf, where=~valid)   # invalid pairs never violate
+            # Candidates are priced by the solver itself: drop those in the tile (each tile row's
+            # candidates are a slice of the row-sorted candidate list).
+            starts, counts = held_start[rows_], held_start[rows_ + 1] - held_start[rows_]
+            at = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            held_r, held_c = np.repeat(np.arange(len(rows_)), counts), held_cols[at]
+            at_c = np.minimum(np.searchsorted(cols_, held_c), len(cols_) - 1)
+            inside = cols_[at_c] == held_c
+            gain[held_r[inside], at_c[inside]] = -np.inf
+            violating = gain > 0
+            n_violating = int(np.count_nonzero(violating))
+            if not n_violating:
+                return None, 0, 0.0, w.size
+            excess = float(np.sum(gain, where=violating))
+            counts = (rows_, np.count_nonzero(violating, axis=1), cols_, np.count_nonzero(violating, axis=0))
+            r, c, to_row, to_col = contenders(gain, row_floor, col_floor, k, strict)
+            return (rows_[r], cols_[c], gain[r, c], w[r, c], to_row, to_col, counts), n_violating, excess, w.size
+
+        for entries, n_violating, excess, cells in in_order(pricing_tile, jobs(), self.workers):
+            totals["cells"] += cells
+            if n_violating:
+                r, c, g, w, to_row, to_col, (rows_, n_r, cols_, n_c) = entries
+                worst_row.merge(r[to_row], c[to_row], g[to_row], w[to_row])
+                worst_col.merge(c[to_col], r[to_col], g[to_col], w[to_col])
+                totals["violators"] += n_violating
+                totals["excess"] += excess
+                # Violators per line, to know which lines keep some out of the candidates.
+                per_row[rows_] += n_r
+                per_col[cols_] += n_c
+        r1, c1, w1 = worst_row.entries(rows_are_lines=True)
+        r2, c2, w2 = worst_col.entries(rows_are_lines=False)
+        new_keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
+        new_weights = np.concatenate([w1, w2])[first]
+        new_rows, new_cols = new_keys // n_cols, new_keys % n_cols
+        keys = np.concatenate([self.candidate_keys, new_keys])
+        keys.sort()
+        self.candidate_keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+        # Lines with violators left out must be priced in full next round; one side suffices (each
+        # left-out violator has both its lines left wanting): the one with fewer cells.
+        dirty_rows = per_row > np.bincount(new_rows, minlength=n_rows)
+        dirty_cols = per_col > np.bincount(new_cols, minlength=n_cols)
+        if dirty_rows.sum() * n_cols <= dirty_cols.sum() * n_rows:
+            dirty_cols[:] = False
+        else:
+            dirty_rows[:] = False
+        last.update(u=u.copy(), v=v.copy(), dirty_rows=dirty_rows, dirty_cols=dirty_cols)
+        self.rounds.append(PricingRound(totals["violators"], len(new_keys), totals["excess"], totals["cells"],
+                                        time.perf_counter() - t0))
+        if self.progress:
+            p = self.rounds[-1]
+            self.progress(f"pricing round {len(self.rounds)}: {p.violators} violators, {p.added} added, "
+                          f"{p.cells / max(1, n_rows * n_cols):.1%} of pairs scored, {p.seconds:.1f} s")
+        return new_rows, new_cols, new_weights, totals["excess"]
+
+    @property
+    def seconds(self) -> float:
+        return sum(p.seconds for p in self.rounds)
