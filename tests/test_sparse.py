@@ -1,5 +1,6 @@
 """The blocked sparse route: the same pairs as the dense route, tile by tile, proved optimal."""
 
+import pandas.testing as pd_testing
 import pytest
 
 import revmatch as rm
@@ -121,3 +122,45 @@ def test_bad_arguments_are_named():
         sparse_assignment(wf, GAP2, k=0)
     with pytest.raises(rm.ConfigError, match="objective"):
         sparse_assignment(wf, rm.Program(objective="coverage"))
+
+
+# ---- match(route="sparse"): the whole result, explanations included, equals the dense route's ----
+
+RICH = rm.Program(min_level_gap=1, require_shared_language=True, different_department_weight=1.5,
+                  same_location_weight=2, timezone_overlap_weight=0.25)
+
+
+@pytest.mark.parametrize("n, seed, program", [(400, 0, GAP2), (700, 3, GAP1), (600, 5, RICH)])
+def test_match_routes_give_the_same_explained_result(n, seed, program, monkeypatch):
+    """Pairs, their parts, reasons, match % and ranks, unmatched reasons, stability and standing."""
+    from revmatch import pricing, report
+
+    wf = rm.synthetic_workforce(n, seed=seed)
+    monkeypatch.setattr(pricing, "SMALL_CELLS", 0)   # two tile workers even on a small company
+    a = rm.match(wf, program, route="dense")
+    b = rm.match(wf, program, route="sparse")
+    assert a.objective == b.objective and a.status == b.status == rm.Status.OPTIMAL
+    pd_testing.assert_frame_equal(a.pairs, b.pairs)
+    pd_testing.assert_frame_equal(a.unmatched, b.unmatched)
+    assert a.explanations == b.explanations
+    pd_testing.assert_frame_equal(report.blocking_pairs(a), report.blocking_pairs(b))
+    pd_testing.assert_frame_equal(report.match_percent(a), report.match_percent(b))
+    # An arbitrary pair's explanation (ranks by scanning when beyond the candidates) agrees too.
+    m, e = a.scores.mentor_ids[-1], a.scores.mentee_ids[0]
+    assert repr(a.explain(m, e)) == repr(b.explain(m, e))   # repr: a NaN match % equals itself
+
+
+def test_match_auto_route_and_errors(monkeypatch):
+    from revmatch import matching
+
+    wf = rm.synthetic_workforce(300, seed=2)
+    monkeypatch.setattr(matching, "SPARSE_FROM_CELLS", 1)
+    assert isinstance(rm.match(wf, GAP2).scores, rm.BlockScores)
+    # Locks need the dense route: auto falls back, an explicit sparse request says why.
+    locked = rm.match(wf, GAP2).pairs.iloc[0]
+    program = GAP2.model_copy(update={"locked": [(locked.mentor_id, locked.mentee_id)]})
+    assert not isinstance(rm.match(wf, program).scores, rm.BlockScores)
+    with pytest.raises(rm.ConfigError, match="locked"):
+        rm.match(wf, program, route="sparse")
+    with pytest.raises(rm.ConfigError, match="route must be one of"):
+        rm.match(wf, GAP2, route="fast")

@@ -9,7 +9,7 @@ from .kpis import fairness_audit, programme_kpis, read_checkins
 from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Program, Workforce
-from .scoring import Scores, score
+from .scoring import BlockScores, Scores, score
 from .solver import Assignment, Status, solve
 from .synthetic import synthetic_workforce
 
@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Assignment", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
-    "Program", "ResourceError", "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
+    "Program", "ResourceError", "RevmatchError", "BlockScores", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
     "GroupResults", "RematchResult", "fairness_audit", "match_frame", "match_groups", "next_round",
     "programme_kpis", "read_checkins", "read_history", "rematch",
     "match", "score", "solve", "synthetic_workforce", "__version__",

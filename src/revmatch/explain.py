@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .models import Program, Workforce
-from .scoring import RULE_WORDS, Scores, rule_masks
+from .scoring import RULE_WORDS, BlockScores, Scores, rule_masks
 from .solver import Assignment
 
 TOP_SKILLS = 3
@@ -113,19 +113,20 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     m_rows, e_rows = scores.mentor_rows[rows], scores.mentee_rows[cols]
     taught = transfers(workforce, m_rows, e_rows)
     given = transfers(workforce, e_rows, m_rows)
-    standing = pair_standing(scores, rows, cols)
+    pair_score, pair_allowed, pair_parts = scores.pair_scores(rows, cols)
+    standing = pair_standing(scores, rows, cols, pair_score, options=False)
     mentor_labels, mentee_labels = person_labels(workforce, m_rows), person_labels(workforce, e_rows)
     out = []
     for k in range(len(rows)):
         i, j = rows[k], cols[k]
-        parts = {name: float(scores.weights[name] * scores.parts[name][i, j]) for name in scores.parts}
+        parts = {name: float(scores.weights[name] * part[k]) for name, part in pair_parts.items()}
         preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
         text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k],
                          preferences)
         out.append(PairExplanation(
             mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
-            score=float(scores.matrix[i, j]), parts=parts, taught=taught[k], given_back=given[k],
-            allowed=bool(scores.allowed[i, j]), paired=bool(paired[k]), text=text,
+            score=float(pair_score[k]), parts=parts, taught=taught[k], given_back=given[k],
+            allowed=bool(pair_allowed[k]), paired=bool(paired[k]), text=text,
             match_percent=float(standing["match_percent"][k]), rank_for_mentee=int(standing["rank_for_mentee"][k]),
             rank_for_mentor=int(standing["rank_for_mentor"][k]),
         ))
@@ -135,34 +136,73 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
 STANDING_BLOCK = 2048  # pairs ranked at a time: bounds the temporary memory of the rank scan
 
 
-def pair_standing(scores: Scores, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
+def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarray,
+                  pair_scores: np.ndarray | None = None, options: bool = True) -> dict[str, np.ndarray]:
     """Match % and ranks of the pairs at ``(rows[k], cols[k])`` among each side's allowed alternatives.
 
     ``match_percent`` = 100 · score / the best score any allowed mentor could give this mentee (NaN if
     none scores above 0); ``rank_for_mentee`` = 1 + allowed mentors who would score strictly higher with
-    the mentee (ties share a rank), ``mentee_options`` = allowed mentors scoring above 0; the same from
-    the mentor's side.
+    the mentee (ties share a rank), ``mentee_options`` = allowed mentors scoring above 0 (with
+    ``options``); the same from the mentor's side. On :class:`BlockScores` the
+    lines' k best scores answer for a pair that beats its line's k-th best; other lines are scanned.
     """
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-    # A forbidden pair is no option at all, however well it would score.
-    allowed_scores = np.where(scores.allowed, scores.matrix, -np.inf)
-    pair_scores = scores.matrix[rows, cols]
-    best = allowed_scores.max(axis=0, initial=-np.inf)[cols] if len(cols) else np.zeros(0)
+    if pair_scores is None:
+        pair_scores = scores.pair_scores(rows, cols)[0]
+    if isinstance(scores, BlockScores):
+        best = scores.mentee_top[cols, 0] if len(cols) else np.zeros(0)
+        rank_mentee = _rank_in(scores, scores.mentee_top, cols, pair_scores, axis=0)
+        rank_mentor = _rank_in(scores, scores.mentor_top, rows, pair_scores, axis=1)
+    else:
+        # A forbidden pair is no option at all, however well it would score.
+        allowed_scores = np.where(scores.allowed, scores.matrix, -np.inf)
+        best = allowed_scores.max(axis=0, initial=-np.inf)[cols] if len(cols) else np.zeros(0)
+        rank_mentee = np.empty(len(rows), dtype=np.int64)
+        rank_mentor = np.empty(len(rows), dtype=np.int64)
+        for a in range(0, len(rows), STANDING_BLOCK):
+            r, c, w = rows[a:a + STANDING_BLOCK], cols[a:a + STANDING_BLOCK], pair_scores[a:a + STANDING_BLOCK]
+            rank_mentee[a:a + STANDING_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
+            rank_mentor[a:a + STANDING_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = np.where(best > 0, 100.0 * pair_scores / best, np.nan)
-    rank_mentee = np.empty(len(rows), dtype=np.int64)
-    rank_mentor = np.empty(len(rows), dtype=np.int64)
-    for a in range(0, len(rows), STANDING_BLOCK):
-        r, c, w = rows[a:a + STANDING_BLOCK], cols[a:a + STANDING_BLOCK], pair_scores[a:a + STANDING_BLOCK]
-        rank_mentee[a:a + STANDING_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
-        rank_mentor[a:a + STANDING_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
-    positive = allowed_scores > 0
-    return {
-        # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
-        "match_percent": np.clip(percent, 0.0, 100.0),
-        "rank_for_mentee": rank_mentee, "mentee_options": positive.sum(axis=0)[cols].astype(np.int64),
-        "rank_for_mentor": rank_mentor, "mentor_options": positive.sum(axis=1)[rows].astype(np.int64),
-    }
+    # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
+    out = {"match_percent": np.clip(percent, 0.0, 100.0), "rank_for_mentee": rank_mentee,
+           "rank_for_mentor": rank_mentor}
+    if options:
+        if isinstance(scores, BlockScores):   # partners scoring above 0 = (rank of a 0 score) − 1
+            zero = np.zeros(len(rows))
+            out["mentee_options"] = _rank_in(scores, scores.mentee_top, cols, zero, axis=0) - 1
+            out["mentor_options"] = _rank_in(scores, scores.mentor_top, rows, zero, axis=1) - 1
+        else:
+            positive = allowed_scores > 0
+            out["mentee_options"] = positive.sum(axis=0)[cols].astype(np.int64)
+            out["mentor_options"] = positive.sum(axis=1)[rows].astype(np.int64)
+    return {name: out[name] for name in STANDING_COLUMNS if name in out}
+
+
+STANDING_COLUMNS = ("match_percent", "rank_for_mentee", "mentee_options", "rank_for_mentor", "mentor_options")
+
+
+def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np.ndarray, axis: int) -> np.ndarray:
+    """1 + allowed partners scoring strictly above ``values[k]`` on line ``lines[k]`` (axis 0: mentees).
+
+    A value ≥ 0 and at least its line's k-th best has every better partner among the line's k best
+    (which are positive); other lines are scored in full, a block of them at a time.
+    """
+    held = top[lines]
+    known = (values >= 0) & (values >= held[:, -1])
+    rank = 1 + (held > values[:, None]).sum(axis=1)
+    scan = np.flatnonzero(~known)
+    everyone = np.arange(scores.shape[axis])
+    for a in range(0, len(scan), STANDING_BLOCK):
+        k = scan[a:a + STANDING_BLOCK]
+        if axis == 0:
+            w, ok = scores.block(everyone, lines[k])
+            rank[k] = 1 + (ok & (w > values[k][None, :])).sum(axis=0)
+        else:
+            w, ok = scores.block(lines[k], everyone)
+            rank[k] = 1 + (ok & (w > values[k][:, None])).sum(axis=1)
+    return rank
 
 
 def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...] = ("forward", "backward")) -> pd.DataFrame:
@@ -227,7 +267,7 @@ def partner_loads(scores: Scores, rows: np.ndarray, cols: np.ndarray):
     An outsider can only displace someone's weakest pair, and only with a strictly better score.
     """
     n_r, n_c = scores.shape
-    pair_scores = scores.matrix[rows, cols]
+    pair_scores = scores.pair_scores(rows, cols)[0]
     row_worst = np.full(n_r, np.inf)
     np.minimum.at(row_worst, rows, pair_scores)
     col_worst = np.full(n_c, np.inf)
@@ -241,7 +281,7 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
     row_load, row_worst, col_load, col_worst = partner_loads(scores, pr, pc)
     # Who holds each person's weakest pair: the rival an outsider would have to beat.
-    pair_scores = scores.matrix[pr, pc]
+    pair_scores = scores.pair_scores(pr, pc)[0]
     col_rival = np.full(scores.shape[1], "", dtype=object)
     row_rival = np.full(scores.shape[0], "", dtype=object)
     for k in np.lexsort((pr, pc))[::-1]:  # reversed: the first (lowest id) weakest holder wins
@@ -261,19 +301,21 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     for lo in range(0, len(mentors), REASON_BLOCK):
         block = mentors[lo:lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows[block], scores.mentee_rows)
+        block_scores = scores.block(block, np.arange(scores.shape[1]))[0]
         for k, i in enumerate(block):
             reasons[int(scores.mentor_rows[i])].append(_side_reason(
                 "mentor", "mentee", int(scores.mentor_capacity[i]), {r: m[k] for r, m in masks.items()},
-                scores.matrix[i], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival,
+                block_scores[k], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival,
                 plain_total))
     mentees = np.array([col_of[p] for p in people if p in col_of], dtype=np.int64)
     for lo in range(0, len(mentees), REASON_BLOCK):
         block = mentees[lo:lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[block])
+        block_scores = scores.block(np.arange(scores.shape[0]), block)[0]
         for k, j in enumerate(block):
             reasons[int(scores.mentee_rows[j])].append(_side_reason(
                 "mentee", "mentor", int(scores.mentee_capacity[j]), {r: m[:, k] for r, m in masks.items()},
-                scores.matrix[:, j], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
+                block_scores[:, k], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
                 plain_total))
     records = [(workforce.ids[p], role[p], "; ".join(reasons[p])) for p in people]
     return pd.DataFrame(records, columns=["employee_id", "role", "reason"])

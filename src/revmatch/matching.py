@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,9 +12,9 @@ import pandas as pd
 
 from .constraints import solver_rules
 from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
-from .errors import InfeasibleError, UnknownPersonError
+from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .models import Program, Workforce
-from .scoring import RULE_WORDS, Scores, rule_masks, score
+from .scoring import RULE_WORDS, BlockScores, Scores, part_weights, participants, rule_masks, score
 from .solver import Assignment, Status, solve
 
 
@@ -37,7 +38,7 @@ class MatchResult:
     timings: dict[str, float]
     program: Program = field(repr=False)
     workforce: Workforce = field(repr=False)
-    scores: Scores = field(repr=False)
+    scores: Scores | BlockScores = field(repr=False)
     assignment: Assignment = field(repr=False)
     explanations: tuple[PairExplanation, ...] = field(repr=False, default=())
 
@@ -151,17 +152,40 @@ def solve_program(workforce: Workforce, program: Program, scores: Scores) -> Ass
                  mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit)
 
 
-def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
+ROUTES = ("auto", "dense", "sparse")
+SPARSE_FROM_CELLS = 2**24   # auto: the blocked route from about 4 000 × 4 000 (faster there, and bounded memory)
+
+
+def sparse_supported(program: Program) -> bool:
+    """Whether the blocked sparse route solves this programme (the total objective, no locks or quotas)."""
+    return (program.objective == "total" and not program.locked and program.min_matched_share is None
+            and program.max_pairs_per_department_pair is None)
+
+
+def match(workforce: Workforce, program: Program | None = None, *, route: str = "auto",
+          progress: Callable[[str], None] | None = None) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
 
-    Scores every opted-in mentor × mentee (:func:`revmatch.score`), solves the programme's objective
-    exactly under its locks and quotas (:func:`revmatch.solve`), then explains each pair and each
-    unmatched person.
+    Scores every opted-in mentor × mentee, solves the programme's objective exactly under its locks
+    and quotas, then explains each pair and each unmatched person. Two routes give the same pairs:
+
+    * ``"dense"`` scores the whole matrix (:func:`revmatch.score`) and solves it (:func:`revmatch.solve`);
+    * ``"sparse"`` (:func:`revmatch.sparse.sparse_assignment`) scores tile by tile and keeps only each
+      person's best pairs, in memory linear in the people: for large programmes with the ``total``
+      objective and no locks or quotas;
+    * ``"auto"`` takes the sparse route from ``SPARSE_FROM_CELLS`` mentor × mentee pairs when the
+      programme allows it, the dense one otherwise.
+
+    ``progress`` (sparse route) is called with a one-line message after each stage.
 
     Raises
     ------
     InfeasibleError
         The rules cannot all hold; the error names each conflicting rule and the people involved.
+    ConfigError
+        ``route="sparse"`` for a programme it does not solve, or an unknown route.
+    ResourceError
+        The dense route would not fit in memory (the message gives the sizes).
 
     Examples
     --------
@@ -171,20 +195,38 @@ def match(workforce: Workforce, program: Program | None = None) -> MatchResult:
     <Status.OPTIMAL: 'optimal'>
     """
     program = program or Program()
+    if route not in ROUTES:
+        raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
+    mentor_rows, mentee_rows = participants(workforce)
+    if route == "auto":
+        big = len(mentor_rows) * len(mentee_rows) >= SPARSE_FROM_CELLS
+        route = "sparse" if big and sparse_supported(program) else "dense"
     timings = {}
     t = time.perf_counter()
-    scores = score(workforce, program)
-    timings["score"] = time.perf_counter() - t
-    t = time.perf_counter()
-    assignment = solve_program(workforce, program, scores)
-    timings["solve"] = time.perf_counter() - t
+    if route == "sparse":
+        from .sparse import sparse_assignment   # the blocked route builds on this module's pieces
+
+        sparse = sparse_assignment(workforce, program, progress=progress)
+        scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
+                             sparse.mentor_top, sparse.mentee_top)
+        assignment = sparse.assignment
+        timings["score"] = sparse.timings["candidates"]
+        timings["solve"] = sparse.timings["total"] - sparse.timings["candidates"]
+    else:
+        scores = score(workforce, program)
+        timings["score"] = time.perf_counter() - t
+        t = time.perf_counter()
+        assignment = solve_program(workforce, program, scores)
+        timings["solve"] = time.perf_counter() - t
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
     explanations = explain_pairs(workforce, scores, rows, cols)
-    pairs = pairs_frame(explanations, tuple(scores.parts))
+    pairs = pairs_frame(explanations, tuple(part_weights(program)))
     unmatched = unmatched_frame(workforce, program, scores, assignment)
     timings["explain"] = time.perf_counter() - t
+    if progress:
+        progress(f"explained {len(pairs)} pairs and {len(unmatched)} unmatched people in {timings['explain']:.1f} s")
     return MatchResult(
         pairs=pairs, unmatched=unmatched, status=assignment.status, objective=assignment.objective,
         bound=assignment.bound, engine=assignment.engine, tolerance=assignment.tolerance, timings=timings,

@@ -329,10 +329,19 @@ class Workforce:
         )
 
     def codes(self, column: str) -> np.ndarray:
-        """Integer code per person for a text column (department, location); -1 where empty."""
-        values = self.employees[column].to_numpy(dtype=object)
-        _, codes = np.unique(values, return_inverse=True)
-        return np.where(values == "", -1, codes).astype(np.int64)
+        """Integer code per person for a text column (department, location); -1 where empty.
+
+        Computed once per column: blocked scoring asks for them on every tile.
+        """
+        if column not in self._codes:
+            values = self.employees[column].to_numpy(dtype=object)
+            _, codes = np.unique(values, return_inverse=True)
+            self._codes[column] = _readonly(np.where(values == "", -1, codes).astype(np.int64))
+        return self._codes[column]
+
+    @cached_property
+    def _codes(self) -> dict[str, np.ndarray]:
+        return {}
 
     @cached_property
     def language_matrix(self) -> np.ndarray:

@@ -324,8 +324,8 @@ def blocking_pairs(result: MatchResult) -> pd.DataFrame:
 
     found_r, found_c = [], []
     for a in range(0, s.shape[0], ROW_BLOCK):
-        w = s.matrix[a:a + ROW_BLOCK]
-        hit = s.allowed[a:a + ROW_BLOCK] & (w > row_bar[a:a + ROW_BLOCK, None]) & (w > col_bar[None, :])
+        w, allowed = s.block(np.arange(a, min(a + ROW_BLOCK, s.shape[0])), np.arange(s.shape[1]))
+        hit = allowed & (w > row_bar[a:a + ROW_BLOCK, None]) & (w > col_bar[None, :])
         inside = (rows >= a) & (rows < a + ROW_BLOCK)
         # A made pair can pass both bars when both people have spare capacity: it is not a blocker.
         hit[rows[inside] - a, cols[inside]] = False
@@ -336,7 +336,7 @@ def blocking_pairs(result: MatchResult) -> pd.DataFrame:
     c = np.concatenate(found_c) if found_c else np.zeros(0, dtype=np.int64)
     out = pd.DataFrame({
         "mentor_id": s.mentor_ids[r].astype(object), "mentee_id": s.mentee_ids[c].astype(object),
-        "score": s.matrix[r, c].astype(float),
+        "score": s.pair_scores(r, c)[0].astype(float),
         "mentor_current_worst": np.where(np.isinf(row_worst[r]), np.nan, row_worst[r]),
         "mentee_current_worst": np.where(np.isinf(col_worst[c]), np.nan, col_worst[c]),
         "mentor_spare": row_spare[r].astype(np.int64), "mentee_spare": col_spare[c].astype(np.int64),
@@ -636,7 +636,7 @@ def to_html(result: MatchResult, title: str = "revmatch report", extra_sections:
     pairs["mentor_department"] = [dept_of.get(str(x), "") for x in pairs["mentor_id"]]
     pairs["mentee_department"] = [dept_of.get(str(x), "") for x in pairs["mentee_id"]]
     # forward and backward always; any soft-preference part the programme weights, too.
-    part_cols = [(p, p.replace("_", " "), "n") for p in result.scores.parts if p in pairs]
+    part_cols = [(p, p.replace("_", " "), "n") for p in result.scores.weights if p in pairs]
     pair_table = _table(pairs, [("mentor_id", "mentor", "id"), ("mentor_department", "mentor dept", "text"),
                                 ("mentee_id", "mentee", "id"), ("mentee_department", "mentee dept", "text"),
                                 ("score", "score", "n"), ("match_percent", "match %", "pct"), *part_cols,

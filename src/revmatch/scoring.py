@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,55 @@ class Scores:
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
 
+    def pair_scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Score, allowed flag and unweighted parts of the pairs at positions ``(rows[k], cols[k])``."""
+        return self.matrix[rows, cols], self.allowed[rows, cols], {n: p[rows, cols] for n, p in self.parts.items()}
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and allowed mask of the mentor positions ``rows`` × mentee positions ``cols``."""
+        return self.matrix[np.ix_(rows, cols)], self.allowed[np.ix_(rows, cols)]
+
+
+class BlockScores:
+    """The same questions as :class:`Scores`, answered block by block, never holding the full matrix.
+
+    What the sparse route hands to explanations and reports. ``mentor_top``/``mentee_top`` hold each
+    line's ``k`` best allowed positive scores (descending, -inf padded), so ranks and match % need no
+    scan for pairs among them. ``matrix``, ``allowed`` and ``parts`` densify on first use (and fail
+    with :class:`ResourceError` when that would not fit in memory).
+    """
+
+    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
+                 mentor_top: np.ndarray, mentee_top: np.ndarray):
+        emp = workforce.employees
+        self.workforce, self.program = workforce, program
+        self.weights = part_weights(program)
+        self.mentor_rows, self.mentee_rows = mentor_rows, mentee_rows
+        self.mentor_ids, self.mentee_ids = workforce.ids[mentor_rows], workforce.ids[mentee_rows]
+        self.mentor_capacity = emp["mentor_capacity"].to_numpy()[mentor_rows]
+        self.mentee_capacity = emp["mentee_capacity"].to_numpy()[mentee_rows]
+        self.mentor_top, self.mentee_top = mentor_top, mentee_top
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentor_rows), len(self.mentee_rows)
+
+    def pair_scores(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        return score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], aligned=True)
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        matrix, allowed, _ = score_block(self.workforce, self.program, self.mentor_rows[rows],
+                                         self.mentee_rows[cols], with_parts=False)
+        return matrix.astype(np.float64, copy=False), allowed
+
+    @cached_property
+    def _dense(self) -> Scores:
+        return score(self.workforce, self.program)
+
+    matrix = property(lambda self: self._dense.matrix, doc="The full score matrix (densified on first use).")
+    allowed = property(lambda self: self._dense.allowed, doc="The full allowed mask (densified on first use).")
+    parts = property(lambda self: self._dense.parts, doc="The full part matrices (densified on first use).")
+
 
 def participants(workforce: Workforce) -> tuple[np.ndarray, np.ndarray]:
     """Workforce rows of those who opted in as mentors and as mentees (voluntary participation)."""
@@ -77,8 +127,17 @@ def hinge_blocks(proficiency: np.ndarray, need: np.ndarray) -> tuple[np.ndarray,
             np.ascontiguousarray(wants.transpose(1, 0, 2), dtype=np.float32).reshape(shape))
 
 
-def score_parts(workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.ndarray) -> dict[str, np.ndarray]:
-    """Forward and backward complementarity of every mentor × mentee, as exact float32 matrices."""
+def score_parts(workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
+                aligned: bool = False) -> dict[str, np.ndarray]:
+    """Forward and backward complementarity of every mentor × mentee, as exact float32 matrices.
+
+    ``aligned``: of the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as vectors.
+    """
+    if aligned:
+        p, q = workforce.proficiency, workforce.need
+        gap = p[mentor_rows].astype(np.int16) - p[mentee_rows]
+        return {"forward": (q[mentee_rows] * np.maximum(gap, 0)).sum(axis=1, dtype=np.float32),
+                "backward": (q[mentor_rows] * np.maximum(-gap, 0)).sum(axis=1, dtype=np.float32)}
     ahead_r, wants_r = hinge_blocks(workforce.proficiency[mentor_rows], workforce.need[mentor_rows])
     ahead_c, wants_c = hinge_blocks(workforce.proficiency[mentee_rows], workforce.need[mentee_rows])
     return {"forward": ahead_r @ wants_c.T, "backward": wants_r @ ahead_c.T}
@@ -90,17 +149,22 @@ class PairAttributes:
     Unknown values (empty cells) never count as "same", "shared" or "overlapping".
     """
 
-    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray):
-        self.wf, self.program = workforce, program
-        self.r, self.c = mentor_rows[:, None], mentee_rows[None, :]
+    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
+                 aligned: bool = False):
+        self.wf, self.program, self.aligned = workforce, program, aligned
+        self.mentor_rows, self.mentee_rows = mentor_rows, mentee_rows
+        # Block: every mentor × every mentee; aligned: the pairs (mentor_rows[k], mentee_rows[k]).
+        self.r, self.c = (mentor_rows, mentee_rows) if aligned else (mentor_rows[:, None], mentee_rows[None, :])
 
     def different_department(self) -> np.ndarray:
         dept = self.wf.codes("department")
         return dept[self.r] != dept[self.c]
 
     def shared_language(self) -> np.ndarray:
+        if self.aligned:
+            return (self.wf.language_matrix[self.r] & self.wf.language_matrix[self.c]).any(axis=1)
         spoken = self.wf.language_matrix.astype(np.float32)
-        return (spoken[self.r[:, 0]] @ spoken[self.c[0]].T) > 0
+        return (spoken[self.mentor_rows] @ spoken[self.mentee_rows].T) > 0
 
     def same_location(self) -> np.ndarray:
         place = self.wf.codes("location")
@@ -113,7 +177,8 @@ class PairAttributes:
 
     def continuity(self) -> np.ndarray:
         """1 where the pair is one of the running programme's pairs."""
-        return ~_pair_mask(self.wf, self.program.previous_pairs, self.r[:, 0], self.c[0], both_ways=False)
+        return ~_pair_mask(self.wf, self.program.previous_pairs, self.mentor_rows, self.mentee_rows, both_ways=False,
+                           aligned=self.aligned)
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -128,9 +193,13 @@ class PairAttributes:
 
 
 def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-               both_ways: bool) -> np.ndarray:
-    """True where the (mentor, mentee) block pair is *not* in ``pairs``; unknown ids are ignored."""
-    mask = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
+               both_ways: bool, aligned: bool = False) -> np.ndarray:
+    """True where the (mentor, mentee) block pair is *not* in ``pairs``; unknown ids are ignored.
+
+    ``aligned``: for the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as a vector.
+    """
+    shape = (len(mentor_rows),) if aligned else (len(mentor_rows), len(mentee_rows))
+    mask = np.ones(shape, dtype=bool)
     if not pairs:
         return mask
     ids = workforce.ids
@@ -140,6 +209,9 @@ def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows
     pos_a, pos_b = np.searchsorted(ids, a), np.searchsorted(ids, b)
     pos_a, pos_b = np.minimum(pos_a, len(ids) - 1), np.minimum(pos_b, len(ids) - 1)
     known = (ids[pos_a] == a) & (ids[pos_b] == b)
+    if aligned:
+        listed_keys = pos_a[known].astype(np.int64) * len(ids) + pos_b[known]
+        return ~np.isin(mentor_rows.astype(np.int64) * len(ids) + mentee_rows, listed_keys)
     row_of = np.full(len(ids), -1)
     row_of[mentor_rows] = np.arange(len(mentor_rows))
     col_of = np.full(len(ids), -1)
@@ -151,21 +223,23 @@ def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows
 
 
 def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
-               mentee_rows: np.ndarray) -> dict[str, np.ndarray]:
+               mentee_rows: np.ndarray, aligned: bool = False) -> dict[str, np.ndarray]:
     """Each hard rule as a boolean matrix (True = the rule allows the pair), in a fixed order.
 
     Opt-in is already applied by the choice of rows and columns. The same function serves the
-    allowed mask and the "which rule excluded whom" explanations.
+    allowed mask and the "which rule excluded whom" explanations. ``aligned``: vectors for the
+    pairs ``(mentor_rows[k], mentee_rows[k])`` instead of matrices.
     """
-    r = mentor_rows[:, None]
-    c = mentee_rows[None, :]
-    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
+    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows, aligned)
+    r, c = facts.r, facts.c
     masks = {}
-    # Nobody is paired with themself (people who opted in as "both" are on both sides): set the few
-    # cells where a row and a column are one person, instead of comparing every pair.
-    masks["self"] = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
-    _, at_row, at_col = np.intersect1d(mentor_rows, mentee_rows, assume_unique=True, return_indices=True)
-    masks["self"][at_row, at_col] = False
+    # Nobody is paired with themself (people who opted in as "both" are on both sides): in a block,
+    # set the few cells where a row and a column are one person, instead of comparing every pair.
+    if aligned:
+        masks["self"] = mentor_rows != mentee_rows
+    else:
+        masks["self"] = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
+        masks["self"][_same_person(mentor_rows, mentee_rows)] = False
     if program.min_level_gap is not None:
         # The mentor is junior to the mentee by at least the gap: reverse mentoring.
         level = workforce.employees["level"].to_numpy()
@@ -187,11 +261,21 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
         masks["timezone_overlap"] = facts.timezone_overlap() >= program.min_timezone_overlap
     if program.forbidden:
         # The admin forbade these pairs.
-        masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, both_ways=False)
+        masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, False, aligned)
     if program.past_pairs:
         # A new cohort never repeats an earlier pair, in either direction.
-        masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, both_ways=True)
+        masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, True, aligned)
     return masks
+
+
+def _same_person(mentor_rows: np.ndarray, mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Block positions (i, j) where mentor_rows[i] == mentee_rows[j] (either side may repeat people)."""
+    order = np.argsort(mentor_rows, kind="stable")
+    ranked = mentor_rows[order]
+    lo, hi = np.searchsorted(ranked, mentee_rows, "left"), np.searchsorted(ranked, mentee_rows, "right")
+    counts = hi - lo
+    at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    return order[at], np.repeat(np.arange(len(mentee_rows)), counts)
 
 
 PREFERENCES = {  # score part → (Program weight field, how the part is measured)
@@ -212,7 +296,7 @@ def part_weights(program: Program) -> dict[str, float]:
 
 
 def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                with_parts: bool = True) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+                with_parts: bool = True, aligned: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Scores, allowed mask and unweighted parts of any block of mentors × mentees.
 
     The one place a score is computed: the dense :func:`score` calls it on everyone, large-scale
@@ -222,22 +306,23 @@ def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     ``with_parts=False`` (the blocked routes, which need scores only) returns no parts and, when the
     two skill weights are the only ones and :func:`exact_in_float32`, folds them into one float32
     GEMM of the stacked indicator blocks — the scores are then exact and equal to the float64 sum,
-    at the cost of the GEMM alone. Otherwise the scores are float64.
+    at the cost of the GEMM alone. Otherwise the scores are float64. ``aligned``: the pairs
+    ``(mentor_rows[k], mentee_rows[k])`` only, as vectors (explanations of made pairs).
     """
     weights = part_weights(program)
-    if not with_parts and exact_in_float32(weights, workforce.proficiency.shape[1]):
+    if not with_parts and not aligned and exact_in_float32(weights, workforce.proficiency.shape[1]):
         matrix, parts = _fused_scores(workforce, weights, mentor_rows, mentee_rows), {}
     else:
-        parts = score_parts(workforce, mentor_rows, mentee_rows)
-        facts = PairAttributes(workforce, program, mentor_rows, mentee_rows)
+        parts = score_parts(workforce, mentor_rows, mentee_rows, aligned)
+        facts = PairAttributes(workforce, program, mentor_rows, mentee_rows, aligned)
         for part in weights:
             if part in PREFERENCES:
                 parts[part] = getattr(facts, part)().astype(np.float32)
-        matrix = np.zeros((len(mentor_rows), len(mentee_rows)))
+        matrix = np.zeros(parts["forward"].shape)
         for name, weight in weights.items():
             if weight:
                 matrix += weight * parts[name]
-    masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows).values())
+    masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned).values())
     allowed = next(masks)
     for mask in masks:
         allowed &= mask

@@ -62,6 +62,8 @@ class SparseAssignment:
     tile: tuple[int, int] = (0, 0)   # mentors × mentees per tile of the candidate pass
     pricing_tile: tuple[int, int] = (0, 0)
     cells: int = 0                   # cells scored by the candidate pass
+    mentor_top: np.ndarray | None = None   # each mentor's k best allowed positive scores (descending, -inf padded)
+    mentee_top: np.ndarray | None = None
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -239,7 +241,7 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
                    "total": time.perf_counter() - start}
         return SparseAssignment(assignment, mentor_rows, mentee_rows, row_cap, col_cap, timings, tuple(rounds),
-                                n_candidates, shape, pricing_shape, stats["cells"])
+                                n_candidates, shape, pricing_shape, stats["cells"], by_row.value, by_col.value)
 
     if few is not None:
         # Few allowed pairs: all of them go to the solver, no pricing needed (solve() does the same).
@@ -256,7 +258,6 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     r2, c2, w2 = by_col.entries(rows_are_lines=False)
     keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
     rows, cols, weights = keys // n_cols, keys % n_cols, np.concatenate([w1, w2])[first]
-    del by_row, by_col
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
     pricer = TilePricer((n_rows, n_cols), score_tile, keys, weights, k, pricing_shape, workers, progress)
