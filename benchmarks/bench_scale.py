@@ -208,10 +208,39 @@ def bench_sparse(n: int, dense_max: int, workers: int, verbose: bool) -> list[di
     return out
 
 
+def bench_e2e(n: int, verbose: bool) -> dict:
+    """(e) End to end, as a user runs it: CSV files in → ``rm.match`` → explained pairs CSV out."""
+    import tempfile
+
+    from revmatch.io import write_result
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        employees, skills = n_by_n_frames(n)
+        employees.to_csv(folder / "employees.csv", index=False)
+        skills.to_csv(folder / "skills.csv", index=False)
+        del employees, skills
+        gc.collect()
+        reset_peak()
+        started = time.perf_counter()
+        wf = rm.Workforce.from_csv(folder / "employees.csv", folder / "skills.csv")
+        t_read = time.perf_counter() - started
+        progress = (lambda m: print(f"  [{time.perf_counter() - started:7.1f} s] {m}", flush=True)) if verbose else None
+        result = rm.match(wf, PROGRAM, progress=progress)
+        t_match = time.perf_counter() - started - t_read
+        write_result(result, folder / "pairs.csv", folder / "unmatched.csv")
+        total = time.perf_counter() - started
+    return {"experiment": "e2e", "n": n, "mentors": result.scores.shape[0], "mentees": result.scores.shape[1],
+            "build_s": t_read, "score_s": result.timings["score"], "solve_s": result.timings["solve"],
+            "explain_s": result.timings["explain"], "write_s": total - t_read - t_match, "total_s": total,
+            "peak_gb": peak_gb(), "objective": result.objective, "bound": result.bound, "gap": result.gap,
+            "status": str(result.status), "route": type(result.scores).__name__}
+
+
 # ---- report -------------------------------------------------------------------------------------
 
 COLUMNS = ["experiment", "n", "mentors", "mentees", "skills", "build_s", "score_s", "gemm_floor_s", "score_vs_gemm",
-           "candidates_s", "solve_s", "pricing_s", "lsa_s", "solve_vs_lsa", "total_s", "peak_gb", "baseline_gb",
+           "parts_s", "parts_vs_gemm", "candidates_s", "solve_s", "pricing_s", "explain_s", "write_s", "route", "lsa_s", "solve_vs_lsa", "total_s", "peak_gb", "baseline_gb",
            "objective", "lsa_objective", "bound", "gap", "status", "rounds", "arcs", "candidates", "tile", "workers",
            "violators", "added", "priced_share", "round_s", "same_pairs_as_sparse", "same_objective_as_sparse",
            "lsa_peak_gb"]
@@ -236,7 +265,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lsa-n", type=int, default=5000, help="N for the dense solve benchmark (b)")
     parser.add_argument("--dense-max", type=int, default=10000, help="run the dense route too up to this N")
     parser.add_argument("--workers", type=int, default=2, help="tiles scored at once by the sparse route")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["score", "lsa", "sparse"])
+    parser.add_argument("--e2e-n", type=int, default=10000, help="N for the end-to-end benchmark (e)")
+    parser.add_argument("--skip", nargs="*", default=[], choices=["score", "lsa", "sparse", "e2e"])
     parser.add_argument("--verbose", action="store_true", help="print each stage of the sparse route as it ends")
     parser.add_argument("--out", type=Path, default=None, help="CSV path (default benchmarks/results/scale-<time>.csv)")
     args = parser.parse_args(argv)
@@ -247,6 +277,9 @@ def main(argv: list[str] | None = None) -> None:
         show(rows[-1:])
     if "lsa" not in args.skip:
         rows.append(bench_lsa(args.lsa_n))
+        show(rows[-1:])
+    if "e2e" not in args.skip:
+        rows.append(bench_e2e(args.e2e_n, args.verbose))
         show(rows[-1:])
     if "sparse" not in args.skip:
         for n in args.sizes:

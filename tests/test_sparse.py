@@ -41,10 +41,12 @@ CASES = [
 def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block, monkeypatch):
     wf = rm.synthetic_workforce(n, seed)
     s, d = dense(wf, program, k, monkeypatch)
-    sa = sparse_assignment(wf, program, k=k, block=block)
-    assert sa.objective == d.objective
-    assert sa.pairs == d.pairs
-    assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs)
+    # Pricing reads the scores the candidate pass kept, or (cache_bytes=0) scores every tile again.
+    sa, rescored = (sparse_assignment(wf, program, k=k, block=block, cache_bytes=c) for c in (2**30, 0))
+    assert sa.objective == d.objective == rescored.objective
+    assert sa.pairs == d.pairs == rescored.pairs
+    assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs) == (rescored.assignment.rounds,
+                                                                                  rescored.assignment.arcs)
     assert sa.status == "optimal" and sa.gap == 0
     assert sa.mentor_rows.tolist() == s.mentor_rows.tolist() and sa.mentee_rows.tolist() == s.mentee_rows.tolist()
     check_feasible(sa.pairs, s.allowed, s.mentor_capacity, s.mentee_capacity)

@@ -35,10 +35,11 @@ from .errors import ConfigError
 from .models import Program, Workforce
 from .pricing import (BYTES_PER_CELL, SMALL_CELLS, TILE_BYTES, WORKERS, PricingRound, TilePricer, TopK,
                       contenders, in_order, pricing_tile_shape)
-from .scoring import part_weights, participants, score_block
+from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block
 from .solver import Assignment
 
 MAX_TILE_MENTEES = 4096    # tile width: merges touch at most this many mentees per tile
+CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +111,8 @@ def _tiles(n_rows: int, n_cols: int, shape: tuple[int, int]):
 
 def sparse_assignment(workforce: Workforce, program: Program | None = None, k: int = solver.CANDIDATES_PER_PERSON,
                       block=None, *, max_rounds: int = solver.MAX_PRICING_ROUNDS,
-                      workers: int = WORKERS, progress: Callable[[str], None] | None = None) -> SparseAssignment:
+                      workers: int = WORKERS, progress: Callable[[str], None] | None = None,
+                      cache_bytes: int = CACHE_BYTES) -> SparseAssignment:
     r"""Optimal pairs of a workforce, scored and priced tile by tile (never the full matrix).
 
     Maximises :math:`\sum_{ij} w_{ij} x_{ij}` subject to the capacities and the programme's rules,
@@ -135,6 +137,9 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     progress : callable, default=None
         Called with a one-line message after the candidate pass and after each pricing pass (a
         100k × 100k run takes minutes).
+    cache_bytes : int, default=CACHE_BYTES
+        When all scores fit this (and a quarter of the free memory), the candidate pass keeps them
+        and pricing reads them instead of scoring again; 0 never keeps them.
 
     Returns
     -------
@@ -193,6 +198,17 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         w, allowed, _ = score_block(workforce, program, mentor_rows[rows], mentee_rows[cols], with_parts=False)
         return w, allowed
 
+    # Pricing scores every pair again each round. When the scores fit the cache budget, the
+    # candidate pass keeps them (forbidden pairs as -inf) and pricing reads them back instead.
+    itemsize = 4 if exact_in_float32(part_weight, workforce.proficiency.shape[1]) else 8
+    budget = min(cache_bytes, available_memory() // 4 or cache_bytes)
+    cache = np.empty((n_rows, n_cols), np.float32 if itemsize == 4 else np.float64) \
+        if 0 < n_rows * n_cols * itemsize <= budget else None
+
+    def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w = cache[np.ix_(rows, cols)]
+        return w, w != -np.inf
+
     # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
     by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
     # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
@@ -209,6 +225,8 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     def candidate_tile(rows, cols, row_floor, col_floor, counting):
         w, allowed = score_tile(rows, cols)
         np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
+        if cache is not None:   # tiles are disjoint ranges: workers write without clashing
+            cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
         n_valid, every, fractional = 0, None, False
         if counting or not whole_scores:
             valid = w > 0
@@ -260,7 +278,8 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     rows, cols, weights = keys // n_cols, keys % n_cols, np.concatenate([w1, w2])[first]
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
-    pricer = TilePricer((n_rows, n_cols), score_tile, keys, weights, k, pricing_shape, workers, progress)
+    pricer = TilePricer((n_rows, n_cols), score_tile if cache is None else cached_tile, keys, weights, k,
+                        pricing_shape, workers, progress)
     assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap,
                                    integral=not stats["fractional"], max_weight=float(weights.max()),
                                    price=pricer, max_rounds=max_rounds)
