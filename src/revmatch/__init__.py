@@ -3,6 +3,7 @@
 from . import explain, groups, io, kpis, lifecycle, report, scoring, solver
 from .errors import (ConfigError, InfeasibleError, InputError, Problem, ResourceError, RevmatchError, SolverError,
                      UnknownPersonError)
+from .distributed import CandidateArcs, candidate_arcs
 from .explain import PairExplanation, SkillTransfer
 from .groups import GroupResults, match_frame, match_groups
 from .kpis import fairness_audit, programme_kpis, read_checkins
@@ -16,9 +17,9 @@ from .synthetic import synthetic_workforce
 __version__ = "0.1.0"
 
 __all__ = [
-    "Assignment", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
+    "Assignment", "CandidateArcs", "ConfigError", "Employee", "InfeasibleError", "InputError", "MatchResult", "PairExplanation", "Problem",
     "Program", "ResourceError", "RevmatchError", "BlockScores", "Scores", "SkillTransfer", "SolverError", "Status", "UnknownPersonError", "Workforce",
-    "GroupResults", "RematchResult", "fairness_audit", "match_frame", "match_groups", "next_round",
+    "GroupResults", "RematchResult", "candidate_arcs", "fairness_audit", "match_frame", "match_groups", "next_round",
     "programme_kpis", "read_checkins", "read_history", "rematch",
     "match", "score", "solve", "synthetic_workforce", "__version__",
 ]
