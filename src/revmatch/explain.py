@@ -193,6 +193,7 @@ def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np
     known = (values >= 0) & (values >= held[:, -1])
     rank = 1 + (held > values[:, None]).sum(axis=1)
     scan = np.flatnonzero(~known)
+    scan = scan[np.argsort(lines[scan], kind="stable")]   # lines in order: gathers walk memory forwards
     everyone = np.arange(scores.shape[axis])
     for a in range(0, len(scan), STANDING_BLOCK):
         k = scan[a:a + STANDING_BLOCK]

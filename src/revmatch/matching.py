@@ -208,7 +208,7 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
 
         sparse = sparse_assignment(workforce, program, progress=progress)
         scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
-                             sparse.mentor_top, sparse.mentee_top)
+                             sparse.mentor_top, sparse.mentee_top, sparse.scores)
         assignment = sparse.assignment
         timings["score"] = sparse.timings["candidates"]
         timings["solve"] = sparse.timings["total"] - sparse.timings["candidates"]

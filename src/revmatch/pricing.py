@@ -28,7 +28,7 @@ import numpy as np
 
 TILE_BYTES = 256 * 2**20   # temporaries of one tile in flight (two are in flight: one per core)
 BYTES_PER_CELL = 48        # measured peak of score_block ≈ 27 B per cell, plus the masks and gains here
-PRICING_TILE = 2048        # pricing tiles are at most this square: fine enough to skip the pairs whose price rose
+PRICING_TILE = 1024        # pricing tiles are at most this square: small enough to skip the pairs whose price rose
 WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
 SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
 
@@ -170,6 +170,14 @@ def line_best(n_lines: int, line: np.ndarray, weights: np.ndarray) -> np.ndarray
     return best
 
 
+def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``matrix[np.ix_(rows, cols)]``, without copying the side that is every row (or column) in order."""
+    whole_rows, whole_cols = (len(ix) == n and bool(np.all(ix == np.arange(n))) for ix, n in zip((rows, cols), matrix.shape))
+    if whole_cols:
+        return matrix if whole_rows else matrix[rows]
+    return matrix[:, cols] if whole_rows else matrix[np.ix_(rows, cols)]
+
+
 # ---- the pricer ---------------------------------------------------------------------------------
 
 class TilePricer:
@@ -178,7 +186,8 @@ class TilePricer:
     ``candidate_keys`` (sorted ``row · n_cols + col``) and ``weights`` are the first solve's arcs;
     every line's best valid pair must be among them (then no pair beats its line's best candidate,
     the bound that lets pricing skip tiles). ``score_tile(rows, cols)`` returns the tile's scores and
-    its valid mask (pairs the solver may use); rows and cols arrive sorted. Each call returns the
+    its valid mask (pairs the solver may use), or None when invalid pairs score -inf; rows and cols
+    arrive sorted and unique. Each call returns the
     violators that join (rows, cols, weights) and the total excess, and records a
     :class:`PricingRound`.
     """
@@ -245,7 +254,8 @@ class TilePricer:
             w, valid = self.score_tile(rows_, cols_)
             gain = np.subtract(np.round(w.astype(np.float64) * scale) if scale != 1.0 else w, u[rows_, None])
             gain -= v[None, cols_]
-            np.copyto(gain, -np.inf, where=~valid)   # invalid pairs never violate
+            if valid is not None:   # None: invalid pairs already score -inf
+                np.copyto(gain, -np.inf, where=~valid)   # invalid pairs never violate
             # Candidates are priced by the solver itself: drop those in the tile (each tile row's
             # candidates are a slice of the row-sorted candidate list).
             starts, counts = held_start[rows_], held_start[rows_ + 1] - held_start[rows_]

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .errors import ResourceError
 from .models import Program, Workforce
+from .pricing import take
 from .validate import MAX_SCALE
 
 
@@ -62,7 +63,7 @@ class Scores:
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Scores and allowed mask of the mentor positions ``rows`` × mentee positions ``cols``."""
-        return self.matrix[np.ix_(rows, cols)], self.allowed[np.ix_(rows, cols)]
+        return take(self.matrix, rows, cols), take(self.allowed, rows, cols)
 
 
 class BlockScores:
@@ -75,7 +76,7 @@ class BlockScores:
     """
 
     def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                 mentor_top: np.ndarray, mentee_top: np.ndarray):
+                 mentor_top: np.ndarray, mentee_top: np.ndarray, cache: np.ndarray | None = None):
         emp = workforce.employees
         self.workforce, self.program = workforce, program
         self.weights = part_weights(program)
@@ -84,6 +85,7 @@ class BlockScores:
         self.mentor_capacity = emp["mentor_capacity"].to_numpy()[mentor_rows]
         self.mentee_capacity = emp["mentee_capacity"].to_numpy()[mentee_rows]
         self.mentor_top, self.mentee_top = mentor_top, mentee_top
+        self.cache = cache   # all scores, forbidden pairs as -inf, when the sparse route kept them
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -93,6 +95,10 @@ class BlockScores:
         return score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], aligned=True)
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and allowed mask of a block; where the mask forbids a pair, its score may read -inf."""
+        if self.cache is not None:
+            matrix = take(self.cache, rows, cols)
+            return matrix, matrix != -np.inf
         matrix, allowed, _ = score_block(self.workforce, self.program, self.mentor_rows[rows],
                                          self.mentee_rows[cols], with_parts=False)
         return matrix.astype(np.float64, copy=False), allowed

@@ -49,7 +49,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
 from .errors import InfeasibleError, InputError, Problem, SolverError
-from .pricing import TilePricer
+from .pricing import TilePricer, take
 
 CANDIDATES_PER_PERSON = 20   # top-k per mentor and per mentee before pricing (see MEASURED: 4 rounds at 10k)
 MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then returns "feasible" with its bound
@@ -241,13 +241,16 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
     if n_valid <= CANDIDATES_PER_PERSON * (w.shape[0] + w.shape[1]):
         rows, cols = np.nonzero(valid)
         return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network)
-    rows, cols = top_candidates(np.where(valid, w, -np.inf), CANDIDATES_PER_PERSON)
-    integral = bool(np.all(w[valid] == np.round(w[valid])))
-    # The same tile-by-tile pricing as the sparse route, reading tiles of the matrix.
-    pricer = TilePricer(w.shape, lambda r, c: (w[np.ix_(r, c)], valid[np.ix_(r, c)]), rows * w.shape[1] + cols,
-                        w[rows, cols], CANDIDATES_PER_PERSON)
+    masked = np.where(valid, w, -np.inf)   # an invalid pair is never a candidate, nor a violator
+    rows, cols = top_candidates(masked, CANDIDATES_PER_PERSON)
+    valid_scores = w[valid]
+    integral = bool(np.all(valid_scores == np.round(valid_scores)))
+
+    # The same tile-by-tile pricing as the sparse route, reading the matrix.
+    pricer = TilePricer(w.shape, lambda r, c: (take(masked, r, c), None), rows * w.shape[1] + cols, w[rows, cols],
+                        CANDIDATES_PER_PERSON)
     return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, integral=integral,
-                      max_weight=float(np.abs(w[valid]).max()), price=pricer, max_rounds=MAX_PRICING_ROUNDS,
+                      max_weight=float(np.abs(valid_scores).max()), price=pricer, max_rounds=MAX_PRICING_ROUNDS,
                       network=network)
 
 

@@ -33,7 +33,7 @@ import numpy as np
 from . import solver
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import (BYTES_PER_CELL, SMALL_CELLS, TILE_BYTES, WORKERS, PricingRound, TilePricer, TopK,
+from .pricing import (BYTES_PER_CELL, SMALL_CELLS, TILE_BYTES, WORKERS, PricingRound, TilePricer, TopK, take,
                       contenders, in_order, pricing_tile_shape)
 from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block
 from .solver import Assignment
@@ -65,6 +65,7 @@ class SparseAssignment:
     cells: int = 0                   # cells scored by the candidate pass
     mentor_top: np.ndarray | None = None   # each mentor's k best allowed positive scores (descending, -inf padded)
     mentee_top: np.ndarray | None = None
+    scores: np.ndarray | None = None         # every pair's score (forbidden: -inf) when it fit the cache budget
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -205,9 +206,8 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     cache = np.empty((n_rows, n_cols), np.float32 if itemsize == 4 else np.float64) \
         if 0 < n_rows * n_cols * itemsize <= budget else None
 
-    def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w = cache[np.ix_(rows, cols)]
-        return w, w != -np.inf
+    def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, None]:
+        return take(cache, rows, cols), None   # forbidden pairs are -inf there
 
     # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
     by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
@@ -259,7 +259,8 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
                    "total": time.perf_counter() - start}
         return SparseAssignment(assignment, mentor_rows, mentee_rows, row_cap, col_cap, timings, tuple(rounds),
-                                n_candidates, shape, pricing_shape, stats["cells"], by_row.value, by_col.value)
+                                n_candidates, shape, pricing_shape, stats["cells"], by_row.value, by_col.value,
+                                cache)
 
     if few is not None:
         # Few allowed pairs: all of them go to the solver, no pricing needed (solve() does the same).
