@@ -66,3 +66,18 @@ def test_report_audit_folder_and_schema(tmp_path, capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "employee_id" in schema["employee"]["properties"] and "objective" in schema["program"]["properties"]
+
+
+def test_routes_give_the_same_pairs_and_progress_goes_to_stderr(tmp_path, capsys):
+    assert main(["synth", "--employees", "500", "--seed", "5", "-o", str(tmp_path)]) == 0
+    emp, sk = str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv")
+    outputs = {}
+    for route in ("dense", "sparse"):
+        capsys.readouterr()
+        out = tmp_path / f"{route}.csv"
+        assert main(["match", emp, sk, "-o", str(out), "--route", route, "--progress"]) == 0
+        printed = capsys.readouterr()
+        outputs[route] = out.read_text()
+        assert "explained" in printed.err and "explained" not in printed.out   # stage lines on stderr only
+    assert outputs["dense"] == outputs["sparse"]
+    assert "candidates:" in printed.err   # the sparse route reports its own stages

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import textwrap
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 
 from .errors import ConfigError, RevmatchError
 from .io import write_outputs, write_result, write_workforce
-from .matching import MatchResult, match
+from .matching import ROUTES, MatchResult, match
 from .models import Employee, Program, Workforce
 from .kpis import fairness_audit, kpis_html, programme_kpis, read_checkins
 from .lifecycle import rematch
@@ -37,7 +38,7 @@ def _print_summary(result: MatchResult, out) -> None:
 
 def _demo(args) -> int:
     wf = synthetic_workforce(n_employees=args.employees, seed=args.seed)
-    result = match(wf, DEMO_PROGRAM)
+    result = match(wf, DEMO_PROGRAM, route=args.route, progress=_progress(args))
     print(f"Synthetic company: {len(wf)} employees (seed {args.seed}); programme: min level gap "
           f"{DEMO_PROGRAM.min_level_gap}, no pairs within a reporting line\n")
     shown = result.pairs.sort_values(["score", "mentor_id"], ascending=[False, True]).head(args.top)
@@ -55,6 +56,21 @@ def _demo(args) -> int:
     _print_summary(result, sys.stdout)
     _write_extras(result, args, inputs={}, seed=args.seed)
     return 0
+
+
+def _route_arguments(parser) -> None:
+    parser.add_argument("--route", choices=ROUTES, default="auto",
+                        help="dense: score every pair at once; sparse: tile by tile in memory linear in the "
+                             "people (total objective, no locks or quotas); auto (default): sparse for large programmes")
+    parser.add_argument("--progress", action="store_true", help="print each stage of a long match on stderr")
+
+
+def _progress(args):
+    """With --progress, a one-line message per stage on stderr, with the seconds since the start."""
+    if not getattr(args, "progress", False):
+        return None
+    start = time.perf_counter()
+    return lambda message: print(f"[{time.perf_counter() - start:7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 def _write_extras(result: MatchResult, args, inputs: dict, seed: int | None) -> None:
@@ -84,7 +100,7 @@ def _match(args) -> int:
                           "name people, so leave --report/--out-dir out or drop --pseudonymize")
     program = Program.from_toml(args.config) if args.config else Program()
     wf = Workforce.from_csv(args.employees, args.skills, external_managers=args.external_managers)
-    result = match(wf, program)
+    result = match(wf, program, route=args.route, progress=_progress(args))
     key = os.environ.get("REVMATCH_PSEUDONYM_KEY", "") if args.pseudonymize else None
     write_result(result, args.output, args.unmatched, pseudonym_key=key)
     _print_summary(result, sys.stdout)
@@ -150,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--top", type=int, default=1_000_000, help="print at most this many pairs, best first")
     demo.add_argument("--report", type=Path, help="also write the HTML report here")
     demo.add_argument("--out-dir", type=Path, help="also write pairs, unmatched, explanations and run.json here")
+    _route_arguments(demo)
     demo.set_defaults(run=_demo)
 
     m = sub.add_parser("match", help="match employees.csv + skills.csv and write the pairs")
@@ -164,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY)")
     m.add_argument("--report", type=Path, help="write the self-contained HTML report here")
     m.add_argument("--out-dir", type=Path, help="write pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
+    _route_arguments(m)
     m.set_defaults(run=_match)
 
     s = sub.add_parser("synth", help="write a synthetic company as employees.csv and skills.csv")

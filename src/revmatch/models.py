@@ -212,10 +212,10 @@ class Workforce:
         ``external_managers=True`` accepts a manager_id that is not in the file (someone outside the
         export); otherwise it is an error.
         """
-        employees = Table.from_frame(read_table(employees_path), str(employees_path), spreadsheet_rows=True)
+        employees = Table.from_frame(read_table(employees_path, strip=False), str(employees_path), spreadsheet_rows=True)
         skills = None
         if skills_path is not None:
-            skills = Table.from_frame(read_table(skills_path), str(skills_path), spreadsheet_rows=True)
+            skills = Table.from_frame(read_table(skills_path, strip=False), str(skills_path), spreadsheet_rows=True)
         return cls._build(employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")},
                           external_managers)
 
@@ -267,12 +267,17 @@ class Workforce:
         problems.raise_if_any()
 
         # Object arrays throughout: numpy's fixed-width str would drop trailing NUL characters.
-        keys = np.unique(sk["key"].to_numpy(dtype=object)) if len(sk) else np.array([], dtype=object)
+        # Skills in key order; factorize (hashing) then sort the few distinct keys, not every row.
+        code, distinct = pd.factorize(sk["key"].to_numpy(dtype=object))
+        order = np.argsort(np.asarray(distinct, dtype=object), kind="stable")
+        keys = np.asarray(distinct, dtype=object)[order]
+        column = np.empty(len(order), dtype=np.int64)
+        column[order] = np.arange(len(order))
+        column = column[code]
         # A skill's display name is its alphabetically first spelling: the same whatever the row order.
         display = sk.groupby("key")["skill"].min() if len(sk) else pd.Series(dtype=object)
         skill_names = tuple(str(display[k]) for k in keys)
         person = np.searchsorted(ids, sk["employee_id"].to_numpy(dtype=object))
-        column = np.searchsorted(keys, sk["key"].to_numpy(dtype=object))
         proficiency = np.zeros((len(ids), len(keys)), dtype=np.int8)
         need = np.zeros((len(ids), len(keys)), dtype=np.int8)
         proficiency[person, column] = sk["proficiency"].to_numpy()

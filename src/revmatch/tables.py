@@ -10,12 +10,13 @@ import pandas as pd
 from .errors import InputError, Problem
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+def read_table(path: str | Path, strip: bool = True) -> pd.DataFrame:
     """Read a CSV export as text cells, exactly as written (no type guessing, no NA guessing).
 
     Accepts UTF-8 with or without BOM, ``,`` or ``;`` delimiters and Windows line endings, and trims
-    spaces around headers and cells. Types are checked later by the validator, which can then name the
-    row and column of every bad value.
+    spaces around headers and (with ``strip``; the validator, which strips anyway, turns it off)
+    cells. Types are checked later by the validator, which can then name the row and column of every
+    bad value.
     """
     path = Path(path)
     try:
@@ -41,4 +42,4 @@ def read_table(path: str | Path) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise InputError([Problem(str(path), None, None, f"not a readable CSV table: {exc}")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip())
+    return frame.apply(lambda col: col.str.strip()) if strip else frame

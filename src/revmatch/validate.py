@@ -231,7 +231,8 @@ def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) 
                       lambda i: f"unknown employee {ids[i]!r} (not in the employees table)")
     skill = table.text("skill")
     problems.add_rows(table, skill == "", "skill", lambda i: "missing value (required)")
-    key = np.array([skill_key(s) for s in skill], dtype=object)
+    code, distinct = pd.factorize(skill)   # a skill name is spelt the same on many rows: key each once
+    key = np.array([skill_key(s) for s in distinct] + [""], dtype=object)[code]
     proficiency = _parse_int(table, "proficiency", problems, default=0, low=0, high=MAX_SCALE)
     need = _parse_int(table, "need", problems, default=0, low=0, high=MAX_SCALE)
     frame = pd.DataFrame({"employee_id": ids, "skill": skill, "key": key,
