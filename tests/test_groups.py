@@ -186,3 +186,18 @@ def test_dask_gives_the_serial_result(company):
     pd.testing.assert_frame_equal(spread.unmatched, serial.unmatched)
     pd.testing.assert_frame_equal(spread.groups.drop(columns="seconds"), serial.groups.drop(columns="seconds"))
     assert spread.results == {} and np.all(spread.groups["seconds"] > 0)
+
+
+def test_groups_by_several_columns(company):
+    # One group per (location, department): the same as grouping by a column holding both.
+    out = match_groups(company, PROGRAM, by=["location", "department"])
+    emp = company.employees
+    names = sorted(set(emp["location"] + " / " + emp["department"]))
+    assert out.groups["group"].tolist() == names and out.by == ["location", "department"]
+    name = names[0]
+    location, department = name.split(" / ")
+    inside = company.employees[(emp["location"] == location) & (emp["department"] == department)]
+    assert out.groups.set_index("group").loc[name, "people"] == len(inside)
+    assert set(out.pairs.loc[out.pairs["group"] == name, "mentor_id"]) <= set(inside["employee_id"])
+    with pytest.raises(rm.ConfigError, match=r"cannot group by \['location', 'country'\]: 'country' is not an employees"):
+        match_groups(company, PROGRAM, by=["location", "country"])

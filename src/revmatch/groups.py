@@ -38,7 +38,7 @@ class GroupResults:
     (``match_groups`` on it, or ``match``) to explain it.
     """
 
-    by: str
+    by: str | list[str]
     pairs: pd.DataFrame
     unmatched: pd.DataFrame
     groups: pd.DataFrame
@@ -54,7 +54,7 @@ class GroupResults:
                 f"pairs={len(self.pairs)}, unmatched={len(self.unmatched)})")
 
 
-def group_frames(workforce: Workforce, by: str = "department") -> list[tuple[object, pd.DataFrame, pd.DataFrame]]:
+def group_frames(workforce: Workforce, by: str | list[str] = "department") -> list[tuple[object, pd.DataFrame, pd.DataFrame]]:
     """Split a workforce into one (employees, skills) pair of input frames per group.
 
     A group is everyone with the same value in the employees column ``by`` (an empty cell is a value
@@ -68,8 +68,9 @@ def group_frames(workforce: Workforce, by: str = "department") -> list[tuple[obj
     ----------
     workforce : Workforce
         The whole company.
-    by : str, default="department"
-        An employees column: ``"department"``, ``"location"`` or any other.
+    by : str or list of str, default="department"
+        An employees column: ``"department"``, ``"location"`` or any other; or several, such as
+        ``["location", "department"]``, for one group per combination (named ``"London / Sales"``).
 
     Returns
     -------
@@ -91,12 +92,10 @@ def group_frames(workforce: Workforce, by: str = "department") -> list[tuple[obj
     ['Bangalore', 'Berlin']
     """
     employees, skills = workforce_frames(workforce)
-    if by not in employees.columns:
-        raise ConfigError(f"cannot group by {by!r}: not an employees column (columns: "
-                          f"{', '.join(map(str, employees.columns))})")
     if not len(employees):
+        _group_key(employees, by)   # still name a wrong column
         return []
-    names, code = np.unique(employees[by].to_numpy(), return_inverse=True)
+    names, code = np.unique(_group_key(employees, by), return_inverse=True)
     code = code.reshape(-1)
     ids = workforce.ids
     manager = _nearest_in_group(workforce, code)
@@ -107,6 +106,19 @@ def group_frames(workforce: Workforce, by: str = "department") -> list[tuple[obj
     skill_rows = _split(skill_code, len(names))
     return [(_plain(names[g]), employees.iloc[people[g]].reset_index(drop=True),
              skills.iloc[skill_rows[g]].reset_index(drop=True)) for g in range(len(names))]
+
+
+def _group_key(employees: pd.DataFrame, by: str | tuple[str, ...] | list[str]) -> np.ndarray:
+    """Each person's group: the value of column ``by``, or of several columns joined as ``"a / b"``."""
+    columns = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in columns if c not in employees.columns]
+    if missing or not columns:
+        which = "" if isinstance(by, str) else f"{', '.join(map(repr, missing)) or 'no column given'} is "
+        raise ConfigError(f"cannot group by {by!r}: {which}not an employees column (columns: "
+                          f"{', '.join(map(str, employees.columns))})")
+    if len(columns) == 1:
+        return employees[columns[0]].to_numpy()
+    return employees[columns].astype(str).agg(" / ".join, axis=1).to_numpy(dtype=object)
 
 
 def match_frame(employees: pd.DataFrame, skills: pd.DataFrame | None, program: Program | None = None, *,
@@ -184,7 +196,7 @@ def match_frame(employees: pd.DataFrame, skills: pd.DataFrame | None, program: P
     return result.pairs.assign(status=str(result.status), objective=float(result.objective))
 
 
-def match_groups(workforce: Workforce, program: Program | None = None, by: str = "department",
+def match_groups(workforce: Workforce, program: Program | None = None, by: str | list[str] = "department",
                  client=None) -> GroupResults:
     """Match each group of a workforce as its own programme, serially or on a Dask cluster.
 
@@ -207,8 +219,9 @@ def match_groups(workforce: Workforce, program: Program | None = None, by: str =
         The whole company.
     program : Program, optional
         The programme every group follows; default ``Program()``.
-    by : str, default="department"
-        The employees column that defines the groups: ``"department"``, ``"location"`` or any other.
+    by : str or list of str, default="department"
+        The employees column that defines the groups: ``"department"``, ``"location"`` or any other;
+        or several (``["location", "department"]``: one group per combination, named ``"London / Sales"``).
     client : distributed.Client, optional
         Run one task per group on this Dask cluster (each task builds and matches its group, with one
         BLAS thread where ``threadpoolctl`` is installed; CP-SAT always runs on one worker). Dask is
@@ -394,7 +407,7 @@ def _lock_conflicts(workforce: Workforce, program: Program, by: str) -> dict[obj
     """Locks that per-group matching cannot make, by the group(s) they fail."""
     if not program.locked:
         return {}
-    group_of = dict(zip(workforce.ids.tolist(), map(_plain, workforce.employees[by].to_numpy())))
+    group_of = dict(zip(workforce.ids.tolist(), map(_plain, _group_key(workforce.employees, by))))
     nowhere, conflicts = [], {}
     for mentor_id, mentee_id in program.locked:
         a, b = group_of.get(mentor_id, None), group_of.get(mentee_id, None)

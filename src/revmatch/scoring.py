@@ -326,7 +326,9 @@ def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
                 parts[part] = getattr(facts, part)().astype(np.float32)
         matrix = np.zeros(parts["forward"].shape)
         for name, weight in weights.items():
-            if weight:
+            if weight == 1:
+                matrix += parts[name]   # no temporary: the default weights
+            elif weight:
                 matrix += weight * parts[name]
     masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned).values())
     allowed = next(masks)
