@@ -201,3 +201,10 @@ def test_groups_by_several_columns(company):
     assert set(out.pairs.loc[out.pairs["group"] == name, "mentor_id"]) <= set(inside["employee_id"])
     with pytest.raises(rm.ConfigError, match=r"cannot group by \['location', 'country'\]: 'country' is not an employees"):
         match_groups(company, PROGRAM, by=["location", "country"])
+
+
+def test_keep_results_false_keeps_the_frames_only(company):
+    kept, lean = (match_groups(company, PROGRAM, by="location", keep_results=k) for k in (True, False))
+    assert lean.results == {} and len(kept.results) == len(kept.groups)
+    pd.testing.assert_frame_equal(kept.pairs, lean.pairs)
+    pd.testing.assert_frame_equal(kept.groups.drop(columns="seconds"), lean.groups.drop(columns="seconds"))

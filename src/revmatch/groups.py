@@ -197,7 +197,7 @@ def match_frame(employees: pd.DataFrame, skills: pd.DataFrame | None, program: P
 
 
 def match_groups(workforce: Workforce, program: Program | None = None, by: str | list[str] = "department",
-                 client=None) -> GroupResults:
+                 client=None, keep_results: bool = True) -> GroupResults:
     """Match each group of a workforce as its own programme, serially or on a Dask cluster.
 
     Every group gets an exact, independent :func:`revmatch.match`: pairs never cross groups, and for
@@ -222,6 +222,9 @@ def match_groups(workforce: Workforce, program: Program | None = None, by: str |
     by : str or list of str, default="department"
         The employees column that defines the groups: ``"department"``, ``"location"`` or any other;
         or several (``["location", "department"]``: one group per combination, named ``"London / Sales"``).
+    keep_results : bool, default=True
+        Serial runs keep each group's full :class:`MatchResult` in ``results`` (scores included, for
+        explanations and reports); ``False`` keeps only the frames, as on Dask — for many large groups.
     client : distributed.Client, optional
         Run one task per group on this Dask cluster (each task builds and matches its group, with one
         BLAS thread where ``threadpoolctl`` is installed; CP-SAT always runs on one worker). Dask is
@@ -272,7 +275,7 @@ def match_groups(workforce: Workforce, program: Program | None = None, by: str |
     _check_quota_departments(workforce, program)
     conflicts = _lock_conflicts(workforce, program, by)
     if client is None:
-        outcomes = [_match_group(e, s, program, conflicts.get(g, []), keep=True) for g, e, s in parts]
+        outcomes = [_match_group(e, s, program, conflicts.get(g, []), keep=keep_results) for g, e, s in parts]
     else:
         futures = [client.submit(_match_group_pickled, pickle.dumps((e, s), protocol=5), program, conflicts.get(g, []),
                                  pure=False) for g, e, s in parts]
