@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 TILE_BYTES = 256 * 2**20   # temporaries of one tile in flight (two are in flight: one per core)
 BYTES_PER_CELL = 48        # measured peak of score_block ≈ 27 B per cell, plus the masks and gains here
@@ -147,7 +148,9 @@ def in_order(fn, jobs, workers: int):
         for job in jobs:
             yield fn(*job)
         return
-    with ThreadPoolExecutor(workers) as pool:
+    # One BLAS thread per tile: two tiles' GEMMs side by side, each on all cores, oversubscribe them
+    # (10k candidate pass 1.6 → 1.3 s). Exact either way: the products are integers below 2**24.
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
         pending = []
         for job in jobs:
             pending.append(pool.submit(fn, *job))
