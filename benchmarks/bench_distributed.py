@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import PROGRAM, measured, n_by_n  # noqa: E402
 
 from revmatch.distributed import candidate_arcs  # noqa: E402
+from revmatch.solver import CANDIDATES_PER_PERSON  # noqa: E402
 from revmatch.sparse import sparse_assignment  # noqa: E402
 
 
@@ -52,7 +53,7 @@ def same(a, b) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="mentors = mentees = N (default 10 000)")
-    parser.add_argument("--k", type=int, default=20)
+    parser.add_argument("--k", type=int, default=CANDIDATES_PER_PERSON)
     parser.add_argument("--band", type=int, default=None, help="mentors per task (default: candidate_arcs')")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)

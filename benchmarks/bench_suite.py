@@ -8,9 +8,9 @@
 (run from the repository with ``PYTHONPATH=src:benchmarks``, or with revmatch installed.)
 
 For each N: the ``n_by_n(N)`` company of ``bench_scale`` (N mentors × N mentees, capacities 1–2,
-``Program(min_level_gap=2)``), matched by ``rm.match`` end to end (score, solve, explain) up to
-``--dense-max``, and by ``revmatch.sparse.sparse_assignment`` (candidates, solve, pricing; no
-explanations) above it or where the dense matrix does not fit. ``total`` is the wall time of that
+``Program(min_level_gap=2)``), matched by ``rm.match`` end to end (score, solve, explain; the dense
+route, or the sparse route from 4 096² pairs) up to ``--dense-max``, and by
+``revmatch.sparse.sparse_assignment`` (candidates, solve, pricing; no explanations) above it. ``total`` is the wall time of that
 call; ``build`` (making the workforce from data frames) is reported apart.
 
 Baselines (``baselines.py``) run on the same dense score matrix, timed from the matrix to the pairs,
@@ -68,14 +68,16 @@ def say(message: str) -> None:
 # ---- measurements -------------------------------------------------------------------------------
 
 def run_revmatch(wf, n: int, dense_max: int) -> tuple[dict, object, list]:
-    """revmatch end to end by ``match`` (dense) or ``sparse_assignment``: row, dense Scores (or None), pairs."""
+    """revmatch end to end by ``match`` (explained; it takes the sparse route itself from 4 096² pairs) or
+    by ``sparse_assignment`` (pairs only): row, Scores (or None), pairs."""
     if n <= dense_max:
         try:
             res, seconds, peak = measured(rm.match, wf, PROGRAM)
         except rm.ResourceError as e:
             say(f"N={n}: dense route does not fit ({e}); taking the sparse route")
         else:
-            row = {"route": "dense", "mentors": res.scores.shape[0], "mentees": res.scores.shape[1],
+            route = "match (sparse)" if isinstance(res.scores, rm.BlockScores) else "match (dense)"
+            row = {"route": route, "mentors": res.scores.shape[0], "mentees": res.scores.shape[1],
                    "score_s": res.timings["score"], "solve_s": res.timings["solve"],
                    "explain_s": res.timings["explain"], "total_s": seconds, "peak_gb": peak,
                    "objective": res.objective, "bound": res.bound, "gap": res.gap, "status": str(res.status),

@@ -21,6 +21,7 @@ from .errors import ConfigError
 from .models import Program, Workforce
 from .pricing import BYTES_PER_CELL, TILE_BYTES, TopK, contenders
 from .scoring import participants, score_block
+from .solver import CANDIDATES_PER_PERSON
 from .sparse import MAX_TILE_MENTEES
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
@@ -64,7 +65,7 @@ class _Partial:
     col_index: np.ndarray   # their mentor positions
 
 
-def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int = 20, *, client=None,
+def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int = CANDIDATES_PER_PERSON, *, client=None,
                    band: int | None = None) -> CandidateArcs:
     r"""Every mentor's and every mentee's ``k`` best pairs, in bands of mentors, serially or on Dask.
 
@@ -79,7 +80,7 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
     ----------
     workforce : Workforce
     program : Program, default=Program()
-    k : int, default=20
+    k : int, default=solver.CANDIDATES_PER_PERSON (8)
         Candidates per mentor and per mentee.
     client : distributed.Client, optional
         Run one task per band on this Dask cluster: the workforce is scattered to every worker once,
