@@ -100,7 +100,7 @@ class MatchResult:
         before, after = ids(self.assignment.pairs), ids(other.pairs)
         undone, made = tuple(sorted(before - after)), tuple(sorted(after - before - {(m, e)}))
         cost = self.objective - other.objective
-        text = (f"forcing {m} → {e} would change the total score by {-cost:+g} ({self.objective:g} → "
+        text = (f"forcing {m} → {e} would change the total score by {0.0 - cost:+g} ({self.objective:g} → "
                 f"{other.objective:g})")
         if undone:
             text += "; undone: " + ", ".join(f"{a} → {b}" for a, b in undone)
