@@ -166,3 +166,15 @@ def test_match_auto_route_and_errors(monkeypatch):
         rm.match(wf, program, route="sparse")
     with pytest.raises(rm.ConfigError, match="route must be one of"):
         rm.match(wf, GAP2, route="fast")
+
+
+@pytest.mark.parametrize("margin", [None, 0.0, 0.1])
+def test_dropping_unused_arcs_keeps_the_proof(margin, monkeypatch):
+    """Arcs the solver drops (0.0: every unused arc below its price) are priced again, so the optimum
+    still matches HiGHS and both routes still agree pair for pair."""
+    monkeypatch.setattr(solver, "DROP_MARGIN", margin)
+    wf = rm.synthetic_workforce(900, 6)
+    s, d = dense(wf, GAP1, 3, monkeypatch)
+    sa = sparse_assignment(wf, GAP1, k=3, block=(40, 30), cache_bytes=0)
+    assert sa.pairs == d.pairs and sa.status == d.status == "optimal" and len(sa.rounds) >= 3
+    assert sa.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))

@@ -312,6 +312,12 @@ class TilePricer:
                           f"{p.cells / max(1, n_rows * n_cols):.1%} of pairs scored, {p.seconds:.1f} s")
         return new_rows, new_cols, new_weights, totals["excess"]
 
+    def forget(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        """Arcs the solver dropped: priced again from now on (they did not violate at the last duals)."""
+        gone = np.sort(rows * self.n_cols + cols)
+        at = np.minimum(np.searchsorted(gone, self.candidate_keys), len(gone) - 1)
+        self.candidate_keys = self.candidate_keys[gone[at] != self.candidate_keys]
+
     @property
     def seconds(self) -> float:
         return sum(p.seconds for p in self.rounds)
