@@ -46,7 +46,8 @@ import pandas as pd
 
 import revmatch as rm
 from revmatch.scoring import hinge_blocks, participants, score_block, score_parts
-from revmatch.sparse import _tiles, sparse_assignment
+from revmatch.pricing import tiles
+from revmatch.sparse import sparse_assignment
 from revmatch.synthetic import synthetic_frames
 
 PROGRAM = rm.Program(min_level_gap=2)
@@ -146,7 +147,7 @@ def bench_score(n: int) -> dict:
 
     def blocked_scores():
         """What the sparse route pays to score every pair: score_block tile by tile (fused GEMM + masks)."""
-        for rows, cols in _tiles(len(mr), len(me), (2048, 4096)):
+        for rows, cols in tiles(len(mr), len(me), (2048, 4096)):
             score_block(wf, PROGRAM, mr[rows], me[cols], with_parts=False)
 
     _, t_blocked, _ = measured(blocked_scores)

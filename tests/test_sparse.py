@@ -16,7 +16,7 @@ def dense(wf, program, k, monkeypatch):
     """The dense route (score everything, then solve) with k candidates per person.
 
     Same pairs, not just the same total, needs both routes to pick candidates and violators alike:
-    the k best per person, ties to the lower index (solver.top_candidates, solver.top_arcs).
+    the k best per person, ties to the lower index (pricing.candidate_pass and TilePricer, shared).
     """
     monkeypatch.setattr(solver, "CANDIDATES_PER_PERSON", k)
     s = rm.score(wf, program)

@@ -19,10 +19,9 @@ import numpy as np
 
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import BYTES_PER_CELL, TILE_BYTES, TopK, contenders
+from .pricing import BYTES_PER_CELL, MAX_TILE_MENTEES, TILE_BYTES, TopK, contenders
 from .scoring import participants, score_block
 from .solver import CANDIDATES_PER_PERSON
-from .sparse import MAX_TILE_MENTEES
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
 

@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 TILE_BYTES = 256 * 2**20   # temporaries of one tile in flight (two are in flight: one per core)
 BYTES_PER_CELL = 48        # measured peak of score_block ≈ 27 B per cell, plus the masks and gains here
+MAX_TILE_MENTEES = 4096    # candidate tiles' width: merges touch at most this many mentees per tile
 PRICING_TILE = 1024        # pricing tiles are at most this square: small enough to skip the pairs whose price rose
 WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
 SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
@@ -158,6 +159,57 @@ def in_order(fn, jobs, workers: int):
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+
+
+def candidate_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:
+    """``MAX_TILE_MENTEES`` wide and as tall as ``TILE_BYTES`` of temporaries allow."""
+    cols = max(1, min(n_cols, MAX_TILE_MENTEES))
+    return max(1, min(n_rows, TILE_BYTES // (BYTES_PER_CELL * cols))), cols
+
+
+def tiles(n_rows: int, n_cols: int, shape: tuple[int, int]):
+    """(rows, cols) index ranges of every tile, row band by row band, in index order."""
+    for r0 in range(0, n_rows, shape[0]):
+        for c0 in range(0, n_cols, shape[1]):
+            yield np.arange(r0, min(r0 + shape[0], n_rows)), np.arange(c0, min(c0 + shape[1], n_cols))
+
+
+def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: tuple[int, int],
+                   workers: int = 1) -> tuple[TopK, TopK, list]:
+    """Every mentor's and every mentee's ``k`` best positive values, tile by tile in index order.
+
+    ``tile_values(rows, cols)`` returns the tile's values (-inf, or ≤ 0, for a pair that may not be
+    a candidate) and anything else the caller wants from each tile (computed in the worker, handed
+    back in tile order). Ties go to the lower index on the other side.
+    Returns the two running top-k and the per-tile extras.
+    """
+    n_rows, n_cols = shape
+    by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
+
+    def jobs():
+        for rows, cols in tiles(n_rows, n_cols, tile):
+            yield rows, cols, np.maximum(by_row.threshold(rows), 0), np.maximum(by_col.threshold(cols), 0)
+
+    def one(rows, cols, row_floor, col_floor):
+        w, extra = tile_values(rows, cols)
+        r, c, to_row, to_col = contenders(w, row_floor, col_floor, k)
+        return rows[r], cols[c], w[r, c], to_row, to_col, extra
+
+    extras = []
+    for r, c, w, to_row, to_col, extra in in_order(one, jobs(), workers):
+        by_row.merge(r[to_row], c[to_row], w[to_row], w[to_row])
+        by_col.merge(c[to_col], r[to_col], w[to_col], w[to_col])
+        extras.append(extra)
+    return by_row, by_col, extras
+
+
+def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The union of both sides' held pairs as sorted (row · n_cols + col) keys, with their values."""
+    n_cols = len(by_col.value)
+    r1, c1, w1 = by_row.entries(rows_are_lines=True)
+    r2, c2, w2 = by_col.entries(rows_are_lines=False)
+    keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
+    return keys, np.concatenate([w1, w2])[first]
 
 
 def pricing_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:

@@ -49,12 +49,12 @@ from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
 from .errors import InfeasibleError, InputError, Problem, SolverError
-from .pricing import TilePricer, take
+from .pricing import (SMALL_CELLS, WORKERS, TilePricer, candidate_arcs_of, candidate_pass, candidate_tile_shape,
+                      take)
 
 CANDIDATES_PER_PERSON = 8    # top-k per mentor and per mentee before pricing (10k sparse: k=8 6.8 s, k=20 8.7 s)
 MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then returns "feasible" with its bound
 DROP_MARGIN = 0.1           # unused arcs whose reduced cost is below −margin × the largest cost leave the next solve
-PRICING_BLOCK = 2048         # rows priced at a time: bounds the temporary memory of a pricing pass
 OBJECTIVES = ("total", "coverage", "fair")
 
 
@@ -243,9 +243,17 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
         rows, cols = np.nonzero(valid)
         return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network)
     masked = np.where(valid, w, -np.inf)   # an invalid pair is never a candidate, nor a violator
-    rows, cols = top_candidates(masked, CANDIDATES_PER_PERSON)
     valid_scores = w[valid]
     integral = bool(np.all(valid_scores == np.round(valid_scores)))
+    # The sparse route's candidate pass, on tiles of the matrix. It ranks positive values, so when
+    # valid pairs may score ≤ 0 (coverage, quotas) they are shifted up; the order stays.
+    lowest = float(valid_scores.min())
+    values = masked if lowest > 0 else masked - (lowest - 1.0)
+    workers = WORKERS if w.size >= SMALL_CELLS else 1
+    by_row, by_col, _ = candidate_pass(w.shape, lambda r, c: (values[r[0]:r[-1] + 1, c[0]:c[-1] + 1], None),
+                                       CANDIDATES_PER_PERSON, candidate_tile_shape(*w.shape), workers)
+    keys, _ = candidate_arcs_of(by_row, by_col)
+    rows, cols = keys // w.shape[1], keys % w.shape[1]
 
     # The same tile-by-tile pricing as the sparse route, reading the matrix.
     pricer = TilePricer(w.shape, lambda r, c: (take(masked, r, c), None), rows * w.shape[1] + cols, w[rows, cols],
@@ -265,57 +273,10 @@ def _shift_quota(quota: MenteeQuota | None, locks: np.ndarray) -> MenteeQuota | 
     return MenteeQuota(quota.group, np.maximum(0, quota.least - counted), quota.names)
 
 
-def top_candidates(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Union of each row's and each column's ``k`` best finite entries, as sorted (row, col) arrays.
-
-    Ties go to the lower index, so the set depends on the scores alone (not on how a selection
-    algorithm breaks ties) and a blocked route can rebuild it tile by tile. Each row's best entry is a
-    candidate, so the candidates' maximum is the matrix's maximum.
-    """
-    n_rows, n_cols = scores.shape
-    found = [np.zeros(0, np.int64)]
-    for axis, n_lines in ((1, n_rows), (0, n_cols)):
-        for lo in range(0, n_lines, PRICING_BLOCK):
-            lines = scores[lo:lo + PRICING_BLOCK] if axis == 1 else scores[:, lo:lo + PRICING_BLOCK].T
-            size = lines.shape[1]
-            kk = min(k, size)
-            if kk == 0:
-                continue
-            kth = np.partition(lines, size - kk, axis=1)[:, size - kk]   # each line's kk-th best value
-            above = lines > kth[:, None]
-            room = kk - np.count_nonzero(above, axis=1)
-            # The lowest-indexed entries tied with the kk-th best fill the line's remaining places
-            # (np.nonzero lists them line by line, in index order).
-            tie_line, tie_other = np.nonzero(lines == kth[:, None])
-            rank = np.arange(len(tie_line)) - np.searchsorted(tie_line, tie_line)
-            fill = rank < room[tie_line]
-            above_line, above_other = np.nonzero(above)
-            line = np.concatenate([above_line, tie_line[fill]])
-            other = np.concatenate([above_other, tie_other[fill]])
-            finite = np.isfinite(lines[line, other])
-            line, other = line[finite], other[finite]
-            r, c = (line + lo, other) if axis == 1 else (other, line + lo)
-            found.append(r.astype(np.int64) * n_cols + c)
-    flat = sorted_unique(np.concatenate(found))
-    return flat // n_cols, flat % n_cols
-
-
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """``np.unique`` by sorting (numpy 2's hash-based unique is tens of times slower on int64 keys)."""
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
-
-
-def top_arcs(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Union of each row's and each column's ``k`` best arcs (ties to the lower index), sorted (row, col)."""
-    keep = np.zeros(len(rows), dtype=bool)
-    for line, other in ((rows, cols), (cols, rows)):
-        order = np.lexsort((other, -values, line))
-        ranked = line[order]
-        rank = np.arange(len(order)) - np.searchsorted(ranked, ranked)
-        keep[order[rank < k]] = True
-    order = np.lexsort((cols[keep], rows[keep]))
-    return rows[keep][order], cols[keep][order]
 
 
 def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:

@@ -33,12 +33,11 @@ import numpy as np
 from . import solver
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import (BYTES_PER_CELL, SMALL_CELLS, TILE_BYTES, WORKERS, PricingRound, TilePricer, TopK, take,
-                      contenders, in_order, pricing_tile_shape)
+from .pricing import (SMALL_CELLS, WORKERS, PricingRound, TilePricer, candidate_arcs_of, candidate_pass,
+                      candidate_tile_shape, pricing_tile_shape, take)
 from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block
 from .solver import Assignment
 
-MAX_TILE_MENTEES = 4096    # tile width: merges touch at most this many mentees per tile
 CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
 
@@ -93,19 +92,11 @@ class SparseAssignment:
 def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tuple[int, int]]:
     """Mentors × mentees per tile for the candidate pass and for the pricing passes."""
     if block is None:
-        cols = max(1, min(n_cols, MAX_TILE_MENTEES))
-        rows = max(1, min(n_rows, TILE_BYTES // (BYTES_PER_CELL * cols)))
-        return (rows, cols), pricing_tile_shape(n_rows, n_cols)
+        return candidate_tile_shape(n_rows, n_cols), pricing_tile_shape(n_rows, n_cols)
     rows, cols = (block, block) if np.isscalar(block) else block
     if int(rows) < 1 or int(cols) < 1:
         raise ValueError(f"block must be a positive int or a (mentors, mentees) pair of them, got {block!r}")
     return (int(rows), int(cols)), (int(rows), int(cols))
-
-
-def _tiles(n_rows: int, n_cols: int, shape: tuple[int, int]):
-    for r0 in range(0, n_rows, shape[0]):
-        for c0 in range(0, n_cols, shape[1]):
-            yield np.arange(r0, min(r0 + shape[0], n_rows)), np.arange(c0, min(c0 + shape[1], n_cols))
 
 
 # ---- the route ----------------------------------------------------------------------------------
@@ -210,47 +201,28 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         return take(cache, rows, cols), None   # forbidden pairs are -inf there
 
     # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
-    by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
     # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
-    # them, and keep them, until there are too many for that.
+    # them per tile, and keep a tile's when they are few.
     few_limit = k * (n_rows + n_cols)
-    few: list | None = []
-    stats = {"valid": 0, "fractional": False, "cells": 0}
 
-    def candidate_jobs():
-        for rows, cols in _tiles(n_rows, n_cols, shape):
-            yield (rows, cols, np.maximum(by_row.threshold(rows), 0), np.maximum(by_col.threshold(cols), 0),
-                   few is not None)
-
-    def candidate_tile(rows, cols, row_floor, col_floor, counting):
+    def candidate_tile(rows, cols):
         w, allowed = score_tile(rows, cols)
         np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
         if cache is not None:   # tiles are disjoint ranges: workers write without clashing
             cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
-        n_valid, every, fractional = 0, None, False
-        if counting or not whole_scores:
-            valid = w > 0
-            fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
-            if counting:
-                n_valid = int(np.count_nonzero(valid))
-                if n_valid <= few_limit:
-                    vr, vc = np.nonzero(valid)
-                    every = (rows[vr], cols[vc], w[vr, vc])
-        r, c, to_row, to_col = contenders(w, row_floor, col_floor, k)
-        return (rows[r], cols[c], w[r, c], to_row, to_col), n_valid, every, fractional, w.size
+        valid = w > 0
+        fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
+        n_valid = int(np.count_nonzero(valid))
+        every = None
+        if n_valid <= few_limit:
+            vr, vc = np.nonzero(valid)
+            every = (rows[vr], cols[vc], w[vr, vc])
+        return w, (n_valid, every, fractional, w.size)
 
-    for (r, c, w, to_row, to_col), n_valid, every, fractional, cells in in_order(
-            candidate_tile, candidate_jobs(), workers):
-        by_row.merge(r[to_row], c[to_row], w[to_row], w[to_row])
-        by_col.merge(c[to_col], r[to_col], w[to_col], w[to_col])
-        stats["fractional"] |= fractional
-        stats["cells"] += cells
-        if few is not None:
-            stats["valid"] += n_valid
-            if stats["valid"] > few_limit or every is None:
-                few = None
-            else:
-                few.append(every)
+    by_row, by_col, extras = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers)
+    n_valid, every, fractional, cells = zip(*extras) if extras else ((), (), (), ())
+    stats = {"fractional": any(fractional), "cells": sum(cells)}
+    few = list(every) if sum(n_valid) <= few_limit else None
     t_candidates = time.perf_counter() - start
     if progress:
         progress(f"candidates: {n_rows} mentors × {n_cols} mentees scored in {t_candidates:.1f} s")
@@ -273,10 +245,8 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap)
         return result(assignment, n_candidates=len(rows))
 
-    r1, c1, w1 = by_row.entries(rows_are_lines=True)
-    r2, c2, w2 = by_col.entries(rows_are_lines=False)
-    keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
-    rows, cols, weights = keys // n_cols, keys % n_cols, np.concatenate([w1, w2])[first]
+    keys, weights = candidate_arcs_of(by_row, by_col)
+    rows, cols = keys // n_cols, keys % n_cols
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
     pricer = TilePricer((n_rows, n_cols), score_tile if cache is None else cached_tile, keys, weights, k,
