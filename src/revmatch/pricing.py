@@ -175,13 +175,12 @@ def tiles(n_rows: int, n_cols: int, shape: tuple[int, int]):
 
 
 def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: tuple[int, int],
-                   workers: int = 1) -> tuple[TopK, TopK, list]:
+                   workers: int = 1, collect: Callable | None = None) -> tuple[TopK, TopK]:
     """Every mentor's and every mentee's ``k`` best positive values, tile by tile in index order.
 
     ``tile_values(rows, cols)`` returns the tile's values (-inf, or ≤ 0, for a pair that may not be
-    a candidate) and anything else the caller wants from each tile (computed in the worker, handed
-    back in tile order). Ties go to the lower index on the other side.
-    Returns the two running top-k and the per-tile extras.
+    a candidate) and anything else the caller wants from the tile (computed in the worker), which
+    ``collect`` receives in tile order. Ties go to the lower index on the other side.
     """
     n_rows, n_cols = shape
     by_row, by_col = TopK(n_rows, k), TopK(n_cols, k)
@@ -195,12 +194,12 @@ def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: 
         r, c, to_row, to_col = contenders(w, row_floor, col_floor, k)
         return rows[r], cols[c], w[r, c], to_row, to_col, extra
 
-    extras = []
     for r, c, w, to_row, to_col, extra in in_order(one, jobs(), workers):
         by_row.merge(r[to_row], c[to_row], w[to_row], w[to_row])
         by_col.merge(c[to_col], r[to_col], w[to_col], w[to_col])
-        extras.append(extra)
-    return by_row, by_col, extras
+        if collect is not None:
+            collect(extra)
+    return by_row, by_col
 
 
 def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

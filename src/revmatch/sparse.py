@@ -2,10 +2,10 @@ r"""The blocked sparse route: optimal pairs without ever holding the mentors × 
 
 The dense route scores every pair at once, then :func:`revmatch.solve` keeps the ``k`` best pairs
 of each mentor and each mentee, solves on them and proves the result optimal by pricing every other
-pair with the solve's duals. This route does the same two passes tile by tile — a tile is a block
-of mentors × a block of mentees scored by :func:`revmatch.scoring.score_block`, the one scoring
-function, so every rule and score part of the dense route applies here unchanged — and keeps only
-what the solver needs:
+pair with the solve's duals. This route runs the same two passes (:mod:`revmatch.pricing`, shared by
+both routes) on tiles scored by :func:`revmatch.scoring.score_block` — the one scoring function, so
+every rule and score part of the dense route applies here unchanged — and keeps only what the solver
+needs:
 
 * the candidates: each mentor's and each mentee's ``k`` best allowed pairs with a positive score,
   ranked by score, ties to the lower index (a running top-``k`` across tiles on both sides);
@@ -14,12 +14,9 @@ what the solver needs:
   into the bound, the ``k`` worst of each mentor and each mentee join the candidates, and the solve
   repeats until none is left (then the candidates' optimum is the optimum over all pairs).
 
-Pricing skips, exactly and without knowing the score formula, the pairs that cannot violate: a
-pair that did not violate last round can violate now only if its price :math:`u_i + v_j` fell, so
-later rounds price only those (both sides sorted by their change in price make them a staircase of
-whole tiles) and the lines whose violators did not all join; and no pair scores more than its
-mentor's best or its mentee's best pair (both are candidates). Memory is ``O((n + m) k)`` plus the
-tiles in flight.
+When every score fits ``CACHE_BYTES`` the candidate pass keeps them (float32 for whole or dyadic
+weights) and pricing reads them back instead of scoring again; otherwise memory is
+``O((n + m) k)`` plus the tiles in flight.
 """
 
 from __future__ import annotations
@@ -202,27 +199,40 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
 
     # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
     # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
-    # them per tile, and keep a tile's when they are few.
+    # them, and keep them, until there are too many for that (then memory stays O((n + m) k)).
     few_limit = k * (n_rows + n_cols)
+    few: list | None = []
+    stats = {"valid": 0, "fractional": False, "cells": 0}
 
     def candidate_tile(rows, cols):
         w, allowed = score_tile(rows, cols)
         np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
         if cache is not None:   # tiles are disjoint ranges: workers write without clashing
             cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
-        valid = w > 0
-        fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
-        n_valid = int(np.count_nonzero(valid))
-        every = None
-        if n_valid <= few_limit:
-            vr, vc = np.nonzero(valid)
-            every = (rows[vr], cols[vc], w[vr, vc])
+        n_valid, every, fractional = 0, None, False
+        if few is not None or not whole_scores:
+            valid = w > 0
+            fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
+            if few is not None:
+                n_valid = int(np.count_nonzero(valid))
+                if n_valid <= few_limit:
+                    vr, vc = np.nonzero(valid)
+                    every = (rows[vr], cols[vc], w[vr, vc])
         return w, (n_valid, every, fractional, w.size)
 
-    by_row, by_col, extras = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers)
-    n_valid, every, fractional, cells = zip(*extras) if extras else ((), (), (), ())
-    stats = {"fractional": any(fractional), "cells": sum(cells)}
-    few = list(every) if sum(n_valid) <= few_limit else None
+    def collect(extra):
+        nonlocal few
+        n_valid, every, fractional, cells = extra
+        stats["fractional"] |= fractional
+        stats["cells"] += cells
+        if few is not None:
+            stats["valid"] += n_valid
+            if stats["valid"] > few_limit or every is None:
+                few = None
+            else:
+                few.append(every)
+
+    by_row, by_col = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers, collect)
     t_candidates = time.perf_counter() - start
     if progress:
         progress(f"candidates: {n_rows} mentors × {n_cols} mentees scored in {t_candidates:.1f} s")
