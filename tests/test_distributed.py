@@ -10,6 +10,7 @@ import revmatch as rm
 from revmatch import distributed as rd
 from revmatch.distributed import candidate_arcs
 from revmatch.errors import ConfigError
+from revmatch.sparse import sparse_assignment
 
 GAP2 = rm.Program(min_level_gap=2)
 SILOS = rm.Program(require_different_department=True, min_level_gap=None, different_department_weight=0)
@@ -100,6 +101,13 @@ def test_dask_gives_the_serial_arrays(company, monkeypatch):
         for band in (19, 50, None):
             spread = candidate_arcs(company, SILOS, k=4, client=client, band=band)
             assert_same(spread, serial)
+        # The whole sparse route with its candidate pass on the cluster: the serial optimum and pairs.
+        here, there = sparse_assignment(company, SILOS, k=4), sparse_assignment(company, SILOS, k=4, client=client)
+        assert there.status == here.status == "optimal" and there.gap == 0
+        assert (there.objective, there.pairs, there.candidates) == (here.objective, here.pairs, here.candidates)
+        assert np.array_equal(there.mentee_top, here.mentee_top) and np.array_equal(there.mentor_top, here.mentor_top)
+        explained = rm.match(company, SILOS, client=client)
+        assert isinstance(explained.scores, rm.BlockScores) and explained.objective == here.objective
         # Nothing left behind on the workers: bands, merges and the scattered workforce are released.
         deadline = time.monotonic() + 5
         while any(client.run(held).values()) and time.monotonic() < deadline:

@@ -163,7 +163,7 @@ def sparse_supported(program: Program) -> bool:
 
 
 def match(workforce: Workforce, program: Program | None = None, *, route: str = "auto",
-          progress: Callable[[str], None] | None = None) -> MatchResult:
+          progress: Callable[[str], None] | None = None, client=None) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
 
     Scores every opted-in mentor × mentee, solves the programme's objective exactly under its locks
@@ -176,7 +176,9 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
     * ``"auto"`` takes the sparse route from ``SPARSE_FROM_CELLS`` mentor × mentee pairs when the
       programme allows it, the dense one otherwise.
 
-    ``progress`` (sparse route) is called with a one-line message after each stage.
+    ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
+    ``client`` the sparse route computes its candidates on the cluster
+    (:func:`revmatch.distributed.candidate_arcs`); ``"auto"`` then takes it whenever it can.
 
     Raises
     ------
@@ -199,14 +201,14 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     mentor_rows, mentee_rows = participants(workforce)
     if route == "auto":
-        big = len(mentor_rows) * len(mentee_rows) >= SPARSE_FROM_CELLS
+        big = len(mentor_rows) * len(mentee_rows) >= SPARSE_FROM_CELLS or client is not None
         route = "sparse" if big and sparse_supported(program) else "dense"
     timings = {}
     t = time.perf_counter()
     if route == "sparse":
         from .sparse import sparse_assignment   # the blocked route builds on this module's pieces
 
-        sparse = sparse_assignment(workforce, program, progress=progress)
+        sparse = sparse_assignment(workforce, program, progress=progress, client=client)
         scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
                              sparse.mentor_top, sparse.mentee_top, sparse.scores)
         assignment = sparse.assignment

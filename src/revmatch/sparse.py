@@ -86,6 +86,17 @@ class SparseAssignment:
 
 # ---- tiles --------------------------------------------------------------------------------------
 
+def _line_top(n_lines: int, line: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Each line's k largest values (descending, -inf padded) among the given entries."""
+    order = np.lexsort((-values, line))
+    line, values = line[order], values[order]
+    rank = np.arange(len(line)) - np.searchsorted(line, line)
+    top = np.full((n_lines, k), -np.inf)
+    keep = rank < k
+    top[line[keep], rank[keep]] = values[keep]
+    return top
+
+
 def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tuple[int, int]]:
     """Mentors × mentees per tile for the candidate pass and for the pricing passes."""
     if block is None:
@@ -101,7 +112,7 @@ def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tupl
 def sparse_assignment(workforce: Workforce, program: Program | None = None, k: int = solver.CANDIDATES_PER_PERSON,
                       block=None, *, max_rounds: int = solver.MAX_PRICING_ROUNDS,
                       workers: int = WORKERS, progress: Callable[[str], None] | None = None,
-                      cache_bytes: int = CACHE_BYTES) -> SparseAssignment:
+                      cache_bytes: int = CACHE_BYTES, client=None) -> SparseAssignment:
     r"""Optimal pairs of a workforce, scored and priced tile by tile (never the full matrix).
 
     Maximises :math:`\sum_{ij} w_{ij} x_{ij}` subject to the capacities and the programme's rules,
@@ -129,6 +140,11 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     cache_bytes : int, default=CACHE_BYTES
         When all scores fit this (and a quarter of the free memory), the candidate pass keeps them
         and pricing reads them instead of scoring again; 0 never keeps them.
+    client : distributed.Client, optional
+        Run the candidate pass on this Dask cluster (:func:`revmatch.distributed.candidate_arcs`,
+        in bands of mentors); the solves and the pricing passes run here, in memory linear in the
+        people. Same optimum; with few valid pairs the solve starts from the candidates rather than
+        from every valid pair, so among equal optima the pairs may differ from the serial run.
 
     Returns
     -------
@@ -192,47 +208,59 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     itemsize = 4 if exact_in_float32(part_weight, workforce.proficiency.shape[1]) else 8
     budget = min(cache_bytes, available_memory() // 4 or cache_bytes)
     cache = np.empty((n_rows, n_cols), np.float32 if itemsize == 4 else np.float64) \
-        if 0 < n_rows * n_cols * itemsize <= budget else None
+        if client is None and 0 < n_rows * n_cols * itemsize <= budget else None
 
     def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, None]:
         return take(cache, rows, cols), None   # forbidden pairs are -inf there
 
-    # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
-    # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
-    # them, and keep them, until there are too many for that (then memory stays O((n + m) k)).
-    few_limit = k * (n_rows + n_cols)
-    few: list | None = []
-    stats = {"valid": 0, "fractional": False, "cells": 0}
+    if client is not None:
+        # The candidate pass on a Dask cluster (revmatch.distributed); solves and pricing stay here.
+        from .distributed import candidate_arcs
 
-    def candidate_tile(rows, cols):
-        w, allowed = score_tile(rows, cols)
-        np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
-        if cache is not None:   # tiles are disjoint ranges: workers write without clashing
-            cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
-        n_valid, every, fractional = 0, None, False
-        if few is not None or not whole_scores:
-            valid = w > 0
-            fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
+        arcs = candidate_arcs(workforce, program, k, client=client)
+        few, cache = None, None
+        stats = {"fractional": not whole_scores, "cells": n_rows * n_cols}
+        keys, weights = arcs.rows * n_cols + arcs.cols, arcs.weights
+        mentor_top, mentee_top = _line_top(n_rows, arcs.rows, weights, k), _line_top(n_cols, arcs.cols, weights, k)
+    else:
+        # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
+        # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
+        # them, and keep them, until there are too many for that (then memory stays O((n + m) k)).
+        few_limit = k * (n_rows + n_cols)
+        few: list | None = []
+        stats = {"valid": 0, "fractional": False, "cells": 0}
+
+        def candidate_tile(rows, cols):
+            w, allowed = score_tile(rows, cols)
+            np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
+            if cache is not None:   # tiles are disjoint ranges: workers write without clashing
+                cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
+            n_valid, every, fractional = 0, None, False
+            if few is not None or not whole_scores:
+                valid = w > 0
+                fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
+                if few is not None:
+                    n_valid = int(np.count_nonzero(valid))
+                    if n_valid <= few_limit:
+                        vr, vc = np.nonzero(valid)
+                        every = (rows[vr], cols[vc], w[vr, vc])
+            return w, (n_valid, every, fractional, w.size)
+
+        def collect(extra):
+            nonlocal few
+            n_valid, every, fractional, cells = extra
+            stats["fractional"] |= fractional
+            stats["cells"] += cells
             if few is not None:
-                n_valid = int(np.count_nonzero(valid))
-                if n_valid <= few_limit:
-                    vr, vc = np.nonzero(valid)
-                    every = (rows[vr], cols[vc], w[vr, vc])
-        return w, (n_valid, every, fractional, w.size)
+                stats["valid"] += n_valid
+                if stats["valid"] > few_limit or every is None:
+                    few = None
+                else:
+                    few.append(every)
 
-    def collect(extra):
-        nonlocal few
-        n_valid, every, fractional, cells = extra
-        stats["fractional"] |= fractional
-        stats["cells"] += cells
-        if few is not None:
-            stats["valid"] += n_valid
-            if stats["valid"] > few_limit or every is None:
-                few = None
-            else:
-                few.append(every)
-
-    by_row, by_col = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers, collect)
+        by_row, by_col = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers, collect)
+        mentor_top, mentee_top = by_row.value, by_col.value
+        keys, weights = candidate_arcs_of(by_row, by_col)
     t_candidates = time.perf_counter() - start
     if progress:
         progress(f"candidates: {n_rows} mentors × {n_cols} mentees scored in {t_candidates:.1f} s")
@@ -241,8 +269,7 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
                    "total": time.perf_counter() - start}
         return SparseAssignment(assignment, mentor_rows, mentee_rows, row_cap, col_cap, timings, tuple(rounds),
-                                n_candidates, shape, pricing_shape, stats["cells"], by_row.value, by_col.value,
-                                cache)
+                                n_candidates, shape, pricing_shape, stats["cells"], mentor_top, mentee_top, cache)
 
     if few is not None:
         # Few allowed pairs: all of them go to the solver, no pricing needed (solve() does the same).
@@ -255,8 +282,9 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap)
         return result(assignment, n_candidates=len(rows))
 
-    keys, weights = candidate_arcs_of(by_row, by_col)
     rows, cols = keys // n_cols, keys % n_cols
+    if not len(rows):   # nobody has an allowed pair with a positive score
+        return result(solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap))
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
     pricer = TilePricer((n_rows, n_cols), score_tile if cache is None else cached_tile, keys, weights, k,
