@@ -62,15 +62,13 @@ def transfers(workforce: Workforce, teachers: np.ndarray, learners: np.ndarray,
     gap = np.maximum(p[teachers].astype(np.int16) - p[learners], 0)
     points = q[learners] * gap
     order = np.argsort(-points, axis=1, kind="stable")[:, :top]
+    # Gather every field as (pairs, top) arrays, then to Python ints at once: no numpy scalar per field.
+    rows = np.arange(len(teachers))[:, None]
+    fields = zip(order.tolist(), p[teachers[:, None], order].tolist(), p[learners[:, None], order].tolist(),
+                 q[learners[:, None], order].tolist(), points[rows, order].tolist())
     names = workforce.skill_names
-    out = []
-    for k in range(len(teachers)):
-        t, l = teachers[k], learners[k]
-        out.append(tuple(
-            SkillTransfer(names[s], int(p[t, s]), int(p[l, s]), int(q[l, s]), int(points[k, s]))
-            for s in order[k] if points[k, s] > 0
-        ))
-    return out
+    return [tuple(SkillTransfer(names[s], *values) for s, *values in zip(*line) if values[-1] > 0)
+            for line in fields]
 
 
 def person_labels(workforce: Workforce, rows: np.ndarray) -> list[str]:
