@@ -16,6 +16,7 @@ from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, BlockScores, Scores, part_weights, participants, rule_masks, score
 from .solver import Assignment, Status, solve
+from .sparse import sparse_assignment, unsupported_settings
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,12 +157,6 @@ ROUTES = ("auto", "dense", "sparse")
 SPARSE_FROM_CELLS = 2**24   # auto: the blocked route from about 4 000 × 4 000 (faster there, and bounded memory)
 
 
-def sparse_supported(program: Program) -> bool:
-    """Whether the blocked sparse route solves this programme (the total objective, no locks or quotas)."""
-    return (program.objective == "total" and not program.locked and program.min_matched_share is None
-            and program.max_pairs_per_department_pair is None)
-
-
 def match(workforce: Workforce, program: Program | None = None, *, route: str = "auto",
           progress: Callable[[str], None] | None = None, client=None) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
@@ -202,12 +197,10 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
     mentor_rows, mentee_rows = participants(workforce)
     if route == "auto":
         big = len(mentor_rows) * len(mentee_rows) >= SPARSE_FROM_CELLS or client is not None
-        route = "sparse" if big and sparse_supported(program) else "dense"
+        route = "sparse" if big and not unsupported_settings(program) else "dense"
     timings = {}
     t = time.perf_counter()
     if route == "sparse":
-        from .sparse import sparse_assignment   # the blocked route builds on this module's pieces
-
         sparse = sparse_assignment(workforce, program, progress=progress, client=client)
         scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
                              sparse.mentor_top, sparse.mentee_top, sparse.scores)

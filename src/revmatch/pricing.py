@@ -202,7 +202,7 @@ def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: 
     return by_row, by_col
 
 
-def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray]:
     """The union of both sides' held pairs as sorted (row · n_cols + col) keys, with their values."""
     n_cols = len(by_col.value)
     r1, c1, w1 = by_row.entries(rows_are_lines=True)
@@ -226,7 +226,8 @@ def line_best(n_lines: int, line: np.ndarray, weights: np.ndarray) -> np.ndarray
 
 def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``matrix[np.ix_(rows, cols)]``, without copying the side that is every row (or column) in order."""
-    whole_rows, whole_cols = (len(ix) == n and bool(np.all(ix == np.arange(n))) for ix, n in zip((rows, cols), matrix.shape))
+    whole_rows, whole_cols = (len(ix) == n and bool(np.all(ix == np.arange(n)))
+                              for ix, n in zip((rows, cols), matrix.shape))
     if whole_cols:
         return matrix if whole_rows else matrix[rows]
     return matrix[:, cols] if whole_rows else matrix[np.ix_(rows, cols)]
@@ -241,9 +242,9 @@ class TilePricer:
     every line's best valid pair must be among them (then no pair beats its line's best candidate,
     the bound that lets pricing skip tiles). ``score_tile(rows, cols)`` returns the tile's scores and
     its valid mask (pairs the solver may use), or None when invalid pairs score -inf; rows and cols
-    arrive sorted and unique. Each call returns the
-    violators that join (rows, cols, weights) and the total excess, and records a
-    :class:`PricingRound`.
+    arrive sorted and unique. Each call returns the violators that join (rows, cols, weights) and
+    the total excess, and records a :class:`PricingRound`. :meth:`forget` takes back arcs the solver
+    dropped.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,

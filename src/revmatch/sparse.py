@@ -86,6 +86,16 @@ class SparseAssignment:
 
 # ---- tiles --------------------------------------------------------------------------------------
 
+def unsupported_settings(program: Program) -> list[str]:
+    """The programme's settings this route does not solve (it solves ``total`` without locks or quotas)."""
+    return [name for name, value in (
+        ("objective", program.objective != "total"),
+        ("locked", bool(program.locked)),
+        ("min_matched_share", program.min_matched_share is not None),
+        ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
+    ) if value]
+
+
 def _line_top(n_lines: int, line: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     """Each line's k largest values (descending, -inf padded) among the given entries."""
     order = np.lexsort((-values, line))
@@ -176,15 +186,10 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     program = program or Program()
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
-    unsupported = [name for name, value in (
-        ("objective", getattr(program, "objective", "total") != "total"),
-        ("locked", bool(getattr(program, "locked", ()))),
-        ("min_matched_share", getattr(program, "min_matched_share", None) is not None),
-        ("max_pairs_per_department_pair", getattr(program, "max_pairs_per_department_pair", None) is not None),
-    ) if value]
-    if unsupported:
+    settings = unsupported_settings(program)
+    if settings:
         raise ConfigError(f"the sparse route solves the 'total' objective without locks or quotas; this programme "
-                          f"sets {', '.join(unsupported)} — use revmatch.match, which scores every pair")
+                          f"sets {', '.join(settings)} — use revmatch.match, which scores every pair")
     mentor_rows, mentee_rows = participants(workforce)
     n_rows, n_cols = len(mentor_rows), len(mentee_rows)
     emp = workforce.employees
