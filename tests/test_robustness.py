@@ -119,5 +119,13 @@ def test_same_pairs_and_text_under_any_hash_seed():
 
 def test_a_dense_match_too_big_for_memory_fails_early_and_says_so(monkeypatch):
     monkeypatch.setattr(rm.scoring, "available_memory", lambda: 2**10)  # pretend 1 KiB is free
+    wf = rm.synthetic_workforce(300, seed=1)
     with pytest.raises(rm.ResourceError, match=r"mentors × .* mentees densely needs about .* GiB; 0.0 GiB are free"):
-        rm.match(rm.synthetic_workforce(300, seed=1))
+        rm.match(wf, route="dense")
+    # The sparse route (auto's choice here) keeps memory linear in the people: no cache, same optimum.
+    monkeypatch.undo()
+    expected = rm.match(wf, route="dense").objective
+    monkeypatch.setattr(rm.scoring, "available_memory", lambda: 2**10)
+    monkeypatch.setattr(rm.sparse, "available_memory", lambda: 2**10)
+    result = rm.match(wf)
+    assert result.scores.cache is None and result.objective == expected

@@ -152,11 +152,8 @@ def test_match_routes_give_the_same_explained_result(n, seed, program, monkeypat
     assert repr(a.explain(m, e)) == repr(b.explain(m, e))   # repr: a NaN match % equals itself
 
 
-def test_match_auto_route_and_errors(monkeypatch):
-    from revmatch import matching
-
+def test_match_auto_route_and_errors():
     wf = rm.synthetic_workforce(300, seed=2)
-    monkeypatch.setattr(matching, "SPARSE_FROM_CELLS", 1)
     assert isinstance(rm.match(wf, GAP2).scores, rm.BlockScores)
     # Locks need the dense route: auto falls back, an explicit sparse request says why.
     locked = rm.match(wf, GAP2).pairs.iloc[0]

@@ -1,6 +1,6 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
-from . import explain, groups, io, kpis, lifecycle, report, scoring, solver
+from . import explain, groups, io, kpis, lifecycle, report, scoring, solver, sparse
 from .errors import (ConfigError, InfeasibleError, InputError, Problem, ResourceError, RevmatchError, SolverError,
                      UnknownPersonError)
 from .distributed import CandidateArcs, candidate_arcs
