@@ -16,8 +16,8 @@ Measures, in one run and on one machine (so the ratios are fair):
 (c, d) ``sparse``: ``revmatch.sparse.sparse_assignment`` end to end on N mentors × N mentees, and, up
     to ``--dense-max``, the dense route (``score`` + ``solve``) on the same company, with a check that
     both give the same pairs;
-(e) ``e2e``: as a user runs it, CSV files in → ``revmatch.match`` (the sparse route from 4 096²
-    pairs) → ``pairs.csv`` and ``unmatched.csv`` with explanations out, certified optimal.
+(e) ``e2e``: as a user runs it, CSV files in → ``revmatch.match`` (the sparse route) → ``pairs.csv``
+    and ``unmatched.csv`` with explanations out, certified optimal.
 
 The companies: the synthetic company is junior-heavy (about 63 % mentors, 14 % mentees), so an
 N × N instance is built from ``synthetic_frames(8 N)`` by flipping roles: the N most senior people

@@ -8,10 +8,10 @@
 (run from the repository with ``PYTHONPATH=src:benchmarks``, or with revmatch installed.)
 
 For each N: the ``n_by_n(N)`` company of ``bench_scale`` (N mentors × N mentees, capacities 1–2,
-``Program(min_level_gap=2)``), matched by ``rm.match`` end to end (score, solve, explain; the dense
-route, or the sparse route from 4 096² pairs) up to ``--dense-max``, and by
-``revmatch.sparse.sparse_assignment`` (candidates, solve, pricing; no explanations) above it. ``total`` is the wall time of that
-call; ``build`` (making the workforce from data frames) is reported apart.
+``Program(min_level_gap=2)``), matched by ``rm.match`` end to end (score, solve, explain; it takes the
+sparse route for this programme) up to ``--dense-max``, and by ``revmatch.sparse.sparse_assignment``
+(candidates, solve, pricing; no explanations) above it. ``total`` is the wall time of that call;
+``build`` (making the workforce from data frames) is reported apart.
 
 Baselines (``baselines.py``) run on the same dense score matrix, timed from the matrix to the pairs,
 so ``vs_solve`` = baseline time / revmatch's solve time is like for like: greedy and Gale–Shapley up
@@ -68,7 +68,7 @@ def say(message: str) -> None:
 # ---- measurements -------------------------------------------------------------------------------
 
 def run_revmatch(wf, n: int, dense_max: int) -> tuple[dict, object, list]:
-    """revmatch end to end by ``match`` (explained; it takes the sparse route itself from 4 096² pairs) or
+    """revmatch end to end by ``match`` (explained; it picks its route itself) or
     by ``sparse_assignment`` (pairs only): row, Scores (or None), pairs."""
     if n <= dense_max:
         try:
