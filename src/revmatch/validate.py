@@ -106,8 +106,12 @@ def _as_text(col: pd.Series) -> np.ndarray:
         return out
     if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_integer_dtype(col.dtype):
         return col.astype(str).to_numpy(dtype=object)
-    filled = col.astype(object).where(col.notna(), "")
-    return np.array([str(v).strip() for v in filled], dtype=object)
+    values = col.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = np.where(missing, "", values)
+    # Cells read from CSV are already str: strip them without a str() call each.
+    return np.array([v.strip() if v.__class__ is str else str(v).strip() for v in values.tolist()], dtype=object)
 
 
 def _parse_int(table: Table, column: str, problems: Problems, default: int | None,
