@@ -4,7 +4,9 @@
 
 Prints, per company size: people per side, allowed pairs, seconds per stage, the objective, and two
 same-run baselines — scipy's linear_sum_assignment on the same masked 1:1 matrix (solve ratio) and
-the raw float32 GEMM of the scoring's indicator blocks (scoring ratio to the BLAS floor).
+the raw float32 GEMM of the scoring's indicator blocks (the "score" stage's ratio to the BLAS floor;
+on the sparse route, which match takes here, that stage also picks every person's candidates — see
+bench_scale.py for scoring alone).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def run(n: int, program: rm.Program) -> dict:
         "solve_s": result.timings["solve"], "explain_s": result.timings["explain"], "match_s": t_match,
         "csv_to_pairs_s": t_read + t_match, "pairs": len(result.pairs), "objective": result.objective,
         "status": str(result.status), "scipy_lsa_s": t_lsa, "scipy_lsa_objective_1to1": lsa_objective,
+        # match's "score" stage: scoring and, on the sparse route, picking each person's candidates.
         "score_vs_gemm_floor": result.timings["score"] / max(t_gemm, 1e-9),
     }
 
