@@ -24,3 +24,11 @@ def test_programme_year(tmp_path, monkeypatch, capsys):
     assert "3 broken" in out and "3 leavers, 2 joiners" in out and "repeated pairs: 0" in out
     html = (tmp_path / "year" / "report.html").read_text()
     assert '<section id="kpis">' in html and "Fairness audit" in html
+
+
+def test_large_company(monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["large_company.py", "--employees", "3000"])
+    runpy.run_path(str(EXAMPLES / "large_company.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "status=optimal" in out and "gap 0" in out and "candidates:" in out and "pricing round" in out
+    assert "site × function programmes" in out and "0 failed" in out

@@ -217,47 +217,65 @@ def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...]
     return pd.DataFrame(columns)
 
 
-def _side_reason(side: str, other: str, capacity: int, rules: dict[str, np.ndarray], score_row: np.ndarray,
-                 other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
-                 other_worst: np.ndarray, other_rival: np.ndarray, plain_total: bool) -> str:
-    """Why one person got no pair on one side (mentor or mentee); every clause is checked, not assumed.
+def _side_reasons(side: str, other: str, capacity: np.ndarray, rules: dict[str, np.ndarray], scores: np.ndarray,
+                  other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
+                  other_worst: np.ndarray, other_rival: np.ndarray, plain_total: bool, across: int = 1) -> list[str]:
+    """Why each of a block of people got no pair on one side (mentor or mentee), checked, not assumed.
 
-    ``plain_total``: the objective is the total score with no quota, so only pairs scoring > 0 are
-    ever made; otherwise (coverage, fair, quotas) any eligible pair may be.
+    ``scores`` and every rule mask hold the block's people against everyone on the other side, who
+    run along axis ``across`` (1: a person per row, as for mentors; 0: a person per column, as for
+    mentees — reduced in place, since transposing the block costs more than all the checks). Every
+    check runs on the whole block at once. ``plain_total``: the objective is the total score with no
+    quota, so only pairs scoring > 0 are ever made; otherwise (coverage, fair, quotas) any eligible
+    pair may be.
     """
-    if capacity == 0:
-        return f"as {side}: {side}_capacity is 0"
-    n = len(score_row)
-    if n == 0:
-        return f"as {side}: no one opted in as {other}"
-    eligible = np.ones(n, dtype=bool)
-    counts = []
+    def per_other(values: np.ndarray) -> np.ndarray:
+        return values[None, :] if across == 1 else values[:, None]
+
+    def line(matrix: np.ndarray, b: int) -> np.ndarray:
+        return matrix[b] if across == 1 else matrix[:, b]
+
+    n = scores.shape[across]
+    eligible = np.ones(scores.shape, dtype=bool)
+    removed = {}
     for rule, ok in rules.items():
-        removed = eligible & ~ok
-        if removed.any():
-            counts.append(f"{RULE_WORDS[rule]} {int(removed.sum())}")
+        removed[rule] = np.count_nonzero(eligible & ~ok, axis=across)
         eligible &= ok
-    if not eligible.any():
-        return f"as {side}: no eligible {other} — of {n} {other}s, excluded by " + ", ".join(counts)
-    useful = eligible & (score_row > 0) if plain_total else eligible
-    if not useful.any():
-        return f"as {side}: none of the {int(eligible.sum())} eligible {other}s has complementary skills (score 0)"
-    candidates = np.flatnonzero(useful)
-    full = other_load[candidates] >= other_capacity[candidates]
-    # Rounded integer costs may tie pairs the floats tell apart by a hair: allow for that.
-    beaten = score_row[candidates] <= other_worst[candidates] + 1e-9 * np.maximum(1.0, np.abs(score_row[candidates]))
+    useful = eligible & (scores > 0) if plain_total else eligible
+    n_eligible, n_useful = np.count_nonzero(eligible, axis=across), np.count_nonzero(useful, axis=across)
+    room = useful & per_other(other_load < other_capacity)
+    n_room = np.count_nonzero(room, axis=across)
+    # Beaten: no better than the partner's weakest pair (rounded integer costs may tie pairs the
+    # floats tell apart by a hair: allow for that).
+    bar = other_worst + 1e-9 * np.maximum(1.0, np.abs(other_worst))
+    all_beaten = (n_room == 0) & ~np.any(useful & (scores > per_other(bar)), axis=across)
     kind = "with complementary skills " if plain_total else ""
-    if np.all(full & beaten):
-        best = candidates[np.argmax(score_row[candidates])]
-        return (f"as {side}: out-competed — all {len(candidates)} eligible {other}s {kind}are "
-                f"taken by partners who score at least as high with them (best: {other_ids[best]}, "
-                f"{score_row[best]:g} vs {other_worst[best]:g} with {other_rival[best]})")
-    if np.all(full):
-        return (f"as {side}: all {len(candidates)} eligible {other}s {kind}are taken; the programme's objective, "
-                f"locks or quotas placed them with other partners")
-    free = candidates[~full]
-    return (f"as {side}: not paired although {len(free)} eligible {other}s have room (e.g. {other_ids[free[0]]}); "
-            f"the programme's quotas or the solver's time limit kept them apart")
+    out = []
+    for b in range(len(capacity)):
+        if capacity[b] == 0:
+            out.append(f"as {side}: {side}_capacity is 0")
+        elif n == 0:
+            out.append(f"as {side}: no one opted in as {other}")
+        elif not n_eligible[b]:
+            counts = ", ".join(f"{RULE_WORDS[rule]} {int(c[b])}" for rule, c in removed.items() if c[b])
+            out.append(f"as {side}: no eligible {other} — of {n} {other}s, excluded by " + counts)
+        elif not n_useful[b]:
+            out.append(f"as {side}: none of the {int(n_eligible[b])} eligible {other}s has complementary skills "
+                       f"(score 0)")
+        elif all_beaten[b]:
+            score = line(scores, b)
+            j = int(np.argmax(np.where(line(useful, b), score, -np.inf)))   # the first best, in index order
+            out.append(f"as {side}: out-competed — all {int(n_useful[b])} eligible {other}s {kind}are "
+                       f"taken by partners who score at least as high with them (best: {other_ids[j]}, "
+                       f"{float(score[j]):g} vs {other_worst[j]:g} with {other_rival[j]})")
+        elif not n_room[b]:
+            out.append(f"as {side}: all {int(n_useful[b])} eligible {other}s {kind}are taken; the programme's "
+                       f"objective, locks or quotas placed them with other partners")
+        else:
+            first = int(np.argmax(line(room, b)))
+            out.append(f"as {side}: not paired although {int(n_room[b])} eligible {other}s have room (e.g. "
+                       f"{other_ids[first]}); the programme's quotas or the solver's time limit kept them apart")
+    return out
 
 
 def partner_loads(scores: Scores, rows: np.ndarray, cols: np.ndarray):
@@ -301,20 +319,19 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
         block = mentors[lo:lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows[block], scores.mentee_rows)
         block_scores = scores.block(block, np.arange(scores.shape[1]))[0]
-        for k, i in enumerate(block):
-            reasons[int(scores.mentor_rows[i])].append(_side_reason(
-                "mentor", "mentee", int(scores.mentor_capacity[i]), {r: m[k] for r, m in masks.items()},
-                block_scores[k], scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival,
-                plain_total))
+        texts = _side_reasons("mentor", "mentee", scores.mentor_capacity[block], masks, block_scores,
+                              scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival, plain_total)
+        for i, text in zip(block, texts):
+            reasons[int(scores.mentor_rows[i])].append(text)
     mentees = np.array([col_of[p] for p in people if p in col_of], dtype=np.int64)
     for lo in range(0, len(mentees), REASON_BLOCK):
         block = mentees[lo:lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[block])
         block_scores = scores.block(np.arange(scores.shape[0]), block)[0]
-        for k, j in enumerate(block):
-            reasons[int(scores.mentee_rows[j])].append(_side_reason(
-                "mentee", "mentor", int(scores.mentee_capacity[j]), {r: m[:, k] for r, m in masks.items()},
-                block_scores[:, k], scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
-                plain_total))
+        texts = _side_reasons("mentee", "mentor", scores.mentee_capacity[block], masks, block_scores,
+                              scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
+                              plain_total, across=0)
+        for j, text in zip(block, texts):
+            reasons[int(scores.mentee_rows[j])].append(text)
     records = [(workforce.ids[p], role[p], "; ".join(reasons[p])) for p in people]
     return pd.DataFrame(records, columns=["employee_id", "role", "reason"])

@@ -304,9 +304,10 @@ class Workforce:
         return (f"Workforce({len(self)} employees, {len(self.skill_names)} skills, "
                 + ", ".join(f"{k} {v}" for k, v in roles.items()) + ")")
 
-    @property
+    @cached_property
     def ids(self) -> np.ndarray:
-        return self.employees["employee_id"].to_numpy(dtype=object)
+        """Employee ids in row order (read-only; built once: explanations ask for it per person)."""
+        return _readonly(self.employees["employee_id"].to_numpy(dtype=object))
 
     def index_of(self, employee_ids: Iterable[str] | str) -> np.ndarray:
         """Row positions of the given ids; raises InputError naming any unknown id."""
