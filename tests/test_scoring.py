@@ -59,3 +59,14 @@ def test_two_way_example():
     assert s.parts["backward"][0, 0] == 3 * (4 - 1)     # budgeting: need 3 × gap 3
     assert s.matrix[0, 0] == 8 + 0.5 * 9
     assert s.allowed[0, 0]
+
+
+def test_fractional_weights_are_applied_in_float64():
+    # A float32 part times 0.3 would round the weight to float32 (numpy 2 keeps the array's type).
+    wf = rm.synthetic_workforce(200, seed=3)
+    s = rm.score(wf, rm.Program(min_level_gap=1, backward_weight=0.3, forward_weight=0.7))
+    expected = 0.7 * s.parts["forward"].astype(np.float64) + 0.3 * s.parts["backward"].astype(np.float64)
+    assert np.array_equal(s.matrix, expected)
+    result = rm.match(wf, rm.Program(min_level_gap=1, backward_weight=0.3, forward_weight=0.7))
+    assert all(e.score == sum(e.parts.values()) or abs(e.score - sum(e.parts.values())) < 1e-12
+               for e in result.explanations)

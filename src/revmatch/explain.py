@@ -117,7 +117,7 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     out = []
     for k in range(len(rows)):
         i, j = rows[k], cols[k]
-        parts = {name: float(scores.weights[name] * part[k]) for name, part in pair_parts.items()}
+        parts = {name: float(scores.weights[name]) * float(part[k]) for name, part in pair_parts.items()}
         preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
         text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k],
                          preferences)
@@ -162,7 +162,7 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
             rank_mentee[a:a + STANDING_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
             rank_mentor[a:a + STANDING_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        percent = np.where(best > 0, 100.0 * pair_scores / best, np.nan)
+        percent = np.where(best > 0, 100.0 * (pair_scores / best), np.nan)   # the best pair is 100 exactly
     # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
     out = {"match_percent": np.clip(percent, 0.0, 100.0), "rank_for_mentee": rank_mentee,
            "rank_for_mentor": rank_mentor}

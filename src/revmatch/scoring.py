@@ -328,8 +328,8 @@ def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
         for name, weight in weights.items():
             if weight == 1:
                 matrix += parts[name]   # no temporary: the default weights
-            elif weight:
-                matrix += weight * parts[name]
+            elif weight:   # in float64: a float32 part times 0.3 would round the weight to float32
+                matrix += np.multiply(parts[name], weight, dtype=np.float64)
     masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned).values())
     allowed = next(masks)
     for mask in masks:
