@@ -181,7 +181,8 @@ def test_memory_stays_linear_in_the_people():
     """Once the valid pairs outnumber k(n + m), no tile keeps its valid pairs for a whole-problem solve.
 
     Each 40 × 40 tile alone holds fewer than k(n + m) = 2 281 of them, so a route that kept every
-X
+    tile's list would hold all 451 134 valid pairs (10.5 MB here, against 1.1 MB; tens of GB at
+    100k × 100k).
     """
     import tracemalloc
 
