@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import BYTES_PER_CELL, MAX_TILE_MENTEES, TILE_BYTES, TopK, contenders
+from .pricing import BYTES_PER_CELL, MAX_TILE_MENTEES, TILE_BYTES, TopK, contenders, held_arcs
 from .scoring import participants, score_block
 from .solver import CANDIDATES_PER_PERSON
 
@@ -263,12 +263,9 @@ def _merge_tree(items: Iterable, merge: Callable):
 
 def _arcs(whole: _Partial, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Union of every mentor's and every mentee's held pairs, sorted by (row, col), with scores."""
-    line, slot = np.nonzero(np.isfinite(whole.row_value))
-    r1, c1, w1 = line + whole.start, whole.row_index[line, slot], whole.row_value[line, slot]
-    line, slot = np.nonzero(np.isfinite(whole.col_value))
-    r2, c2, w2 = whole.col_index[line, slot], line, whole.col_value[line, slot]
-    keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
-    return (keys // n_cols).astype(np.int64), (keys % n_cols).astype(np.int64), np.concatenate([w1, w2])[first]
+    keys, weights = held_arcs((whole.row_value, whole.row_index, whole.row_value),
+                              (whole.col_value, whole.col_index, whole.col_value), row_offset=whole.start)
+    return keys // n_cols, keys % n_cols, weights
 
 
 # ---- Dask ---------------------------------------------------------------------------------------

@@ -91,13 +91,6 @@ class TopK:
         new_extra[key[keep], rank[keep]] = ext[keep]
         self.value[lines], self.index[lines], self.extra[lines] = new_value, new_index, new_extra
 
-    def entries(self, rows_are_lines: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Held entries as (row, col, extra) arrays."""
-        line, slot = np.nonzero(np.isfinite(self.value))
-        other = self.index[line, slot]
-        rows, cols = (line, other) if rows_are_lines else (other, line)
-        return rows.astype(np.int64), cols.astype(np.int64), self.extra[line, slot]
-
 
 def _kth_best(value: np.ndarray, k: int, axis: int) -> np.ndarray:
     """The k-th largest entry of each line along ``axis`` (-inf where the line is shorter than k)."""
@@ -202,13 +195,35 @@ def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: 
     return by_row, by_col
 
 
+def held_arcs(rows: tuple[np.ndarray, np.ndarray, np.ndarray], cols: tuple[np.ndarray, np.ndarray, np.ndarray],
+              row_offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The union of the pairs each mentor and each mentee holds, as sorted (row · n_cols + col) keys.
+
+    ``rows`` and ``cols`` are (value, index, weight) arrays of shape (lines, k), a line's held
+    entries first and -inf values after them (as :class:`TopK` keeps them); ``row_offset`` is the
+    first mentor's row. Returns the keys and each pair's weight.
+    """
+    n_cols = len(cols[0])
+    keys, weights = [], []
+    for (value, index, weight), rows_are_lines in ((rows, True), (cols, False)):
+        line, slot = np.nonzero(np.isfinite(value))
+        other = index[line, slot].astype(np.int64)
+        r, c = (line + row_offset, other) if rows_are_lines else (other, line)
+        keys.append(r.astype(np.int64) * n_cols + c)
+        weights.append(weight[line, slot])
+    keys, first = np.unique(np.concatenate(keys), return_index=True)
+    return keys, np.concatenate(weights)[first]
+
+
 def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray]:
-    """The union of both sides' held pairs as sorted (row · n_cols + col) keys, with their values."""
-    n_cols = len(by_col.value)
-    r1, c1, w1 = by_row.entries(rows_are_lines=True)
-    r2, c2, w2 = by_col.entries(rows_are_lines=False)
-    keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
-    return keys, np.concatenate([w1, w2])[first]
+    """The union of both running top-k's pairs as sorted keys, with their ``extra`` as weights."""
+    return held_arcs((by_row.value, by_row.index, by_row.extra), (by_col.value, by_col.index, by_col.extra))
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is tens of times slower on int64 keys)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def pricing_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:
@@ -217,11 +232,15 @@ def pricing_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:
     return max(1, min(n_rows, side)), max(1, min(n_cols, side))
 
 
-def line_best(n_lines: int, line: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each line's best candidate weight (-inf for a line without candidates)."""
-    best = np.full(n_lines, -np.inf)
-    np.maximum.at(best, line, weights)
-    return best
+def line_top(n_lines: int, line: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Each line's k largest values (descending, -inf padded) among the entries (line, value)."""
+    order = np.lexsort((-values, line))
+    line, values = line[order], values[order]
+    rank = np.arange(len(line)) - np.searchsorted(line, line)
+    top = np.full((n_lines, k), -np.inf)
+    keep = rank < k
+    top[line[keep], rank[keep]] = values[keep]
+    return top
 
 
 def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -256,8 +275,8 @@ class TilePricer:
         self.workers = workers if self.n_rows * self.n_cols >= SMALL_CELLS else 1
         self.candidate_keys = candidate_keys
         rows, cols = candidate_keys // self.n_cols, candidate_keys % self.n_cols
-        self.row_best = line_best(self.n_rows, rows, weights)
-        self.col_best = line_best(self.n_cols, cols, weights)
+        self.row_best = line_top(self.n_rows, rows, weights, 1)[:, 0]
+        self.col_best = line_top(self.n_cols, cols, weights, 1)[:, 0]
         self.rounds: list[PricingRound] = []
         self.last: dict[str, np.ndarray] = {}   # last round's duals, and the lines whose violators did not all join
 
@@ -339,14 +358,9 @@ class TilePricer:
                 # Violators per line, to know which lines keep some out of the candidates.
                 per_row[rows_] += n_r
                 per_col[cols_] += n_c
-        r1, c1, w1 = worst_row.entries(rows_are_lines=True)
-        r2, c2, w2 = worst_col.entries(rows_are_lines=False)
-        new_keys, first = np.unique(np.concatenate([r1 * n_cols + c1, r2 * n_cols + c2]), return_index=True)
-        new_weights = np.concatenate([w1, w2])[first]
+        new_keys, new_weights = candidate_arcs_of(worst_row, worst_col)
         new_rows, new_cols = new_keys // n_cols, new_keys % n_cols
-        keys = np.concatenate([self.candidate_keys, new_keys])
-        keys.sort()
-        self.candidate_keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+        self.candidate_keys = sorted_unique(np.concatenate([self.candidate_keys, new_keys]))
         # Lines with violators left out must be priced in full next round; one side suffices (each
         # left-out violator has both its lines left wanting): the one with fewer cells.
         dirty_rows = per_row > np.bincount(new_rows, minlength=n_rows)

@@ -50,7 +50,7 @@ from ortools.sat.python import cp_model
 
 from .errors import InfeasibleError, InputError, Problem, SolverError
 from .pricing import (SMALL_CELLS, WORKERS, TilePricer, candidate_arcs_of, candidate_pass, candidate_tile_shape,
-                      take)
+                      sorted_unique, take)
 
 CANDIDATES_PER_PERSON = 8    # top-k per mentor and per mentee before pricing (10k sparse: k=8 6.8 s, k=20 8.7 s)
 MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then returns "feasible" with its bound
@@ -271,12 +271,6 @@ def _shift_quota(quota: MenteeQuota | None, locks: np.ndarray) -> MenteeQuota | 
     covered[locks[:, 1]] = True
     counted = np.bincount(quota.group[covered & (quota.group >= 0)], minlength=len(quota.least))
     return MenteeQuota(quota.group, np.maximum(0, quota.least - counted), quota.names)
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting (numpy 2's hash-based unique is tens of times slower on int64 keys)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:

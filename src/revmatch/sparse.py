@@ -31,7 +31,7 @@ from . import solver
 from .errors import ConfigError
 from .models import Program, Workforce
 from .pricing import (SMALL_CELLS, WORKERS, PricingRound, TilePricer, candidate_arcs_of, candidate_pass,
-                      candidate_tile_shape, pricing_tile_shape, take)
+                      candidate_tile_shape, line_top, pricing_tile_shape, take)
 from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block
 from .solver import Assignment
 
@@ -94,17 +94,6 @@ def unsupported_settings(program: Program) -> list[str]:
         ("min_matched_share", program.min_matched_share is not None),
         ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
     ) if value]
-
-
-def _line_top(n_lines: int, line: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
-    """Each line's k largest values (descending, -inf padded) among the given entries."""
-    order = np.lexsort((-values, line))
-    line, values = line[order], values[order]
-    rank = np.arange(len(line)) - np.searchsorted(line, line)
-    top = np.full((n_lines, k), -np.inf)
-    keep = rank < k
-    top[line[keep], rank[keep]] = values[keep]
-    return top
 
 
 def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -226,7 +215,7 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         few, cache = None, None
         stats = {"fractional": not whole_scores, "cells": n_rows * n_cols}
         keys, weights = arcs.rows * n_cols + arcs.cols, arcs.weights
-        mentor_top, mentee_top = _line_top(n_rows, arcs.rows, weights, k), _line_top(n_cols, arcs.cols, weights, k)
+        mentor_top, mentee_top = line_top(n_rows, arcs.rows, weights, k), line_top(n_cols, arcs.cols, weights, k)
     else:
         # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
         # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
