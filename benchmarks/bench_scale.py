@@ -65,25 +65,27 @@ def reset_peak() -> bool:
         return False
 
 
-def peak_gb() -> float:
-    """Resident high-water mark since the last reset, in GB (the process's peak if reset failed)."""
+def _status_gb(field: str) -> float | None:
+    """A memory field of /proc/self/status (kB) in GB; None where there is no such file."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1e6
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    return None
+
+
+def peak_gb() -> float:
+    """Resident high-water mark since the last reset, in GB (the process's peak if reset failed)."""
+    peak = _status_gb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
 def rss_gb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1e6
-    except OSError:
-        pass
-    return float("nan")
+    """Resident memory now, in GB (NaN where the system does not say)."""
+    rss = _status_gb("VmRSS")
+    return rss if rss is not None else float("nan")
 
 
 def measured(fn, *args, **kwargs):
