@@ -52,6 +52,46 @@ def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block,
     check_feasible(sa.pairs, s.allowed, s.mentor_capacity, s.mentee_capacity)
 
 
+@pytest.mark.parametrize("n, seed, program, k, block, share", [
+    (900, 3, GAP2, 3, (50, 23), 1.0),      # every tile with floors read through the bound
+    (1500, 1, GAP1, 2, (120, 90), 1.0),
+    (2000, 5, GAP2, 5, (128, 64), None),   # the production share: most of these small tiles are scored whole
+    (1200, 4, GAP1, 8, (100, 64), 1.0),
+])
+def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, program, k, block, share, monkeypatch):
+    """Without the score cache, passes score exactly only the pairs whose skill bound clears the bar:
+    the candidates, every pricing round, the pairs and the proof are those of the dense route."""
+    from revmatch import pricing
+
+    if share is not None:
+        monkeypatch.setattr(pricing, "SPARSE_SHARE", share)
+    wf = rm.synthetic_workforce(n, seed)
+    s, d = dense(wf, program, k, monkeypatch)
+    sa = sparse_assignment(wf, program, k=k, block=block, cache_bytes=0)
+    assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
+    assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs)
+    assert [r.violators for r in sa.rounds] == [r.violators for r in
+                                                sparse_assignment(wf, program, k=k, block=block).rounds]
+    if share is not None:
+        assert sa.cells < s.matrix.size                    # some candidate tiles were read through the bound
+        assert sum(r.bounded for r in sa.rounds) > 0       # and some pricing tiles
+
+
+def test_the_skill_bound_bounds_every_score():
+    from revmatch.scoring import part_weights, participants, skill_bound_factors
+
+    wf = rm.synthetic_workforce(800, 9)
+    for program in (GAP1, rm.Program(forward_weight=2, backward_weight=0.5), rm.Program(backward_weight=0)):
+        s = rm.score(wf, program)
+        left, right = skill_bound_factors(wf, part_weights(program), *participants(wf))
+        bound = left @ right.T
+        assert (bound >= s.matrix).all()
+        assert (bound == s.matrix).mean() > 0.3        # tight where needs are on skills their holder lacks
+    # Soft preferences and negative weights are not bounded by it: those scores are computed whole.
+    assert skill_bound_factors(wf, part_weights(RICH), *participants(wf)) is None
+    assert skill_bound_factors(wf, {"forward": 1.0, "backward": -1.0}, *participants(wf)) is None
+
+
 def test_several_pricing_rounds_are_exercised():
     wf = rm.synthetic_workforce(1500, 1)
     sa = sparse_assignment(wf, GAP1, k=1, block=(40, 30))

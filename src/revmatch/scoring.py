@@ -359,6 +359,30 @@ def _fused_scores(workforce: Workforce, weights: dict[str, float], mentor_rows: 
     return left @ np.hstack([wants_c, ahead_c]).T
 
 
+def skill_bound_factors(workforce: Workforce, weights: dict[str, float], mentor_rows: np.ndarray,
+                        mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""Factors of an upper bound of every pair's score at a fifth of the scoring GEMM's cost.
+
+    Proficiency is never negative, so :math:`\max(0, p_{is} - p_{js}) \le p_{is}`, and
+
+    .. math::
+
+        w_f\,\mathrm{forward}_{ij} + w_b\,\mathrm{backward}_{ij} \le
+        \sum_s w_f\,p_{is}\,q_{js} + w_b\,q_{is}\,p_{js} = (L R^\top)_{ij}
+
+    with ``L = [w_f·p, w_b·q]`` (mentors) and ``R = [q, p]`` (mentees): one GEMM over 2 columns per
+    skill instead of 10. Tight where a need is on a skill its holder lacks, the common case. Exact in
+    float32 under :func:`exact_in_float32`; None for programmes it does not bound (soft preferences,
+    a negative weight), whose scores are then computed whole.
+    """
+    if not exact_in_float32(weights, workforce.proficiency.shape[1]) or min(weights.values()) < 0:
+        return None
+    p, q = workforce.proficiency, workforce.need
+    left = np.hstack([p[mentor_rows] * np.float32(weights["forward"]), q[mentor_rows] * np.float32(weights["backward"])])
+    right = np.hstack([q[mentee_rows], p[mentee_rows]]).astype(np.float32)
+    return left.astype(np.float32), right
+
+
 RULE_WORDS = {
     "self": "same person",
     "min_level_gap": "minimum level gap",

@@ -250,7 +250,7 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
     lowest = float(valid_scores.min())
     values = masked if lowest > 0 else masked - (lowest - 1.0)
     workers = WORKERS if w.size >= SMALL_CELLS else 1
-    by_row, by_col = candidate_pass(w.shape, lambda r, c: (values[r[0]:r[-1] + 1, c[0]:c[-1] + 1], None),
+    by_row, by_col = candidate_pass(w.shape, lambda r, c, *_: (values[r[0]:r[-1] + 1, c[0]:c[-1] + 1], None),
                                        CANDIDATES_PER_PERSON, candidate_tile_shape(*w.shape), workers)
     keys, _ = candidate_arcs_of(by_row, by_col)
     rows, cols = keys // w.shape[1], keys % w.shape[1]

@@ -30,9 +30,10 @@ import numpy as np
 from . import solver
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import (SMALL_CELLS, WORKERS, PricingRound, TilePricer, candidate_arcs_of, candidate_pass,
-                      candidate_tile_shape, line_top, pricing_tile_shape, take)
-from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block
+from .pricing import (SMALL_CELLS, WORKERS, Bounded, PricingRound, TilePricer, bounded_candidates, candidate_arcs_of,
+                      candidate_pass, candidate_tile_shape, line_top, pricing_tile_shape, take)
+from .scoring import (available_memory, exact_in_float32, part_weights, participants, score_block,
+                      skill_bound_factors)
 from .solver import Assignment
 
 CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
@@ -207,6 +208,15 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, None]:
         return take(cache, rows, cols), None   # forbidden pairs are -inf there
 
+    # Without the cache, passes read the scores through the skill bound: a fifth of the GEMM for
+    # every pair, then exact scores only for the pairs whose bound clears the pass's bar.
+    factors = skill_bound_factors(workforce, part_weight, mentor_rows, mentee_rows) \
+        if cache is None and whole_scores else None
+    bounded = None if factors is None else Bounded(
+        bound=lambda rows, cols: factors[0][rows] @ factors[1][cols].T,
+        pairs=lambda rows, cols: score_block(workforce, program, mentor_rows[rows], mentee_rows[cols],
+                                             with_parts=False, aligned=True)[:2])
+
     if client is not None:
         # The candidate pass on a Dask cluster (revmatch.distributed); solves and pricing stay here.
         from .distributed import candidate_arcs
@@ -224,7 +234,11 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
         few: list | None = []
         stats = {"valid": 0, "fractional": False, "cells": 0}
 
-        def candidate_tile(rows, cols):
+        def candidate_tile(rows, cols, row_floor, col_floor):
+            if bounded is not None and few is None:   # the count of valid pairs is over
+                entries = bounded_candidates(bounded, rows, cols, row_floor, col_floor)
+                if entries is not None:
+                    return entries, (0, None, False, len(entries[0]))
             w, allowed = score_tile(rows, cols)
             np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
             if cache is not None:   # tiles are disjoint ranges: workers write without clashing
@@ -282,7 +296,7 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
 
     # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
     pricer = TilePricer((n_rows, n_cols), score_tile if cache is None else cached_tile, keys, weights, k,
-                        pricing_shape, workers, progress)
+                        pricing_shape, workers, progress, bounded)
     assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap,
                                    integral=not stats["fractional"], max_weight=float(weights.max()),
                                    price=pricer, max_rounds=max_rounds)
