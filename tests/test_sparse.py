@@ -1,5 +1,6 @@
 """The blocked sparse route: the same pairs as the dense route, tile by tile, proved optimal."""
 
+import numpy as np
 import pandas.testing as pd_testing
 import pytest
 
@@ -77,19 +78,20 @@ def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, progr
         assert sum(r.bounded for r in sa.rounds) > 0       # and some pricing tiles
 
 
-def test_the_skill_bound_bounds_every_score():
-    from revmatch.scoring import part_weights, participants, skill_bound_factors
+def test_the_skill_bound_bounds_every_valid_score():
+    from revmatch.scoring import participants, skill_bound
 
     wf = rm.synthetic_workforce(800, 9)
-    for program in (GAP1, rm.Program(forward_weight=2, backward_weight=0.5), rm.Program(backward_weight=0)):
+    for program in (GAP1, rm.Program(forward_weight=2, backward_weight=0.5, require_different_department=True),
+                    rm.Program(backward_weight=0, require_same_location=True, min_level_gap=3)):
         s = rm.score(wf, program)
-        left, right = skill_bound_factors(wf, part_weights(program), *participants(wf))
-        bound = left @ right.T
-        assert (bound >= s.matrix).all()
-        assert (bound == s.matrix).mean() > 0.3        # tight where needs are on skills their holder lacks
-    # Soft preferences and negative weights are not bounded by it: those scores are computed whole.
-    assert skill_bound_factors(wf, part_weights(RICH), *participants(wf)) is None
-    assert skill_bound_factors(wf, {"forward": 1.0, "backward": -1.0}, *participants(wf)) is None
+        bound = skill_bound(wf, program, *participants(wf))(np.arange(s.shape[0]), np.arange(s.shape[1]))
+        assert (bound[s.allowed] >= s.matrix[s.allowed]).all()
+        assert (bound[s.allowed] == s.matrix[s.allowed]).mean() > 0.3   # tight where needs are on skills their holder lacks
+        assert (bound[~s.allowed] == -np.inf).any()                     # the cheap rules' forbidden pairs never clear a bar
+        assert (bound == -np.inf).sum() <= (~s.allowed).sum()
+    # Soft preferences are not bounded by it: those scores are computed whole.
+    assert skill_bound(wf, RICH, *participants(wf)) is None
 
 
 def test_several_pricing_rounds_are_exercised():

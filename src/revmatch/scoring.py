@@ -162,6 +162,11 @@ class PairAttributes:
         # Block: every mentor × every mentee; aligned: the pairs (mentor_rows[k], mentee_rows[k]).
         self.r, self.c = (mentor_rows, mentee_rows) if aligned else (mentor_rows[:, None], mentee_rows[None, :])
 
+    def level_gap(self, gap: int) -> np.ndarray:
+        """The mentor is junior to the mentee by at least ``gap`` levels."""
+        level = self.wf.employees["level"].to_numpy()
+        return level[self.c].astype(np.int32) >= level[self.r].astype(np.int32) + gap
+
     def different_department(self) -> np.ndarray:
         dept = self.wf.codes("department")
         return dept[self.r] != dept[self.c]
@@ -248,8 +253,7 @@ def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
         masks["self"][_same_person(mentor_rows, mentee_rows)] = False
     if program.min_level_gap is not None:
         # The mentor is junior to the mentee by at least the gap: reverse mentoring.
-        level = workforce.employees["level"].to_numpy()
-        masks["min_level_gap"] = level[c].astype(np.int32) >= level[r].astype(np.int32) + program.min_level_gap
+        masks["min_level_gap"] = facts.level_gap(program.min_level_gap)
     if program.exclude_reporting_line:
         # Nobody mentors, or is mentored by, someone in their own reporting line.
         masks["reporting_line"] = ~workforce.in_reporting_line(r, c)
@@ -359,9 +363,8 @@ def _fused_scores(workforce: Workforce, weights: dict[str, float], mentor_rows: 
     return left @ np.hstack([wants_c, ahead_c]).T
 
 
-def skill_bound_factors(workforce: Workforce, weights: dict[str, float], mentor_rows: np.ndarray,
-                        mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    r"""Factors of an upper bound of every pair's score at a fifth of the scoring GEMM's cost.
+def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray):
+    r"""A function ``(rows, cols) -> tile`` bounding every valid pair's score, at a fifth of the scoring GEMM.
 
     Proficiency is never negative, so :math:`\max(0, p_{is} - p_{js}) \le p_{is}`, and
 
@@ -371,16 +374,32 @@ def skill_bound_factors(workforce: Workforce, weights: dict[str, float], mentor_
         \sum_s w_f\,p_{is}\,q_{js} + w_b\,q_{is}\,p_{js} = (L R^\top)_{ij}
 
     with ``L = [w_f·p, w_b·q]`` (mentors) and ``R = [q, p]`` (mentees): one GEMM over 2 columns per
-    skill instead of 10. Tight where a need is on a skill its holder lacks, the common case. Exact in
-    float32 under :func:`exact_in_float32`; None for programmes it does not bound (soft preferences,
-    a negative weight), whose scores are then computed whole.
+    skill instead of 10, tight where a need is on a skill its holder lacks (the common case). The
+    rules that cost one comparison per pair (level gap, department, location) set their forbidden
+    pairs to -inf, so a mentee nobody may mentor never clears a bar. ``rows``/``cols`` are positions
+    into ``mentor_rows``/``mentee_rows``; exact in float32 under :func:`exact_in_float32` (the weights
+    are never negative). None for programmes it does not bound (soft preferences, weights that are
+    not multiples of 1/256): their scores are computed whole.
     """
-    if not exact_in_float32(weights, workforce.proficiency.shape[1]) or min(weights.values()) < 0:
+    weights = part_weights(program)
+    if not exact_in_float32(weights, workforce.proficiency.shape[1]):
         return None
     p, q = workforce.proficiency, workforce.need
-    left = np.hstack([p[mentor_rows] * np.float32(weights["forward"]), q[mentor_rows] * np.float32(weights["backward"])])
+    left = np.hstack([p[mentor_rows] * np.float32(weights["forward"]),
+                      q[mentor_rows] * np.float32(weights["backward"])]).astype(np.float32)
     right = np.hstack([q[mentee_rows], p[mentee_rows]]).astype(np.float32)
-    return left.astype(np.float32), right
+
+    def bound(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        tile = left[rows] @ right[cols].T
+        facts = PairAttributes(workforce, program, mentor_rows[rows], mentee_rows[cols])
+        for rule, allows in (("min_level_gap", lambda: facts.level_gap(program.min_level_gap)),
+                             ("require_different_department", facts.different_department),
+                             ("require_same_location", facts.same_location)):
+            if getattr(program, rule) not in (None, False):
+                np.copyto(tile, -np.inf, where=~allows())
+        return tile
+
+    return bound
 
 
 RULE_WORDS = {

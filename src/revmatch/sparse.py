@@ -33,7 +33,7 @@ from .models import Program, Workforce
 from .pricing import (SMALL_CELLS, WORKERS, Bounded, PricingRound, TilePricer, bounded_candidates, candidate_arcs_of,
                       candidate_pass, candidate_tile_shape, line_top, pricing_tile_shape, take)
 from .scoring import (available_memory, exact_in_float32, part_weights, participants, score_block,
-                      skill_bound_factors)
+                      skill_bound)
 from .solver import Assignment
 
 CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
@@ -210,10 +210,9 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
 
     # Without the cache, passes read the scores through the skill bound: a fifth of the GEMM for
     # every pair, then exact scores only for the pairs whose bound clears the pass's bar.
-    factors = skill_bound_factors(workforce, part_weight, mentor_rows, mentee_rows) \
-        if cache is None and whole_scores else None
-    bounded = None if factors is None else Bounded(
-        bound=lambda rows, cols: factors[0][rows] @ factors[1][cols].T,
+    bound = skill_bound(workforce, program, mentor_rows, mentee_rows) if cache is None and whole_scores else None
+    bounded = None if bound is None else Bounded(
+        bound=bound,
         pairs=lambda rows, cols: score_block(workforce, program, mentor_rows[rows], mentee_rows[cols],
                                              with_parts=False, aligned=True)[:2])
 
