@@ -190,7 +190,7 @@ def contenders(value: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray, 
             side &= value >= (kth[:, None] if axis == 1 else kth[None, :])
         need.append(kth)
         keep.append(side)
-    r, c = np.nonzero(keep[0] | keep[1])
+    r, c = sparse_nonzero(keep[0] | keep[1])
     v = value[r, c]
     to_row = beats(v, row_floor[r]) & (v > 0)
     to_col = beats(v, col_floor[c]) & (v > 0)
@@ -388,6 +388,8 @@ class TilePricer:
         # Try the bound while it pays: not after a tile it let too much through, nor after a whole tile
         # with many violators (they all clear the bound). Only the time depends on it, never the result.
         use_bound = [self.bounded is not None]
+        exact32 = scale == 1.0 and max(np.abs(u).max(initial=0), np.abs(v).max(initial=0)) < 2**23
+        u32, v32 = u.astype(np.float32), v.astype(np.float32)
         beats = np.greater if strict else np.greater_equal
         tile_rows, tile_cols = self.tile
 
@@ -438,8 +440,12 @@ class TilePricer:
                 if out is not None:
                     return out
             w, valid = self.score_tile(rows_, cols_)
-            gain = np.subtract(np.round(w.astype(np.float64) * scale) if scale != 1.0 else w, u[rows_, None])
-            gain -= v[None, cols_]
+            if exact32 and w.dtype == np.float32:   # whole scores and prices: float32 is exact, half the traffic
+                gain = np.subtract(w, u32[rows_, None])
+                gain -= v32[None, cols_]
+            else:
+                gain = np.subtract(np.round(w.astype(np.float64) * scale) if scale != 1.0 else w, u[rows_, None])
+                gain -= v[None, cols_]
             if valid is not None:   # None: invalid pairs already score -inf
                 np.copyto(gain, -np.inf, where=~valid)   # invalid pairs never violate
             # Candidates are priced by the solver itself: drop those in the tile (each tile row's
@@ -455,7 +461,7 @@ class TilePricer:
             use_bound[0] = self.bounded is not None and n_violating < SPARSE_SHARE / 2 * w.size
             if not n_violating:
                 return None, 0, 0.0, (w.size, 0)
-            excess = float(np.sum(gain, where=violating))
+            excess = float(np.sum(gain, where=violating, dtype=np.float64))
             counts = (rows_, np.count_nonzero(violating, axis=1), cols_, np.count_nonzero(violating, axis=0))
             r, c, to_row, to_col = contenders(gain, row_floor, col_floor, k, strict)
             return (rows_[r], cols_[c], gain[r, c], w[r, c], to_row, to_col, counts), n_violating, excess, (w.size, 0)
