@@ -15,7 +15,9 @@ Measures, in one run and on one machine (so the ratios are fair):
     ``scipy.optimize.linear_sum_assignment`` on the same matrix (disallowed pairs scored 0);
 (c, d) ``sparse``: ``revmatch.sparse.sparse_assignment`` end to end on N mentors × N mentees, and, up
     to ``--dense-max``, the dense route (``score`` + ``solve``) on the same company, with a check that
-    both give the same pairs;
+    both give the same pairs; ``candidate_share`` and ``priced_share`` are the shares of pairs scored
+    exactly by the candidate pass and by each pricing pass, ``bounded_share`` those a pricing pass read
+    through the skill bound instead;
 (e) ``e2e``: as a user runs it, CSV files in → ``revmatch.match`` (the sparse route) → ``pairs.csv``
     and ``unmatched.csv`` with explanations out, certified optimal.
 
@@ -204,6 +206,9 @@ def bench_sparse(n: int, dense_max: int, workers: int, verbose: bool) -> list[di
            "added": " ".join(str(p.added) for p in rounds),
            "priced_share": " ".join(f"{p.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}"
                                     for p in rounds),
+           "bounded_share": " ".join(f"{p.bounded / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}"
+                                     for p in rounds),
+           "candidate_share": f"{sa.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}",
            "round_s": " ".join(f"{p.seconds:.2f}" for p in rounds)}
     out = [row]
     if n <= dense_max:
@@ -260,7 +265,7 @@ def bench_e2e(n: int, verbose: bool) -> dict:
 COLUMNS = ["experiment", "n", "mentors", "mentees", "skills", "build_s", "score_s", "gemm_floor_s", "score_vs_gemm",
            "parts_s", "parts_vs_gemm", "blocked_s", "blocked_vs_gemm", "candidates_s", "solve_s", "pricing_s", "explain_s", "write_s", "route", "lsa_s", "solve_vs_lsa", "total_s", "peak_gb", "baseline_gb",
            "objective", "lsa_objective", "bound", "gap", "status", "rounds", "arcs", "candidates", "tile", "workers",
-           "violators", "added", "priced_share", "round_s", "same_pairs_as_sparse", "same_objective_as_sparse",
+           "violators", "added", "candidate_share", "priced_share", "bounded_share", "round_s", "same_pairs_as_sparse", "same_objective_as_sparse",
            "lsa_peak_gb"]
 
 

@@ -14,6 +14,12 @@ pair that did not violate last round can violate now only if its price :math:`u_
 later rounds price only those (both sides sorted by their change in price make them a staircase of
 whole tiles) and the lines whose violators did not all join; and no pair scores more than its
 mentor's best or its mentee's best pair (both are candidates).
+
+Given a :class:`Bounded` (a cheap upper bound of every score of a tile, and exact scores of chosen
+pairs), the candidate pass and each pricing tile compute the bound and score exactly only the pairs
+whose bound beats the floor or the price: most of a tile is never scored once the floors are set or
+the duals are close. A tile where more than ``SPARSE_SHARE`` of the pairs clear the bar is scored
+whole instead; either way the result is the same.
 """
 
 from __future__ import annotations

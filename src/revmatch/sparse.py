@@ -16,7 +16,9 @@ needs:
 
 When every score fits ``CACHE_BYTES`` the candidate pass keeps them (float32 for whole or dyadic
 weights) and pricing reads them back instead of scoring again; otherwise memory is
-``O((n + m) k)`` plus the tiles in flight.
+``O((n + m) k)`` plus the tiles in flight, and (for skill-only programmes) every pass reads the
+scores through :func:`revmatch.scoring.skill_bound`: a GEMM at a fifth of the scoring one bounds
+each pair, and only the pairs whose bound beats the pass's bar are scored exactly.
 """
 
 from __future__ import annotations
