@@ -78,6 +78,30 @@ def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, progr
         assert sum(r.bounded for r in sa.rounds) > 0       # and some pricing tiles
 
 
+@pytest.mark.parametrize("n, seed, program, k, blocks", [
+    (900, 3, GAP2, 3, [(50, 23), (64, 64), (1000, 1000)]),
+    (1500, 1, GAP1, 2, [(120, 90), (33, 200)]),
+    (1200, 4, GAP1, 8, [(100, 64), None]),
+])
+def test_sampled_first_passes_keep_the_pairs_and_the_proof(n, seed, program, k, blocks, monkeypatch):
+    """Large problems price one block in SAMPLE in their first passes; forced here on small ones."""
+    from revmatch import pricing
+
+    monkeypatch.setattr(pricing, "SAMPLE_CELLS", 0)
+    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 48)
+    wf = rm.synthetic_workforce(n, seed)
+    s, d = dense(wf, program, k, monkeypatch)   # the dense route samples alike (the same pricer)
+    runs = [sparse_assignment(wf, program, k=k, block=b, cache_bytes=c) for b in blocks for c in (2**30, 0)]
+    for sa in runs:   # the sampled pairs depend on the shape only: any tile shape gives the same pairs
+        assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
+        assert sa.rounds[0].sampled and sa.rounds[0].excess == float("inf")   # proves nothing
+        assert not sa.rounds[-1].sampled and sa.rounds[-1].violators == 0     # a full pass proves
+    assert d.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))
+    early = sparse_assignment(wf, program, k=k, block=blocks[0], max_rounds=1)
+    assert early.status == "feasible" and early.objective <= d.objective <= early.bound
+    assert early.rounds[-1].sampled == (early.bound == float("inf"))      # stopped while sampling: no bound
+
+
 def test_the_skill_bound_bounds_every_valid_score():
     from revmatch.scoring import participants, skill_bound
 

@@ -39,6 +39,9 @@ MAX_TILE_MENTEES = 4096    # candidate tiles' width: merges touch at most this m
 PRICING_TILE = 1024        # pricing tiles are at most this square: small enough to skip the pairs whose price rose
 WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
 SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
+SAMPLE = 4                 # early pricing passes of a large problem read one tile in SAMPLE (see TilePricer)
+SAMPLE_CELLS = 2**28       # from this many mentor × mentee pairs (16k × 16k) a full pass is worth sampling
+SAMPLE_BLOCK = 1024        # … in a pattern of blocks this square, whatever the tile shape (same pairs for any)
 SPARSE_SHARE = 1 / 50      # a tile whose bound lets more pairs than this through is scored whole (measured
                            # here: a pair scored alone costs ~200 ns, a cell of a whole tile ~10 ns)
 
@@ -55,6 +58,7 @@ class PricingRound:
     cells: int       # mentor × mentee cells scored; the bounds skipped the others
     seconds: float
     bounded: int = 0  # cells read through a Bounded score bound (only those clearing it are in ``cells``)
+    sampled: bool = False  # read one tile in SAMPLE: finds violators, proves nothing (infinite excess)
 
 
 @dataclass(frozen=True)
@@ -339,6 +343,23 @@ def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return matrix[:, cols] if whole_rows else matrix[np.ix_(rows, cols)]
 
 
+def sample_tiles(shape: tuple[int, int], tile: tuple[int, int], turn: int):
+    """Tiles of a sampled pass: the ``SAMPLE_BLOCK`` blocks (i, j) with ``(i + j + turn) % SAMPLE == 0``.
+
+    Each block is cut into tiles of at most ``tile``; blocks and their tiles come row-major, so every
+    line still meets its tiles in index order. The pattern depends on the shape and the turn only.
+    """
+    n_rows, n_cols = shape
+    for b0 in range(0, n_rows, SAMPLE_BLOCK):
+        for c0 in range(0, n_cols, SAMPLE_BLOCK):
+            if (b0 // SAMPLE_BLOCK + c0 // SAMPLE_BLOCK + turn) % SAMPLE:
+                continue
+            b1, c1 = min(b0 + SAMPLE_BLOCK, n_rows), min(c0 + SAMPLE_BLOCK, n_cols)
+            for r0 in range(b0, b1, tile[0]):
+                for s0 in range(c0, c1, tile[1]):
+                    yield np.arange(r0, min(r0 + tile[0], b1)), np.arange(s0, min(s0 + tile[1], c1))
+
+
 # ---- the pricer ---------------------------------------------------------------------------------
 
 class TilePricer:
@@ -351,6 +372,13 @@ class TilePricer:
     arrive sorted and unique. Each call returns the violators that join (rows, cols, weights) and
     the total excess, and records a :class:`PricingRound`. :meth:`forget` takes back arcs the solver
     dropped.
+
+    On a large problem (``SAMPLE_CELLS``) the first solves' duals are far from the optimum (a tenth
+    of all pairs violate at 100k × 100k) and only the k worst per person can join, so the first
+    passes read one tile in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
+    1/SAMPLE of the other side) and report an infinite excess: they find plenty of violators at a
+    quarter of the cost and prove nothing. Once a sampled pass finds at most k·(n + m) violators,
+    every pass reads all tiles again, and only such a pass with none proves the optimum.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,
@@ -366,10 +394,21 @@ class TilePricer:
         self.col_best = line_top(self.n_cols, cols, weights, 1)[:, 0]
         self.rounds: list[PricingRound] = []
         self.last: dict[str, np.ndarray] = {}   # last round's duals, and the lines whose violators did not all join
+        self.sampling = self.n_rows * self.n_cols >= SAMPLE_CELLS
 
     def __call__(self, u: np.ndarray, v: np.ndarray, scale: float):
+        if self.sampling:
+            new_rows, new_cols, new_weights, _ = found = self._pass(u, v, scale, sampled=True)
+            self.sampling = self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)
+            if len(new_rows):
+                return new_rows, new_cols, new_weights, math.inf
+        return self._pass(u, v, scale, sampled=False)
+
+    def _pass(self, u: np.ndarray, v: np.ndarray, scale: float, sampled: bool):
+        """One pricing pass: every tile that may hold a violator, or (``sampled``) one in ``SAMPLE``."""
         t0 = time.perf_counter()
         n_rows, n_cols, k, last = self.n_rows, self.n_cols, self.k, self.last
+        shape = n_rows, n_cols
         top_row = np.where(np.isfinite(self.row_best), np.round(self.row_best * scale), 0)
         top_col = np.where(np.isfinite(self.col_best), np.round(self.col_best * scale), 0)
         # A pair that did not violate last round can violate now only if its price u_i + v_j fell:
@@ -399,23 +438,26 @@ class TilePricer:
         beats = np.greater if strict else np.greater_equal
         tile_rows, tile_cols = self.tile
 
-        def jobs():
+        def staircase():
             for r0 in range(0, n_rows, tile_rows):
                 band = row_order[r0:r0 + tile_rows]
                 for c0 in range(0, n_cols, tile_cols):
                     if du[band[0]] + dv[col_order[c0]] >= 0:
                         break   # sorted: every later tile of the band has risen in price too
-                    rows_, cols_ = band, col_order[c0:c0 + tile_cols]
-                    # Prices that rose against every partner in the tile; and, as no pair beats its
-                    # mentor's best nor its mentee's best score, those who cannot gain even against
-                    # the cheapest partner in the tile.
-                    rows_ = rows_[(du[rows_] + dv[cols_].min() < 0) & (top_row[rows_] - u[rows_] > v[cols_].min())]
-                    if len(rows_):
-                        cols_ = cols_[(dv[cols_] + du[rows_].min() < 0) & (top_col[cols_] - v[cols_] > u[rows_].min())]
-                    if len(rows_) and len(cols_):
-                        rows_, cols_ = np.sort(rows_), np.sort(cols_)
-                        yield (rows_, cols_, np.maximum(worst_row.threshold(rows_), 0),
-                               np.maximum(worst_col.threshold(cols_), 0))
+                    yield band, col_order[c0:c0 + tile_cols]
+
+        def jobs():
+            for rows_, cols_ in (sample_tiles(shape, self.tile, len(self.rounds)) if sampled else staircase()):
+                # Prices that rose against every partner in the tile; and, as no pair beats its
+                # mentor's best nor its mentee's best score, those who cannot gain even against
+                # the cheapest partner in the tile.
+                rows_ = rows_[(du[rows_] + dv[cols_].min() < 0) & (top_row[rows_] - u[rows_] > v[cols_].min())]
+                if len(rows_):
+                    cols_ = cols_[(dv[cols_] + du[rows_].min() < 0) & (top_col[cols_] - v[cols_] > u[rows_].min())]
+                if len(rows_) and len(cols_):
+                    rows_, cols_ = np.sort(rows_), np.sort(cols_)
+                    yield (rows_, cols_, np.maximum(worst_row.threshold(rows_), 0),
+                           np.maximum(worst_col.threshold(cols_), 0))
 
         def bounded_tile(rows_, cols_, row_floor, col_floor):
             """The violators of a tile among the pairs whose bound beats their price; None: too many."""
@@ -487,6 +529,11 @@ class TilePricer:
         new_keys, new_weights = candidate_arcs_of(worst_row, worst_col)
         new_rows, new_cols = new_keys // n_cols, new_keys % n_cols
         self.candidate_keys = sorted_unique(np.concatenate([self.candidate_keys, new_keys]))
+        if sampled:   # the next full pass prices every pair: no state to keep
+            self.rounds.append(PricingRound(totals["violators"], len(new_keys), math.inf, totals["cells"],
+                                            time.perf_counter() - t0, totals["bounded"], sampled=True))
+            self._report(n_rows * n_cols)
+            return new_rows, new_cols, new_weights, math.inf
         # Lines with violators left out must be priced in full next round; one side suffices (each
         # left-out violator has both its lines left wanting): the one with fewer cells.
         dirty_rows = per_row > np.bincount(new_rows, minlength=n_rows)
@@ -498,13 +545,16 @@ class TilePricer:
         last.update(u=u.copy(), v=v.copy(), dirty_rows=dirty_rows, dirty_cols=dirty_cols)
         self.rounds.append(PricingRound(totals["violators"], len(new_keys), totals["excess"], totals["cells"],
                                         time.perf_counter() - t0, totals["bounded"]))
+        self._report(n_rows * n_cols)
+        return new_rows, new_cols, new_weights, totals["excess"]
+
+    def _report(self, pairs: int) -> None:
         if self.progress:
             p = self.rounds[-1]
-            self.progress(f"pricing round {len(self.rounds)}: {p.violators} violators, {p.added} added, "
-                          f"{p.cells / max(1, n_rows * n_cols):.1%} of pairs scored"
-                          + (f" ({p.bounded / max(1, n_rows * n_cols):.1%} bounded)" if p.bounded else "")
+            self.progress(f"pricing round {len(self.rounds)}{' (sampled)' if p.sampled else ''}: {p.violators} "
+                          f"violators, {p.added} added, {p.cells / max(1, pairs):.1%} of pairs scored"
+                          + (f" ({p.bounded / max(1, pairs):.1%} bounded)" if p.bounded else "")
                           + f", {p.seconds:.1f} s")
-        return new_rows, new_cols, new_weights, totals["excess"]
 
     def forget(self, rows: np.ndarray, cols: np.ndarray) -> None:
         """Arcs the solver dropped: priced again from now on (they did not violate at the last duals)."""

@@ -54,7 +54,7 @@ from .pricing import (SMALL_CELLS, WORKERS, TilePricer, candidate_arcs_of, candi
 
 CANDIDATES_PER_PERSON = 8    # top-k per mentor and per mentee before pricing (10k sparse: k=8 6.8 s, k=20 8.7 s)
 MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then returns "feasible" with its bound
-DROP_MARGIN = 0.1           # unused arcs whose reduced cost is below −margin × the largest cost leave the next solve
+DROP_MARGIN = 0.02          # unused arcs whose reduced cost is below −margin × the largest cost leave the next solve
 OBJECTIVES = ("total", "coverage", "fair")
 
 
