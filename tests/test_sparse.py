@@ -114,6 +114,15 @@ def test_the_skill_bound_bounds_every_valid_score():
         assert (bound[s.allowed] == s.matrix[s.allowed]).mean() > 0.3   # tight where needs are on skills their holder lacks
         assert (bound[~s.allowed] == -np.inf).any()                     # the cheap rules' forbidden pairs never clear a bar
         assert (bound == -np.inf).sum() <= (~s.allowed).sum()
+    # A tile where every pair meets the level gap skips the mask and gives the same values.
+    program = rm.Program(min_level_gap=3)
+    mentors, mentees = participants(wf)
+    level = wf.employees["level"].to_numpy()
+    bound = skill_bound(wf, program, mentors, mentees)
+    rows, cols = np.flatnonzero(level[mentors] <= 2), np.flatnonzero(level[mentees] >= 5)
+    assert len(rows) and len(cols)
+    whole = bound(np.arange(len(mentors)), np.arange(len(mentees)))
+    assert np.array_equal(bound(rows, cols), whole[np.ix_(rows, cols)]) and np.isfinite(whole[np.ix_(rows, cols)]).all()
     # Soft preferences are not bounded by it: those scores are computed whole.
     assert skill_bound(wf, RICH, *participants(wf)) is None
 

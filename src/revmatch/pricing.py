@@ -462,7 +462,10 @@ class TilePricer:
         def bounded_tile(rows_, cols_, row_floor, col_floor):
             """The violators of a tile among the pairs whose bound beats their price; None: too many."""
             u_t, v_t = u[rows_], v[cols_]
-            if scale == 1.0:
+            if exact32:   # the float32 bound, whole prices below 2**23: exact in float32
+                u_32, v_32 = u32[rows_], v32[cols_]
+                got = self.bounded.above(rows_, cols_, lambda ub: ub - v_32 > u_32[:, None])
+            elif scale == 1.0:
                 got = self.bounded.above(rows_, cols_, lambda ub: np.subtract(ub, v_t, dtype=np.float64) > u_t[:, None])
             else:
                 got = self.bounded.above(rows_, cols_, lambda ub: np.round(ub * scale) - v_t > u_t[:, None])

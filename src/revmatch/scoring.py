@@ -389,14 +389,19 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
                       q[mentor_rows] * np.float32(weights["backward"])]).astype(np.float32)
     right = np.hstack([q[mentee_rows], p[mentee_rows]]).astype(np.float32)
 
+    level = workforce.employees["level"].to_numpy()
+
     def bound(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         tile = left[rows] @ right[cols].T
         facts = PairAttributes(workforce, program, mentor_rows[rows], mentee_rows[cols])
-        for rule, allows in (("min_level_gap", lambda: facts.level_gap(program.min_level_gap)),
-                             ("require_different_department", facts.different_department),
-                             ("require_same_location", facts.same_location)):
-            if getattr(program, rule) not in (None, False):
-                np.copyto(tile, -np.inf, where=~allows())
+        gap = program.min_level_gap
+        # No mask where the tile's most senior mentor is junior enough to its most junior mentee.
+        if gap is not None and int(level[mentee_rows[cols]].min()) < int(level[mentor_rows[rows]].max()) + gap:
+            np.copyto(tile, -np.inf, where=~facts.level_gap(gap))
+        if program.require_different_department:
+            np.copyto(tile, -np.inf, where=~facts.different_department())
+        if program.require_same_location:
+            np.copyto(tile, -np.inf, where=~facts.same_location())
         return tile
 
     return bound
