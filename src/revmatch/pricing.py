@@ -39,7 +39,7 @@ MAX_TILE_MENTEES = 4096    # candidate tiles' width: merges touch at most this m
 PRICING_TILE = 1024        # pricing tiles are at most this square: small enough to skip the pairs whose price rose
 WORKERS = 2                # tiles scored at once (threads: numpy and BLAS release the GIL in the heavy parts)
 SMALL_CELLS = 2**24        # below this many mentor × mentee pairs, one worker
-SAMPLE = 4                 # early pricing passes of a large problem read one tile in SAMPLE (see TilePricer)
+SAMPLE = 16                # early pricing passes of a large problem read one block in SAMPLE (see TilePricer)
 SAMPLE_CELLS = 2**28       # from this many mentor × mentee pairs (16k × 16k) a full pass is worth sampling
 SAMPLE_BLOCK = 1024        # … in a pattern of blocks this square, whatever the tile shape (same pairs for any)
 SPARSE_SHARE = 1 / 50      # a tile whose bound lets more pairs than this through is scored whole (measured
@@ -58,7 +58,7 @@ class PricingRound:
     cells: int       # mentor × mentee cells scored; the bounds skipped the others
     seconds: float
     bounded: int = 0  # cells read through a Bounded score bound (only those clearing it are in ``cells``)
-    sampled: bool = False  # read one tile in SAMPLE: finds violators, proves nothing (infinite excess)
+    sampled: bool = False  # read one block in SAMPLE: finds violators, proves nothing (infinite excess)
 
 
 @dataclass(frozen=True)
@@ -375,10 +375,11 @@ class TilePricer:
 
     On a large problem (``SAMPLE_CELLS``) the first solves' duals are far from the optimum (a tenth
     of all pairs violate at 100k × 100k) and only the k worst per person can join, so the first
-    passes read one tile in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
+    passes read one block in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
     1/SAMPLE of the other side) and report an infinite excess: they find plenty of violators at a
-    quarter of the cost and prove nothing. Once a sampled pass finds at most k·(n + m) violators,
-    every pass reads all tiles again, and only such a pass with none proves the optimum.
+    fraction of the cost and prove nothing. Once a sampled pass suggests at most k·(n + m) violators
+    in all (SAMPLE × its count), every pass reads all tiles again, and only such a pass with none
+    proves the optimum.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,
@@ -399,7 +400,8 @@ class TilePricer:
     def __call__(self, u: np.ndarray, v: np.ndarray, scale: float):
         if self.sampling:
             new_rows, new_cols, new_weights, _ = found = self._pass(u, v, scale, sampled=True)
-            self.sampling = self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)
+            # As many violators in all as could join at once, by the sample's count: price every pair.
+            self.sampling = SAMPLE * self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)
             if len(new_rows):
                 return new_rows, new_cols, new_weights, math.inf
         return self._pass(u, v, scale, sampled=False)
