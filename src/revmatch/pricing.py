@@ -66,8 +66,8 @@ class Bounded:
     """Scores read through a cheap upper bound: a pass scores exactly only the pairs whose bound clears its bar.
 
     ``bound(rows, cols)`` is a float32 tile at least every valid score of the tile (e.g.
-    :func:`revmatch.scoring.skill_bound_factors`); ``pairs(rows, cols)`` the exact scores and valid flags
-    of the pairs ``(rows[k], cols[k])``. Both take positions, like ``score_tile``.
+    :func:`revmatch.scoring.skill_bound`); ``pairs(rows, cols)`` the exact scores and valid flags of
+    the pairs ``(rows[k], cols[k])``. Both take positions, like ``score_tile``.
     """
 
     bound: Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -399,7 +399,7 @@ class TilePricer:
 
     def __call__(self, u: np.ndarray, v: np.ndarray, scale: float):
         if self.sampling:
-            new_rows, new_cols, new_weights, _ = found = self._pass(u, v, scale, sampled=True)
+            new_rows, new_cols, new_weights, _ = self._pass(u, v, scale, sampled=True)
             # As many violators in all as could join at once, by the sample's count: price every pair.
             self.sampling = SAMPLE * self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)
             if len(new_rows):
@@ -467,10 +467,8 @@ class TilePricer:
             if exact32:   # the float32 bound, whole prices below 2**23: exact in float32
                 u_32, v_32 = u32[rows_], v32[cols_]
                 got = self.bounded.above(rows_, cols_, lambda ub: ub - v_32 > u_32[:, None])
-            elif scale == 1.0:
-                got = self.bounded.above(rows_, cols_, lambda ub: np.subtract(ub, v_t, dtype=np.float64) > u_t[:, None])
             else:
-                got = self.bounded.above(rows_, cols_, lambda ub: np.round(ub * scale) - v_t > u_t[:, None])
+                got = self.bounded.above(rows_, cols_, lambda ub: np.round(ub * np.float64(scale)) - v_t > u_t[:, None])
             if got is None:
                 return None
             r, c, w, valid = got
