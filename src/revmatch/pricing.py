@@ -380,8 +380,8 @@ class TilePricer:
     passes read one block in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
     1/SAMPLE of the other side) and report an infinite excess: they find plenty of violators at a
     fraction of the cost and prove nothing. Once a sampled pass suggests at most k·(n + m) violators
-    in all (SAMPLE × its count), every pass reads all tiles again, and only such a pass with none
-    proves the optimum.
+    in all (SAMPLE × its count), or on the solver's ``last`` round, every pass reads all tiles again,
+    and only such a pass with none proves the optimum.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,
@@ -399,8 +399,8 @@ class TilePricer:
         self.last: dict[str, np.ndarray] = {}   # last round's duals, and the lines whose violators did not all join
         self.sampling = self.n_rows * self.n_cols >= SAMPLE_CELLS
 
-    def __call__(self, u: np.ndarray, v: np.ndarray, scale: float):
-        if self.sampling:
+    def __call__(self, u: np.ndarray, v: np.ndarray, scale: float, last: bool = False):
+        if self.sampling and not last:   # the solver's last round gets a full pass: a finite bound
             new_rows, new_cols, new_weights, _ = self._pass(u, v, scale, sampled=True)
             # As many violators in all as could join at once, by the sample's count: price every pair.
             self.sampling = SAMPLE * self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)

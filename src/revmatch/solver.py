@@ -419,7 +419,7 @@ def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weigh
     """Optimal flow on candidate arcs, proved optimal against every arc by LP duality.
 
     Solves on the candidate arcs (row, col, weight), turns the flow's residual potentials into
-    duals ``u`` (mentors) and ``v`` (mentees), and asks ``price(u, v, scale)`` for every arc outside
+    duals ``u`` (mentors) and ``v`` (mentees), and asks ``price(u, v, scale, last)`` for every arc outside
     the candidates whose integer cost exceeds ``u_i + v_j`` (it returns rows, cols, weights and the
     total excess). Violators join the candidates and the solve repeats; with none left the
     candidates' optimum is the global one. For the plain network, whatever happens,
@@ -457,7 +457,8 @@ def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weigh
         if price is None or max_pairs == 0:
             status = Status.OPTIMAL
             break
-        new_rows, new_cols, new_weights, outside_excess = price(u, v, scale)
+        # The last allowed round prices every pair, so a run stopped early keeps a finite bound.
+        new_rows, new_cols, new_weights, outside_excess = price(u, v, scale, last=rounds == max_rounds)
         dual += outside_excess
         if len(new_rows) == 0:
             status = Status.OPTIMAL
