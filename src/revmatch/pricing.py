@@ -99,7 +99,8 @@ def sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def bounded_candidates(bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray,
                        col_floor: np.ndarray):
-    """``(r, c, value)`` of the tile's valid cells beating their row's or column's floor, read through the bound.
+    """``(r, c, value)`` of the tile's valid cells beating their row's or column's floor, read through the
+    bound, and how many cells were scored exactly to find them.
 
     None when the bound lets too many cells through (floors not yet set, say): score the tile whole.
     A cell can beat a floor only if its bound does, so no contender is missed.
@@ -110,7 +111,7 @@ def bounded_candidates(bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row
         return None
     r, c, w, valid = got
     keep = valid & ((w > row_floor[r]) | (w > col_floor[c]))
-    return r[keep], c[keep], w[keep]
+    return (r[keep], c[keep], w[keep]), len(r)
 
 
 # ---- running top-k ------------------------------------------------------------------------------

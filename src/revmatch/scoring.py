@@ -385,8 +385,8 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     if not exact_in_float32(weights, workforce.proficiency.shape[1]):
         return None
     p, q = workforce.proficiency, workforce.need
-    left = np.hstack([p[mentor_rows] * np.float32(weights["forward"]),
-                      q[mentor_rows] * np.float32(weights["backward"])]).astype(np.float32)
+    forward, backward = np.float32(weights["forward"]), np.float32(weights["backward"])
+    left = np.hstack([p[mentor_rows] * forward, q[mentor_rows] * backward])
     right = np.hstack([q[mentee_rows], p[mentee_rows]]).astype(np.float32)
 
     level = workforce.employees["level"].to_numpy()

@@ -237,9 +237,10 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
 
         def candidate_tile(rows, cols, row_floor, col_floor):
             if bounded is not None and few is None:   # the count of valid pairs is over
-                entries = bounded_candidates(bounded, rows, cols, row_floor, col_floor)
-                if entries is not None:
-                    return entries, (0, None, False, len(entries[0]))
+                found = bounded_candidates(bounded, rows, cols, row_floor, col_floor)
+                if found is not None:
+                    entries, scored = found
+                    return entries, (0, None, False, scored)
             w, allowed = score_tile(rows, cols)
             np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
             if cache is not None:   # tiles are disjoint ranges: workers write without clashing
