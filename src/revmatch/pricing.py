@@ -419,7 +419,8 @@ class TilePricer:
         # A pair that did not violate last round can violate now only if its price u_i + v_j fell:
         # only pairs with du_i + dv_j < 0 are priced again, plus every pair of a line that kept
         # violators out last round. Sorting both sides by their change makes those pairs a
-        # staircase of whole tiles. The first round prices everything, in index order.
+        # staircase of whole tiles. The first full pass prices everything, both sides sorted by price
+        # (highest first), so a tile's cheapest partner is dear and more people cannot gain in it.
         if last:
             du = (u - last["u"]).astype(np.float64)
             dv = (v - last["v"]).astype(np.float64)
@@ -428,8 +429,8 @@ class TilePricer:
             row_order, col_order = np.argsort(du, kind="stable"), np.argsort(dv, kind="stable")
         else:
             du, dv = np.full(n_rows, -np.inf), np.full(n_cols, -np.inf)
-            row_order, col_order = np.arange(n_rows), np.arange(n_cols)
-        strict = not last   # index order: a tie with a held value loses (see contenders)
+            row_order, col_order = np.argsort(-u, kind="stable"), np.argsort(-v, kind="stable")
+        strict = sampled   # index order (sampled blocks only): a tie with a held value loses (see contenders)
         held_start = np.searchsorted(self.candidate_keys, np.arange(n_rows + 1) * n_cols)
         held_cols = self.candidate_keys % n_cols
         worst_row, worst_col = TopK(n_rows, k), TopK(n_cols, k)
