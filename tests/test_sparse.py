@@ -103,6 +103,20 @@ def test_sampled_first_passes_keep_the_pairs_and_the_proof(n, seed, program, k, 
     assert early.rounds[0].sampled and not early.rounds[-1].sampled
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (100, 7), (130, 260), (47, 1000)])
+def test_sampled_passes_cover_every_pair_once_in_sample_turns(shape, monkeypatch):
+    from revmatch import pricing
+
+    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 16)
+    seen = np.zeros(shape, dtype=int)
+    for turn in range(pricing.SAMPLE):
+        before = seen.sum()
+        for rows, cols in pricing.sample_tiles(shape, (5, 9), turn):
+            seen[np.ix_(rows, cols)] += 1
+        assert seen.sum() - before == round(pricing.sampled_share(shape, turn) * seen.size)
+    assert (seen == 1).all()
+
+
 def test_the_skill_bound_bounds_every_valid_score():
     from revmatch.scoring import participants, skill_bound
 

@@ -363,6 +363,14 @@ def sample_tiles(shape: tuple[int, int], tile: tuple[int, int], turn: int):
                     yield np.arange(r0, min(r0 + tile[0], b1)), np.arange(s0, min(s0 + tile[1], c1))
 
 
+def sampled_share(shape: tuple[int, int], turn: int) -> float:
+    """The share of all pairs that :func:`sample_tiles` visits on ``turn``."""
+    rows = np.diff(np.r_[np.arange(0, shape[0], SAMPLE_BLOCK), shape[0]])
+    cols = np.diff(np.r_[np.arange(0, shape[1], SAMPLE_BLOCK), shape[1]])
+    visited = (np.arange(len(rows))[:, None] + np.arange(len(cols)) + turn) % SAMPLE == 0
+    return float(np.outer(rows, cols)[visited].sum()) / max(1, shape[0] * shape[1])
+
+
 # ---- the pricer ---------------------------------------------------------------------------------
 
 class TilePricer:
@@ -381,8 +389,8 @@ class TilePricer:
     passes read one block in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
     1/SAMPLE of the other side) and report an infinite excess: they find plenty of violators at a
     fraction of the cost and prove nothing. Once a sampled pass suggests at most k·(n + m) violators
-    in all (SAMPLE × its count), or on the solver's ``last`` round, every pass reads all tiles again,
-    and only such a pass with none proves the optimum.
+    in all (its count over the share it read), or no longer half the last one's, and on the solver's
+    ``last`` round, every pass reads all tiles again, and only such a pass with none proves the optimum.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,
@@ -399,12 +407,17 @@ class TilePricer:
         self.rounds: list[PricingRound] = []
         self.last: dict[str, np.ndarray] = {}   # last round's duals, and the lines whose violators did not all join
         self.sampling = self.n_rows * self.n_cols >= SAMPLE_CELLS
+        self.estimate = math.inf   # violators in all, by the last sampled pass
 
     def __call__(self, u: np.ndarray, v: np.ndarray, scale: float, last: bool = False):
         if self.sampling and not last:   # the solver's last round gets a full pass: a finite bound
+            share = sampled_share((self.n_rows, self.n_cols), len(self.rounds))
             new_rows, new_cols, new_weights, _ = self._pass(u, v, scale, sampled=True)
-            # As many violators in all as could join at once, by the sample's count: price every pair.
-            self.sampling = SAMPLE * self.rounds[-1].violators > self.k * (self.n_rows + self.n_cols)
+            # Sample while the violators, scaled from the sample, are more than can join at once and
+            # still at least halve each pass; then price every pair.
+            estimate = self.rounds[-1].violators / share if share else 0.0
+            self.sampling = estimate > self.k * (self.n_rows + self.n_cols) and estimate < self.estimate / 2
+            self.estimate = estimate
             if len(new_rows):
                 return new_rows, new_cols, new_weights, math.inf
         return self._pass(u, v, scale, sampled=False)
