@@ -346,29 +346,30 @@ def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return matrix[:, cols] if whole_rows else matrix[np.ix_(rows, cols)]
 
 
-def sample_tiles(shape: tuple[int, int], tile: tuple[int, int], turn: int):
-    """Tiles of a sampled pass: the ``SAMPLE_BLOCK`` blocks (i, j) with ``(i + j + turn) % SAMPLE == 0``.
+def sampled_blocks(shape: tuple[int, int], turn: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges of the ``SAMPLE_BLOCK`` blocks on both sides, and which blocks (i, j) a sampled pass reads
+    on ``turn``: those with ``(i + j + turn) % SAMPLE == 0``. Depends on the shape and the turn only."""
+    row_edges = np.r_[np.arange(0, shape[0], SAMPLE_BLOCK), shape[0]]
+    col_edges = np.r_[np.arange(0, shape[1], SAMPLE_BLOCK), shape[1]]
+    read = (np.arange(len(row_edges) - 1)[:, None] + np.arange(len(col_edges) - 1) + turn) % SAMPLE == 0
+    return row_edges, col_edges, read
 
-    Each block is cut into tiles of at most ``tile``; blocks and their tiles come row-major, so every
-    line still meets its tiles in index order. The pattern depends on the shape and the turn only.
-    """
-    n_rows, n_cols = shape
-    for b0 in range(0, n_rows, SAMPLE_BLOCK):
-        for c0 in range(0, n_cols, SAMPLE_BLOCK):
-            if (b0 // SAMPLE_BLOCK + c0 // SAMPLE_BLOCK + turn) % SAMPLE:
-                continue
-            b1, c1 = min(b0 + SAMPLE_BLOCK, n_rows), min(c0 + SAMPLE_BLOCK, n_cols)
-            for r0 in range(b0, b1, tile[0]):
-                for s0 in range(c0, c1, tile[1]):
-                    yield np.arange(r0, min(r0 + tile[0], b1)), np.arange(s0, min(s0 + tile[1], c1))
+
+def sample_tiles(shape: tuple[int, int], tile: tuple[int, int], turn: int):
+    """Tiles of a sampled pass: the blocks of :func:`sampled_blocks`, each cut into tiles of at most
+    ``tile``; blocks and their tiles come row-major, so every line still meets its tiles in index order."""
+    row_edges, col_edges, read = sampled_blocks(shape, turn)
+    for i, j in np.argwhere(read):
+        b0, b1, c0, c1 = int(row_edges[i]), int(row_edges[i + 1]), int(col_edges[j]), int(col_edges[j + 1])
+        for r0 in range(b0, b1, tile[0]):
+            for s0 in range(c0, c1, tile[1]):
+                yield np.arange(r0, min(r0 + tile[0], b1)), np.arange(s0, min(s0 + tile[1], c1))
 
 
 def sampled_share(shape: tuple[int, int], turn: int) -> float:
     """The share of all pairs that :func:`sample_tiles` visits on ``turn``."""
-    rows = np.diff(np.r_[np.arange(0, shape[0], SAMPLE_BLOCK), shape[0]])
-    cols = np.diff(np.r_[np.arange(0, shape[1], SAMPLE_BLOCK), shape[1]])
-    visited = (np.arange(len(rows))[:, None] + np.arange(len(cols)) + turn) % SAMPLE == 0
-    return float(np.outer(rows, cols)[visited].sum()) / max(1, shape[0] * shape[1])
+    row_edges, col_edges, read = sampled_blocks(shape, turn)
+    return float(np.outer(np.diff(row_edges), np.diff(col_edges))[read].sum()) / max(1, shape[0] * shape[1])
 
 
 # ---- the pricer ---------------------------------------------------------------------------------
