@@ -85,22 +85,23 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
                                                    # an old arc of positive reduced cost is empty)
     excess = supplies + np.bincount(heads, flows, n_nodes).astype(np.int64) \
         - np.bincount(tails, flows, n_nodes).astype(np.int64)
-    # Both directions of every arc ("copies"), sorted by the node they leave: built once, masked per phase.
-    out_start, t, h, arc, forward = _by_tail(n_nodes, np.concatenate([tails, heads]), np.concatenate([heads, tails]),
-                                             np.tile(np.arange(n_arcs), 2), np.arange(2 * n_arcs) < n_arcs)
-    cap = capacities[arc]
-    base = np.where(forward, costs[arc], -costs[arc])
+    # Both directions of every arc ("copies"), sorted by the node they leave; a copy's room and
+    # reduced cost are kept up to date phase by phase rather than recomputed.
+    out_start, t, h, copy = _by_tail(n_nodes, np.concatenate([tails, heads]), np.concatenate([heads, tails]),
+                                     np.arange(2 * n_arcs))
+    arc, forward = copy % n_arcs, copy < n_arcs
+    where = np.empty(2 * n_arcs, np.int64)
+    where[copy] = np.arange(2 * n_arcs)    # an arc's forward copy sits at where[a], its reverse at where[a + m]
+    room = np.where(forward, capacities[arc] - flows[arc], flows[arc])
+    reduced = np.where(forward, costs[arc], -costs[arc]) + potential[t] - potential[h]
+    source, sink = n_nodes, n_nodes + 1
     for _ in range(max_phases):
         sources, sinks = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
         if len(sources) == 0:
             return flows, potential
-        flow = flows[arc]
-        room = np.where(forward, cap - flow, flow)
-        cost = base + potential[t] - potential[h]
-        cost[room == 0] = INF
         d = np.full(n_nodes, INF)
         d[sources] = 0
-        relax(out_start, t, h, cost, d, sources, targets=sinks)
+        relax(out_start, t, h, np.where(room > 0, reduced, INF), d, sources, targets=sinks)
         nearest = int(d[sinks].min())
         if nearest >= INF:
             return None   # stranded flow with nowhere to go: infeasible
@@ -108,9 +109,9 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
         # non-negative, and every shortest path to a nearest sink is now made of zero-cost arcs.
         rise = np.minimum(d, nearest)
         potential += rise
-        tight = np.flatnonzero((cost + rise[t] - rise[h]) == 0)
+        reduced += rise[t] - rise[h]
+        tight = np.flatnonzero((reduced == 0) & (room > 0))
         push = max_flow.SimpleMaxFlow()
-        source, sink = n_nodes, n_nodes + 1
         push.add_arcs_with_capacity(
             np.concatenate([t[tight], np.full(len(sources), source), sinks]).astype(np.int32),
             np.concatenate([h[tight], sources, np.full(len(sinks), sink)]).astype(np.int32),
@@ -118,9 +119,12 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
         if push.solve(source, sink) != push.OPTIMAL:
             return None
         sent = np.asarray(push.flows(np.arange(len(tight) + len(sources) + len(sinks), dtype=np.int32)))
-        on, fwd = arc[tight], forward[tight]
-        flows[on[fwd]] += sent[:len(tight)][fwd]    # an arc appears at most once per direction
-        flows[on[~fwd]] -= sent[:len(tight)][~fwd]
+        used = np.flatnonzero(sent[:len(tight)])
+        moved = tight[used]
+        np.add.at(flows, arc[moved], np.where(forward[moved], 1, -1) * sent[used])
+        changed = sorted_unique(arc[moved])
+        room[where[changed]] = capacities[changed] - flows[changed]
+        room[where[changed + n_arcs]] = flows[changed]
         excess[sources] -= sent[len(tight):len(tight) + len(sources)]
         excess[sinks] += sent[len(tight) + len(sources):]
     return None
