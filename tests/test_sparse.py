@@ -109,12 +109,25 @@ def test_sampled_passes_cover_every_pair_once_in_sample_turns(shape, monkeypatch
 
     monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 16)
     seen = np.zeros(shape, dtype=int)
-    for turn in range(pricing.SAMPLE):
+    for turn in range(pricing.FIRST_TURNS, pricing.FIRST_TURNS + pricing.SAMPLE):
         before = seen.sum()
         for rows, cols in pricing.sample_tiles(shape, (5, 9), turn):
             seen[np.ix_(rows, cols)] += 1
         assert seen.sum() - before == round(pricing.sampled_share(shape, turn) * seen.size)
     assert (seen == 1).all()
+
+
+@pytest.mark.parametrize("shape, first", [((600, 700), 32), ((330, 900), 21)])
+def test_first_sampled_passes_read_fewer_blocks_yet_meet_every_line(shape, first, monkeypatch):
+    from revmatch import pricing
+
+    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 16)   # (600, 700): 38 × 44 blocks; (330, 900): 21 × 57
+    for turn in range(pricing.FIRST_TURNS + 2):
+        _, _, read = pricing.sampled_blocks(shape, turn)
+        modulus = first if turn < pricing.FIRST_TURNS else pricing.SAMPLE
+        i, j = np.indices(read.shape)
+        assert np.array_equal(read, (i + j + turn) % modulus == 0)
+        assert read.any(axis=1).all() and read.any(axis=0).all()   # every line meets part of the other side
 
 
 def test_the_skill_bound_bounds_every_valid_score():
