@@ -101,7 +101,7 @@ def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, q
     monkeypatch.setattr(solver, "reoptimise", lambda *a, **k: calls.append(1) or flows.reoptimise(*a, **k))
     results = {}
     for share in (0.0, np.inf):   # never, then whenever it can
-        monkeypatch.setattr(solver, "REOPTIMISE_SHARE", share)
+        monkeypatch.setattr(solver, "REOPTIMISE_PER_NODE", share)
         calls.clear()
         a = rm.solve(w, allowed, row_cap, col_cap, objective=objective, mentee_quota=mentee_quota)
         assert a.status == "optimal" and a.rounds > 1

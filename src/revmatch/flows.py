@@ -80,9 +80,9 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
     """
     n_nodes, n_arcs = len(supplies), len(tails)
     flows, potential = flows.copy(), potential.copy()
-    reduced = costs + potential[tails] - potential[heads]
-    flows[reduced < 0] = capacities[reduced < 0]   # the new arcs worth using (old ones already are, and
-                                                   # an old arc of positive reduced cost is empty)
+    worth = costs + potential[tails] - potential[heads] < 0
+    flows[worth] = capacities[worth]   # the new arcs worth using (old ones already are, and an old arc
+                                       # of positive reduced cost is empty)
     excess = supplies + np.bincount(heads, flows, n_nodes).astype(np.int64) \
         - np.bincount(tails, flows, n_nodes).astype(np.int64)
     # Both directions of every arc ("copies"), sorted by the node they leave; a copy's room and

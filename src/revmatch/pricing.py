@@ -352,8 +352,8 @@ def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 def sampled_blocks(shape: tuple[int, int], turn: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of the ``SAMPLE_BLOCK`` blocks on both sides, and which blocks (i, j) a sampled pass reads
     on ``turn``: those with ``(i + j + turn) % SAMPLE == 0`` — on the first ``FIRST_TURNS``, ``% m`` with
-    ``m`` up to ``SAMPLE_FIRST`` but at most either side's block count, so every line meets a block.
-    Depends on the shape and the turn only."""
+    ``m`` up to ``SAMPLE_FIRST`` but no more than the smaller side's block count (nor less than
+    ``SAMPLE``), so a line meets as many blocks as before. Depends on the shape and the turn only."""
     row_edges = np.r_[np.arange(0, shape[0], SAMPLE_BLOCK), shape[0]]
     col_edges = np.r_[np.arange(0, shape[1], SAMPLE_BLOCK), shape[1]]
     modulus = SAMPLE if turn >= FIRST_TURNS else max(SAMPLE, min(SAMPLE_FIRST, len(row_edges) - 1, len(col_edges) - 1))
@@ -394,10 +394,11 @@ class TilePricer:
     On a large problem (``SAMPLE_CELLS``) the first solves' duals are far from the optimum (a tenth
     of all pairs violate at 100k × 100k) and only the k worst per person can join, so the first
     passes read one block in ``SAMPLE`` (a diagonal pattern that moves each pass, so each person meets
-    1/SAMPLE of the other side; the first two, one in ``SAMPLE_FIRST``) and report an infinite excess: they find plenty of violators at a
-    fraction of the cost and prove nothing. Once a sampled pass suggests at most k·(n + m) violators
-    in all (its count over the share it read), or no longer half the last one's, and on the solver's
-    ``last`` round, every pass reads all tiles again, and only such a pass with none proves the optimum.
+    1/SAMPLE of the other side; the first two, one in ``SAMPLE_FIRST``) and report an infinite excess:
+    they find plenty of violators at a fraction of the cost and prove nothing. Once a sampled pass
+    suggests at most k·(n + m) violators in all (its count over the share it read), or no longer half
+    the last one's, and on the solver's ``last`` round, every pass reads all tiles again, and only such
+    a pass with none proves the optimum.
     """
 
     def __init__(self, shape: tuple[int, int], score_tile: ScoreTile, candidate_keys: np.ndarray,

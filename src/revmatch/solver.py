@@ -60,9 +60,9 @@ MAX_PRICING_ROUNDS = 50      # a solve that has not proved optimality by then re
 DROP_MARGIN = 0.1            # unused arcs below −margin × the largest cost in reduced cost leave the next solve
 DROP_MARGIN_LARGE = 0.01     # … from SAMPLE_CELLS pairs on, where a solve costs seconds (100k × 100k: 0.02 13.9 s of
                              # solves, 0.01 11.8 s; 20k × 20k: 4.0 → 3.4 s)
-REOPTIMISE_SHARE = 2         # the next solve starts from the last flow when at most this many new arcs per node are
-                             # worth using (100k x 100k: 1.2 per node 2.1 s against 2.4 s from scratch, 0.2 per
-                             # node 1.0 s against 2.3 s; 4 per node 3.7 s against 2.0 s)
+REOPTIMISE_PER_NODE = 2      # the next solve starts from the last flow when at most this many new arcs per node
+                             # are worth using (100k x 100k: 1.2 per node 2.1 s against 2.4 s from scratch, 0.2
+                             # per node 1.0 s against 2.3 s; 4 per node 3.7 s against 2.0 s)
 OBJECTIVES = ("total", "coverage", "fair")
 
 
@@ -389,7 +389,7 @@ def _reoptimised(tails, heads, caps, unit, supplies: dict, n_nodes: int, warm, c
     potential, rest = warm
     flows = np.concatenate([chosen.astype(np.int64), rest])
     stranded = np.count_nonzero((unit + potential[tails] - potential[heads] < 0) & (flows < caps))
-    if stranded > n_nodes * REOPTIMISE_SHARE:
+    if stranded > n_nodes * REOPTIMISE_PER_NODE:
         return None
     supply = np.zeros(n_nodes, np.int64)
     supply[list(supplies)] = list(supplies.values())
