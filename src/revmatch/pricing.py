@@ -356,7 +356,8 @@ def sampled_blocks(shape: tuple[int, int], turn: int) -> tuple[np.ndarray, np.nd
     ``SAMPLE``), so a line meets as many blocks as before. Depends on the shape and the turn only."""
     row_edges = np.r_[np.arange(0, shape[0], SAMPLE_BLOCK), shape[0]]
     col_edges = np.r_[np.arange(0, shape[1], SAMPLE_BLOCK), shape[1]]
-    modulus = SAMPLE if turn >= FIRST_TURNS else max(SAMPLE, min(SAMPLE_FIRST, len(row_edges) - 1, len(col_edges) - 1))
+    blocks = min(len(row_edges), len(col_edges)) - 1
+    modulus = SAMPLE if turn >= FIRST_TURNS else max(SAMPLE, min(SAMPLE_FIRST, blocks))
     read = (np.arange(len(row_edges) - 1)[:, None] + np.arange(len(col_edges) - 1) + turn) % modulus == 0
     return row_edges, col_edges, read
 
