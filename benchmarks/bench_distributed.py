@@ -4,7 +4,7 @@
     python benchmarks/bench_distributed.py --n 20000 --workers 2 --band 700 --repeat 3
 
 The company is ``n_by_n(N)`` from ``bench_scale.py`` (N junior mentors, N senior mentees,
-``Program(min_level_gap=2)``). Times ``revmatch.distributed.candidate_arcs`` serially (this process,
+``Program(min_level_gap=2)``). Times ``revmatch.candidates.candidate_arcs`` serially (this process,
 BLAS with its default threads) and on a ``LocalCluster`` of ``--workers`` processes with one thread
 each (Dask's nanny gives them one BLAS thread), best of ``--repeat``; cluster start-up is timed
 apart, scattering the workforce is part of each Dask run. Prints both times, their ratio, the client's
@@ -26,8 +26,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import PROGRAM, measured, n_by_n  # noqa: E402
 
-from revmatch.distributed import candidate_arcs  # noqa: E402
-from revmatch.solver import CANDIDATES_PER_PERSON  # noqa: E402
+from revmatch.candidates import candidate_arcs  # noqa: E402
+from revmatch.engine import Tuning  # noqa: E402
 from revmatch.sparse import sparse_assignment  # noqa: E402
 
 
@@ -53,7 +53,7 @@ def same(a, b) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="mentors = mentees = N (default 10 000)")
-    parser.add_argument("--k", type=int, default=CANDIDATES_PER_PERSON)
+    parser.add_argument("--k", type=int, default=Tuning().k)
     parser.add_argument("--band", type=int, default=None, help="mentors per task (default: candidate_arcs')")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
@@ -72,7 +72,7 @@ def main() -> None:
     t = time.perf_counter()
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        client.run(lambda: __import__("revmatch.distributed"))   # workers' imports, not part of the runs
+        client.run(lambda: __import__("revmatch.candidates"))   # workers' imports, not part of the runs
         t_start = time.perf_counter() - t
         blas = set(client.run(lambda: __import__("os").environ.get("OPENBLAS_NUM_THREADS")).values())
         spread, t_dask, peak_dask = best_of(args.repeat, candidate_arcs, wf, PROGRAM, args.k, client=client,

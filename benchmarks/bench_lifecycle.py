@@ -31,7 +31,7 @@ def main(argv: list[str]) -> None:
     program = rm.Program(min_level_gap=2)
     wf = rm.synthetic_workforce(n, seed=0)
     first, t_first = timed(rm.match, wf, program)
-    emp, sk = rm.io.workforce_frames(wf)
+    emp, sk = rm.models.workforce_frames(wf)
     leavers = set(first.pairs["mentor_id"].iloc[:20]) | set(first.pairs["mentee_id"].iloc[20:30])
     later = rm.Workforce.from_frames(emp[~emp["employee_id"].isin(leavers)], sk[~sk["employee_id"].isin(leavers)],
                                      external_managers=True)

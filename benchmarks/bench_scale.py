@@ -48,7 +48,7 @@ import pandas as pd
 
 import revmatch as rm
 from revmatch.scoring import hinge_blocks, participants, score_block, score_parts
-from revmatch.pricing import tiles
+from revmatch.engine.tiles import tiles
 from revmatch.sparse import sparse_assignment
 from revmatch.synthetic import synthetic_frames
 
@@ -235,7 +235,7 @@ def bench_e2e(n: int, verbose: bool) -> dict:
     """(e) End to end, as a user runs it: CSV files in → ``rm.match`` → explained pairs CSV out."""
     import tempfile
 
-    from revmatch.io import write_result
+    from revmatch.reporting import write_result
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

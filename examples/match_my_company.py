@@ -13,7 +13,7 @@ DATA = Path("example_data")
 EMPLOYEES, SKILLS = DATA / "employees.csv", DATA / "skills.csv"
 
 if not EMPLOYEES.exists():
-    rm.io.write_workforce(rm.synthetic_workforce(n_employees=2000, seed=42), DATA)
+    rm.reporting.write_workforce(rm.synthetic_workforce(n_employees=2000, seed=42), DATA)
 
 workforce = rm.Workforce.from_csv(EMPLOYEES, SKILLS)
 program = rm.Program(

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 import revmatch as rm
-from revmatch.kpis import fairness_audit, kpis_section, poorly_rated_pairs, programme_kpis
+from revmatch.kpis import fairness_audit, poorly_rated_pairs, programme_kpis
+from revmatch.reporting import kpis_section
 from revmatch.lifecycle import next_round, rematch
 
 OUT = Path("year")
@@ -46,7 +47,7 @@ waves.to_csv(OUT / "checkins.csv", index=False)
 checkins = rm.kpis.read_checkins(OUT / "checkins.csv")
 
 # June: three people leave (two mentors and a mentee in pairs), two join.
-employees, skills = rm.io.workforce_frames(workforce)
+employees, skills = rm.models.workforce_frames(workforce)
 leavers = [cohort.pairs["mentor_id"].iloc[0], cohort.pairs["mentor_id"].iloc[1], cohort.pairs["mentee_id"].iloc[2]]
 joiners = pd.DataFrame({
     "employee_id": ["N000001", "N000002"], "name": ["Ada Newcomer", "Bea Newhire"], "level": [1, 7],
@@ -75,7 +76,7 @@ audit = pd.DataFrame({"employee_id": june.ids,
                       "age_band": rng.choice(["<30", "30-45", ">45"], size=len(june))})
 fairness = fairness_audit(changed.result, audit)
 print(fairness.to_string(index=False))
-(OUT / "report.html").write_text(rm.report.to_html(changed.result, "Reverse mentoring, July",
+(OUT / "report.html").write_text(rm.reporting.to_html(changed.result, "Reverse mentoring, July",
                                                    extra_sections=kpis_section(kpis, fairness)), encoding="utf-8")
 
 # Next January: a new cohort that repeats no pair and never re-pairs a poorly rated one.

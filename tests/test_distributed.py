@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import revmatch as rm
-from revmatch import distributed as rd
-from revmatch.distributed import candidate_arcs
+from revmatch import candidates as rd
+from revmatch.candidates import candidate_arcs
 from revmatch.errors import ConfigError
 from revmatch.sparse import sparse_assignment
 
@@ -48,15 +48,14 @@ def company():
 
 @pytest.mark.parametrize("program", [GAP2, SILOS, HOURS], ids=["gap2", "silos", "hours"])
 @pytest.mark.parametrize("k", [1, 3, 20])
-def test_each_persons_k_best_as_a_dense_sort_finds_them(company, program, k, monkeypatch):
+def test_each_persons_k_best_as_a_dense_sort_finds_them(company, program, k):
     s, rows, cols = dense_candidates(company, program, k)
     n_mentors = s.matrix.shape[0]
     assert n_mentors % 7 and len(rows) > 0
     # Band 1, one not dividing the mentors, the default (one band); narrow tiles force many tiles per
     # band, so a mentor's floor rises across tiles.
     for band, width in [(1, 4096), (7, 4096), (None, 4096), (13, 5), (n_mentors + 5, 1)]:
-        monkeypatch.setattr(rd, "MAX_TILE_MENTEES", width)
-        arcs = candidate_arcs(company, program, k, band=band)
+        arcs = candidate_arcs(company, program, k, band=band, tuning=rm.Tuning(max_tile_mentees=width))
         assert arcs.rows.dtype == np.int64 and arcs.cols.dtype == np.int64 and arcs.weights.dtype == np.float64
         assert np.array_equal(arcs.rows, rows) and np.array_equal(arcs.cols, cols), (band, width)
         assert np.array_equal(arcs.weights, s.matrix[rows, cols])
@@ -73,9 +72,9 @@ def test_nobody_on_one_side_and_bad_arguments(company):
     nobody = candidate_arcs(company, rm.Program(min_level_gap=9), k=2)
     assert len(nobody) == 0 and nobody.rows.dtype == np.int64 and nobody.weights.dtype == np.float64
     for bad in (0, -1, 2.5, True):
-        with pytest.raises(ValueError, match="k must be a positive int"):
+        with pytest.raises(ConfigError, match="k must be a positive int"):
             candidate_arcs(company, GAP2, bad)
-        with pytest.raises(ValueError, match="band must be a positive int"):
+        with pytest.raises(ConfigError, match="band must be a positive int"):
             candidate_arcs(company, GAP2, 2, band=bad)
     with pytest.raises(ConfigError, match="must be a distributed.Client"):
         candidate_arcs(company, GAP2, client=object())
@@ -92,14 +91,14 @@ def test_merge_tree_merges_neighbours_in_order():
     assert rd._merge_tree("a", lambda a, b: a + b) == "a"
 
 
-def test_dask_gives_the_serial_arrays(company, monkeypatch):
+def test_dask_gives_the_serial_arrays(company):
     distributed = pytest.importorskip("distributed")
-    monkeypatch.setattr(rd, "MAX_TILE_MENTEES", 32)   # several tiles per band on the workers too
-    serial = candidate_arcs(company, SILOS, k=4, band=19)
+    narrow = rm.Tuning(max_tile_mentees=32)   # several tiles per band on the workers too
+    serial = candidate_arcs(company, SILOS, k=4, band=19, tuning=narrow)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         for band in (19, 50, None):
-            spread = candidate_arcs(company, SILOS, k=4, client=client, band=band)
+            spread = candidate_arcs(company, SILOS, k=4, client=client, band=band, tuning=narrow)
             assert_same(spread, serial)
         # The whole sparse route with its candidate pass on the cluster: the serial optimum and pairs.
         here, there = sparse_assignment(company, SILOS, k=4), sparse_assignment(company, SILOS, k=4, client=client)

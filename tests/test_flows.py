@@ -1,12 +1,12 @@
-"""The warm re-solve (revmatch.flows.reoptimise) against OR-Tools solving from scratch, and its proof."""
+"""The warm re-solve (revmatch.engine.warm.reoptimise) against OR-Tools solving from scratch, and its proof."""
 
 import numpy as np
 import pytest
 from ortools.graph.python import min_cost_flow
 
 import revmatch as rm
-from revmatch import flows, solver
-from revmatch.solver import MenteeQuota
+from revmatch.engine import MenteeQuota, Tuning
+from revmatch.engine import warm as flows
 from oracles import highs_lexicographic
 
 
@@ -88,8 +88,7 @@ def test_residual_distances_are_potentials_of_an_optimal_flow():
 
 
 @pytest.mark.parametrize("objective, quota", [("total", False), ("coverage", False), ("total", True)])
-def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, quota, monkeypatch):
-    monkeypatch.setattr(solver, "CANDIDATES_PER_PERSON", 1)   # so that pricing takes several rounds
+def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, quota):
     rng = np.random.default_rng(11)
     n = 70
     w = rng.integers(0, 12, (n, n)).astype(float)
@@ -97,16 +96,15 @@ def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, q
     row_cap, col_cap = rng.integers(1, 3, n), np.ones(n, np.int64)
     group = rng.integers(-1, 2, n)
     mentee_quota = MenteeQuota(group, np.array([20, 15]), ("A", "B")) if quota else None
-    calls = []
-    monkeypatch.setattr(solver, "reoptimise", lambda *a, **k: calls.append(1) or flows.reoptimise(*a, **k))
     results = {}
     for share in (0.0, np.inf):   # never, then whenever it can
-        monkeypatch.setattr(solver, "REOPTIMISE_PER_NODE", share)
-        calls.clear()
-        a = rm.solve(w, allowed, row_cap, col_cap, objective=objective, mentee_quota=mentee_quota)
+        # One candidate per person, so that pricing takes several rounds.
+        tuning = Tuning(k=1, reoptimise_per_node=share)
+        a = rm.solve(w, allowed, row_cap, col_cap, objective=objective, mentee_quota=mentee_quota, tuning=tuning)
         assert a.status == "optimal" and a.rounds > 1
         results[share] = a
-    assert calls, "the warm re-solve never ran"
+    assert results[0.0].warm_starts == 0
+    assert results[np.inf].warm_starts > 0, "the warm re-solve never ran"
     expected = highs_lexicographic(w, allowed, row_cap, col_cap, objective,
                                    col_group=group if quota else None, least=mentee_quota.least if quota else None)
     for a in results.values():

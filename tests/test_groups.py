@@ -10,7 +10,7 @@ import pytest
 import revmatch as rm
 from revmatch import groups
 from revmatch.groups import group_frames, match_frame, match_groups
-from revmatch.io import workforce_frames
+from revmatch.models import workforce_frames
 
 PROGRAM = rm.Program(min_level_gap=2)
 FINANCE_QUOTA = rm.Program(min_level_gap=2, min_matched_share={"Finance": 1.0})

@@ -27,7 +27,7 @@ def people(*extra):
 
 
 def without(wf, *ids):
-    emp, sk = rm.io.workforce_frames(wf)
+    emp, sk = rm.models.workforce_frames(wf)
     return rm.Workforce.from_frames(emp[~emp["employee_id"].isin(ids)], sk[~sk["employee_id"].isin(ids)])
 
 

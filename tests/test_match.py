@@ -47,7 +47,7 @@ def test_synthetic_company(seed):
 
 
 def test_same_input_same_pairs_whatever_the_row_order():
-    emp, skills = rm.io.workforce_frames(rm.synthetic_workforce(400, seed=5))
+    emp, skills = rm.models.workforce_frames(rm.synthetic_workforce(400, seed=5))
     program = rm.Program(min_level_gap=2)
     first = rm.match(rm.Workforce.from_frames(emp, skills), program)
     again = rm.match(rm.Workforce.from_frames(emp, skills), program)

@@ -5,7 +5,7 @@ import pytest
 
 import revmatch as rm
 from oracles import check_feasible, highs_lexicographic
-from revmatch.solver import GroupPairCap, MenteeQuota
+from revmatch.engine import GroupPairCap, MenteeQuota
 
 
 def instance(seed, n=7, m=6, fractional=False):

@@ -61,7 +61,7 @@ def test_mutated_exports_fail_clearly_or_match(tmp_path_factory, edits, delimite
 
 def test_nothing_is_lost(tmp_path):
     wf = rm.synthetic_workforce(500, seed=9)
-    emp, sk = rm.io.workforce_frames(wf)
+    emp, sk = rm.models.workforce_frames(wf)
     result = rm.match(rm.Workforce.from_frames(emp, sk), rm.Program(min_level_gap=2))
     paired = set(result.pairs["mentor_id"]) | set(result.pairs["mentee_id"])
     unmatched = set(result.unmatched["employee_id"])
@@ -117,15 +117,11 @@ def test_same_pairs_and_text_under_any_hash_seed():
     assert outputs[0] == outputs[1] and len(outputs[0]) > 20
 
 
-def test_a_dense_match_too_big_for_memory_fails_early_and_says_so(monkeypatch):
-    monkeypatch.setattr(rm.scoring, "available_memory", lambda: 2**10)  # pretend 1 KiB is free
+def test_a_dense_match_too_big_for_memory_fails_early_and_says_so():
     wf = rm.synthetic_workforce(300, seed=1)
     with pytest.raises(rm.ResourceError, match=r"mentors × .* mentees densely needs about .* GiB; 0.0 GiB are free"):
-        rm.match(wf, route="dense")
+        rm.match(wf, route="dense", memory_limit=2**10)   # 1 KiB to count on
     # The sparse route (auto's choice here) keeps memory linear in the people: no cache, same optimum.
-    monkeypatch.undo()
     expected = rm.match(wf, route="dense").objective
-    monkeypatch.setattr(rm.scoring, "available_memory", lambda: 2**10)
-    monkeypatch.setattr(rm.sparse, "available_memory", lambda: 2**10)
-    result = rm.match(wf)
+    result = rm.match(wf, memory_limit=2**10)
     assert result.scores.cache is None and result.objective == expected

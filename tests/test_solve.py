@@ -111,27 +111,24 @@ def test_deterministic():
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_pricing_rounds_reach_the_global_optimum(monkeypatch, seed):
-    # Few candidates per person force the dual-pricing loop to find the arcs the optimum needs.
-    monkeypatch.setattr(rm.solver, "CANDIDATES_PER_PERSON", 1)
+def test_pricing_rounds_reach_the_global_optimum(seed):
     rng = np.random.default_rng(seed)
     n, m = 40, 30
     w = rng.integers(0, 6, size=(n, m)) * rng.integers(0, 6, size=(n, m)) + rng.random((n, m)) * (seed % 2)
     allowed = rng.random((n, m)) < 0.8
     rcap, ccap = rng.integers(0, 3, size=n), rng.integers(1, 3, size=m)
-    a = rm.solve(w, allowed, rcap, ccap)
+    # One candidate per person forces the dual-pricing loop to find the arcs the optimum needs.
+    a = rm.solve(w, allowed, rcap, ccap, tuning=rm.Tuning(k=1))
     check_feasible(a.pairs, allowed, rcap, ccap)
     ref = highs_optimum(w, allowed, rcap, ccap)
     assert a.rounds > 1 and a.status == "optimal"
     assert a.objective == pytest.approx(ref, abs=a.tolerance + 1e-9)
 
 
-def test_an_unfinished_pricing_loop_reports_an_honest_bound(monkeypatch):
-    monkeypatch.setattr(rm.solver, "CANDIDATES_PER_PERSON", 1)
-    monkeypatch.setattr(rm.solver, "MAX_PRICING_ROUNDS", 1)
+def test_an_unfinished_pricing_loop_reports_an_honest_bound():
     rng = np.random.default_rng(11)
     w = rng.integers(1, 30, size=(60, 60)).astype(float)
-    one_round = rm.solve(w)
+    one_round = rm.solve(w, tuning=rm.Tuning(k=1, max_rounds=1))
     best = highs_optimum(w, np.ones(w.shape, bool), np.ones(60), np.ones(60))
     assert one_round.status == "feasible" and one_round.rounds == 1
     assert one_round.objective < best <= one_round.bound

@@ -1,27 +1,29 @@
 """The blocked sparse route: the same pairs as the dense route, tile by tile, proved optimal."""
 
+import dataclasses
+
 import numpy as np
 import pandas.testing as pd_testing
 import pytest
 
 import revmatch as rm
 from oracles import check_feasible, highs_optimum
-from revmatch import solver
+from revmatch.engine import Tuning, tiles
 from revmatch.sparse import sparse_assignment
 
 GAP2 = rm.Program(min_level_gap=2)
 GAP1 = rm.Program(min_level_gap=1)
 
 
-def dense(wf, program, k, monkeypatch):
+def dense(wf, program, k, tuning=Tuning()):
     """The dense route (score everything, then solve) with k candidates per person.
 
     Same pairs, not just the same total, needs both routes to pick candidates and violators alike:
-    the k best per person, ties to the lower index (pricing.candidate_pass and TilePricer, shared).
+    the k best per person, ties to the lower index (topk.candidate_pass and TilePricer, shared).
     """
-    monkeypatch.setattr(solver, "CANDIDATES_PER_PERSON", k)
     s = rm.score(wf, program)
-    return s, rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity)
+    return s, rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity,
+                       tuning=dataclasses.replace(tuning, k=k))
 
 
 # (employees, seed, programme, k, tile): tiny tiles and small k force many tiles, floors that start
@@ -39,9 +41,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("n, seed, program, k, block", CASES)
-def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block, monkeypatch):
+def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block):
     wf = rm.synthetic_workforce(n, seed)
-    s, d = dense(wf, program, k, monkeypatch)
+    s, d = dense(wf, program, k)
     # Pricing reads the scores the candidate pass kept, or (cache_bytes=0) scores every tile again.
     sa, rescored = (sparse_assignment(wf, program, k=k, block=block, cache_bytes=c) for c in (2**30, 0))
     assert sa.objective == d.objective == rescored.objective
@@ -59,16 +61,13 @@ def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block,
     (2000, 5, GAP2, 5, (128, 64), None),   # the production share: most of these small tiles are scored whole
     (1200, 4, GAP1, 8, (100, 64), 1.0),
 ])
-def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, program, k, block, share, monkeypatch):
+def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, program, k, block, share):
     """Without the score cache, passes score exactly only the pairs whose skill bound clears the bar:
     the candidates, every pricing round, the pairs and the proof are those of the dense route."""
-    from revmatch import pricing
-
-    if share is not None:
-        monkeypatch.setattr(pricing, "SPARSE_SHARE", share)
+    tuning = Tuning() if share is None else Tuning(sparse_share=share)
     wf = rm.synthetic_workforce(n, seed)
-    s, d = dense(wf, program, k, monkeypatch)
-    sa = sparse_assignment(wf, program, k=k, block=block, cache_bytes=0)
+    s, d = dense(wf, program, k, tuning)
+    sa = sparse_assignment(wf, program, k=k, block=block, cache_bytes=0, tuning=tuning)
     assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
     assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs)
     assert [r.violators for r in sa.rounds] == [r.violators for r in
@@ -83,48 +82,42 @@ def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, progr
     (1500, 1, GAP1, 2, [(120, 90), (33, 200)]),
     (1200, 4, GAP1, 8, [(100, 64), None]),
 ])
-def test_sampled_first_passes_keep_the_pairs_and_the_proof(n, seed, program, k, blocks, monkeypatch):
-    """Large problems price one block in SAMPLE in their first passes; forced here on small ones."""
-    from revmatch import pricing
-
-    monkeypatch.setattr(pricing, "SAMPLE_CELLS", 0)
-    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 48)
+def test_sampled_first_passes_keep_the_pairs_and_the_proof(n, seed, program, k, blocks):
+    """Large problems price one block in Tuning.sample in their first passes; forced here on small ones."""
+    tuning = Tuning(sample_cells=0, sample_block=48)
     wf = rm.synthetic_workforce(n, seed)
-    s, d = dense(wf, program, k, monkeypatch)   # the dense route samples alike (the same pricer)
-    runs = [sparse_assignment(wf, program, k=k, block=b, cache_bytes=c) for b in blocks for c in (2**30, 0)]
+    s, d = dense(wf, program, k, tuning)   # the dense route samples alike (the same pricer)
+    runs = [sparse_assignment(wf, program, k=k, block=b, cache_bytes=c, tuning=tuning)
+            for b in blocks for c in (2**30, 0)]
     for sa in runs:   # the sampled pairs depend on the shape only: any tile shape gives the same pairs
         assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
         assert sa.rounds[0].sampled and sa.rounds[0].excess == float("inf")   # proves nothing
         assert not sa.rounds[-1].sampled and sa.rounds[-1].violators == 0     # a full pass proves
     assert d.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))
-    early = sparse_assignment(wf, program, k=k, block=blocks[0], max_rounds=2)
+    early = sparse_assignment(wf, program, k=k, block=blocks[0], max_rounds=2, tuning=tuning)
     # The last allowed round reads every pair, so stopping early keeps a finite, valid bound.
     assert early.objective <= d.objective <= early.bound < float("inf")
     assert early.rounds[0].sampled and not early.rounds[-1].sampled
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (100, 7), (130, 260), (47, 1000)])
-def test_sampled_passes_cover_every_pair_once_in_sample_turns(shape, monkeypatch):
-    from revmatch import pricing
-
-    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 16)
+def test_sampled_passes_cover_every_pair_once_in_sample_turns(shape):
+    t = Tuning(sample_block=16)
     seen = np.zeros(shape, dtype=int)
-    for turn in range(pricing.FIRST_TURNS, pricing.FIRST_TURNS + pricing.SAMPLE):
+    for turn in range(t.first_turns, t.first_turns + t.sample):
         before = seen.sum()
-        for rows, cols in pricing.sample_tiles(shape, (5, 9), turn):
+        for rows, cols in tiles.sample_tiles(shape, (5, 9), turn, t):
             seen[np.ix_(rows, cols)] += 1
-        assert seen.sum() - before == round(pricing.sampled_share(shape, turn) * seen.size)
+        assert seen.sum() - before == round(tiles.sampled_share(shape, turn, t) * seen.size)
     assert (seen == 1).all()
 
 
 @pytest.mark.parametrize("shape, first", [((600, 700), 32), ((330, 900), 21)])
-def test_first_sampled_passes_read_fewer_blocks_yet_meet_every_line(shape, first, monkeypatch):
-    from revmatch import pricing
-
-    monkeypatch.setattr(pricing, "SAMPLE_BLOCK", 16)   # (600, 700): 38 × 44 blocks; (330, 900): 21 × 57
-    for turn in range(pricing.FIRST_TURNS + 2):
-        _, _, read = pricing.sampled_blocks(shape, turn)
-        modulus = first if turn < pricing.FIRST_TURNS else pricing.SAMPLE
+def test_first_sampled_passes_read_fewer_blocks_yet_meet_every_line(shape, first):
+    t = Tuning(sample_block=16)   # (600, 700): 38 × 44 blocks; (330, 900): 21 × 57
+    for turn in range(t.first_turns + 2):
+        _, _, read = tiles.sampled_blocks(shape, turn, t)
+        modulus = first if turn < t.first_turns else t.sample
         i, j = np.indices(read.shape)
         assert np.array_equal(read, (i + j + turn) % modulus == 0)
         assert read.any(axis=1).all() and read.any(axis=0).all()   # every line meets part of the other side
@@ -173,35 +166,43 @@ def test_optimum_matches_an_independent_solver(n, seed):
     assert sum(s.matrix[r, c] for r, c in sa.pairs) == sa.objective
 
 
-def test_result_depends_on_the_input_only():
-    # Tiles, arrival order (two workers) and repeated runs never change the pairs.
+@pytest.mark.parametrize("cache_bytes", [2**30, 0])
+def test_result_depends_on_the_input_only(cache_bytes):
+    """Tiles, arrival order (two worker threads, writing the score cache side by side, or reading
+    through the bound) and repeated runs never change the pairs, the rounds or the proof."""
     wf = rm.synthetic_workforce(700, 3)
-    runs = [sparse_assignment(wf, GAP2, k=3, block=b, workers=w) for b, w in
+    runs = [sparse_assignment(wf, GAP2, k=3, block=b, workers=w, cache_bytes=cache_bytes) for b, w in
             [((8, 8), 1), ((8, 8), 2), ((31, 7), 2), ((1000, 1000), 1), ((8, 8), 2)]]
+    assert [r.workers for r in runs] == [1, 2, 2, 1, 2]     # an explicit workers=2 means two threads
     assert all(r.pairs == runs[0].pairs and r.objective == runs[0].objective for r in runs)
+    assert all([p.violators for p in r.rounds] == [p.violators for p in runs[0].rounds] for r in runs)
+    assert (runs[1].scores is not None) == (cache_bytes > 0)
+    if cache_bytes:   # the threads filled every cell of the cache
+        s = rm.score(wf, GAP2)
+        assert np.array_equal(runs[1].scores, np.where(s.allowed, s.matrix, -np.inf).astype(np.float32))
 
 
-def test_fractional_weights_and_soft_preferences(monkeypatch):
+def test_fractional_weights_and_soft_preferences():
     # Non-integer scores go through the solver's scaling: the same scale, so the same pairs.
     program = rm.Program(min_level_gap=1, forward_weight=1.25, backward_weight=0.4, shared_language_weight=0.7,
                          timezone_overlap_weight=0.3)
     wf = rm.synthetic_workforce(500, 4)
-    s, d = dense(wf, program, 3, monkeypatch)
+    s, d = dense(wf, program, 3)
     sa = sparse_assignment(wf, program, k=3, block=(11, 17))
     assert sa.assignment.tolerance > 0
     assert sa.pairs == d.pairs and sa.objective == d.objective
 
 
-def test_few_allowed_pairs_go_to_the_solver_whole(monkeypatch):
+def test_few_allowed_pairs_go_to_the_solver_whole():
     # solve() skips candidates and pricing when there are few allowed pairs; so does the sparse route.
     program = rm.Program(min_level_gap=4, require_same_location=True)
     wf = rm.synthetic_workforce(400, 5)
-    s, d = dense(wf, program, 20, monkeypatch)
+    s, d = dense(wf, program, 20)
     sa = sparse_assignment(wf, program, block=(10, 10))
     assert sa.rounds == () and sa.pairs == d.pairs and sa.objective == d.objective
 
 
-def test_stopping_early_keeps_an_honest_bound(monkeypatch):
+def test_stopping_early_keeps_an_honest_bound():
     wf = rm.synthetic_workforce(600, 2)
     s = rm.score(wf, GAP2)
     best = highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity)
@@ -221,10 +222,12 @@ def test_nobody_on_one_side():
 
 def test_bad_arguments_are_named():
     wf = rm.synthetic_workforce(50, 0)
-    with pytest.raises(ValueError, match="block must be a positive int"):
+    with pytest.raises(rm.ConfigError, match="block must be a positive int"):
         sparse_assignment(wf, GAP2, block=0)
-    with pytest.raises(ValueError, match="k must be a positive int"):
+    with pytest.raises(rm.ConfigError, match="k must be a positive int"):
         sparse_assignment(wf, GAP2, k=0)
+    with pytest.raises(rm.ConfigError, match="workers must be a positive int"):
+        sparse_assignment(wf, GAP2, workers=0)
     with pytest.raises(rm.ConfigError, match="objective"):
         sparse_assignment(wf, rm.Program(objective="coverage"))
 
@@ -236,14 +239,15 @@ RICH = rm.Program(min_level_gap=1, require_shared_language=True, different_depar
 
 
 @pytest.mark.parametrize("n, seed, program", [(400, 0, GAP2), (700, 3, GAP1), (600, 5, RICH)])
-def test_match_routes_give_the_same_explained_result(n, seed, program, monkeypatch):
+def test_match_routes_give_the_same_explained_result(n, seed, program):
     """Pairs, their parts, reasons, match % and ranks, unmatched reasons, stability and standing."""
-    from revmatch import pricing, report
+    from revmatch import reporting as report
 
     wf = rm.synthetic_workforce(n, seed=seed)
-    monkeypatch.setattr(pricing, "SMALL_CELLS", 0)   # two tile workers even on a small company
+    # Two tile workers even on a small company, on small tiles so that they run side by side.
+    threads = Tuning(workers=2, max_tile_mentees=64, tile_bytes=64 * 64 * 48, pricing_tile=64)
     a = rm.match(wf, program, route="dense")
-    b = rm.match(wf, program, route="sparse")
+    b = rm.match(wf, program, route="sparse", tuning=threads)
     assert a.objective == b.objective and a.status == b.status == rm.Status.OPTIMAL
     pd_testing.assert_frame_equal(a.pairs, b.pairs)
     pd_testing.assert_frame_equal(a.unmatched, b.unmatched)
@@ -269,13 +273,13 @@ def test_match_auto_route_and_errors():
 
 
 @pytest.mark.parametrize("margin", [None, 0.0, 0.1])
-def test_dropping_unused_arcs_keeps_the_proof(margin, monkeypatch):
+def test_dropping_unused_arcs_keeps_the_proof(margin):
     """Arcs the solver drops (0.0: every unused arc below its price) are priced again, so the optimum
     still matches HiGHS and both routes still agree pair for pair."""
-    monkeypatch.setattr(solver, "DROP_MARGIN", margin)
+    tuning = Tuning(drop_margin=margin)
     wf = rm.synthetic_workforce(900, 6)
-    s, d = dense(wf, GAP1, 3, monkeypatch)
-    sa = sparse_assignment(wf, GAP1, k=3, block=(40, 30), cache_bytes=0)
+    s, d = dense(wf, GAP1, 3, tuning)
+    sa = sparse_assignment(wf, GAP1, k=3, block=(40, 30), cache_bytes=0, tuning=tuning)
     assert sa.pairs == d.pairs and sa.status == d.status == "optimal" and len(sa.rounds) >= 3
     assert sa.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ConfigError, RevmatchError
-from .io import write_outputs, write_result, write_workforce
+from .reporting.files import write_outputs, write_result, write_workforce
+from .reporting.kpi_page import kpis_html
 from .matching import ROUTES, MatchResult, match
 from .models import Employee, Program, Workforce
-from .kpis import fairness_audit, kpis_html, programme_kpis, read_checkins
+from .kpis import fairness_audit, programme_kpis, read_checkins
 from .lifecycle import rematch
 from .tables import read_table
 from .synthetic import synthetic_workforce

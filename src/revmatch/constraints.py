@@ -10,7 +10,7 @@ import numpy as np
 from .errors import ConfigError, InfeasibleError
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, Scores, rule_masks
-from .solver import GroupPairCap, MenteeQuota
+from .engine import GroupPairCap, MenteeQuota
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ import pandas as pd
 
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, BlockScores, Scores, rule_masks
-from .solver import Assignment
+from .engine import Assignment
 
 TOP_SKILLS = 3
 REASON_BLOCK = 1024  # unmatched people whose rule masks are computed together
+STANDING_BLOCK = 2048  # pairs ranked at a time: bounds the temporary memory of the rank scan
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,9 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
     return out
 
 
-STANDING_BLOCK = 2048  # pairs ranked at a time: bounds the temporary memory of the rank scan
-
-
 def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarray,
-                  pair_scores: np.ndarray | None = None, options: bool = True) -> dict[str, np.ndarray]:
+                  pair_scores: np.ndarray | None = None, options: bool = True,
+                  block: int = STANDING_BLOCK) -> dict[str, np.ndarray]:
     """Match % and ranks of the pairs at ``(rows[k], cols[k])`` among each side's allowed alternatives.
 
     ``match_percent`` = 100 · score / the best score any allowed mentor could give this mentee (NaN if
@@ -149,18 +148,18 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
         pair_scores = scores.pair_scores(rows, cols)[0]
     if isinstance(scores, BlockScores):
         best = scores.mentee_top[cols, 0] if len(cols) else np.zeros(0)
-        rank_mentee = _rank_in(scores, scores.mentee_top, cols, pair_scores, axis=0)
-        rank_mentor = _rank_in(scores, scores.mentor_top, rows, pair_scores, axis=1)
+        rank_mentee = _rank_in(scores, scores.mentee_top, cols, pair_scores, axis=0, block=block)
+        rank_mentor = _rank_in(scores, scores.mentor_top, rows, pair_scores, axis=1, block=block)
     else:
         # A forbidden pair is no option at all, however well it would score.
         allowed_scores = np.where(scores.allowed, scores.matrix, -np.inf)
         best = allowed_scores.max(axis=0, initial=-np.inf)[cols] if len(cols) else np.zeros(0)
         rank_mentee = np.empty(len(rows), dtype=np.int64)
         rank_mentor = np.empty(len(rows), dtype=np.int64)
-        for a in range(0, len(rows), STANDING_BLOCK):
-            r, c, w = rows[a:a + STANDING_BLOCK], cols[a:a + STANDING_BLOCK], pair_scores[a:a + STANDING_BLOCK]
-            rank_mentee[a:a + STANDING_BLOCK] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
-            rank_mentor[a:a + STANDING_BLOCK] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
+        for a in range(0, len(rows), block):
+            r, c, w = rows[a:a + block], cols[a:a + block], pair_scores[a:a + block]
+            rank_mentee[a:a + block] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
+            rank_mentor[a:a + block] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = np.where(best > 0, 100.0 * (pair_scores / best), np.nan)   # the best pair is 100 exactly
     # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
@@ -169,8 +168,8 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
     if options:
         if isinstance(scores, BlockScores):   # partners scoring above 0 = (rank of a 0 score) − 1
             zero = np.zeros(len(rows))
-            out["mentee_options"] = _rank_in(scores, scores.mentee_top, cols, zero, axis=0) - 1
-            out["mentor_options"] = _rank_in(scores, scores.mentor_top, rows, zero, axis=1) - 1
+            out["mentee_options"] = _rank_in(scores, scores.mentee_top, cols, zero, axis=0, block=block) - 1
+            out["mentor_options"] = _rank_in(scores, scores.mentor_top, rows, zero, axis=1, block=block) - 1
         else:
             positive = allowed_scores > 0
             out["mentee_options"] = positive.sum(axis=0)[cols].astype(np.int64)
@@ -181,7 +180,8 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
 STANDING_COLUMNS = ("match_percent", "rank_for_mentee", "mentee_options", "rank_for_mentor", "mentor_options")
 
 
-def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np.ndarray, axis: int) -> np.ndarray:
+def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np.ndarray, axis: int,
+             block: int = STANDING_BLOCK) -> np.ndarray:
     """1 + allowed partners scoring strictly above ``values[k]`` on line ``lines[k]`` (axis 0: mentees).
 
     A value ≥ 0 and at least its line's k-th best has every better partner among the line's k best
@@ -193,8 +193,8 @@ def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np
     scan = np.flatnonzero(~known)
     scan = scan[np.argsort(lines[scan], kind="stable")]   # lines in order: gathers walk memory forwards
     everyone = np.arange(scores.shape[axis])
-    for a in range(0, len(scan), STANDING_BLOCK):
-        k = scan[a:a + STANDING_BLOCK]
+    for a in range(0, len(scan), block):
+        k = scan[a:a + block]
         if axis == 0:
             w, ok = scores.block(everyone, lines[k])
             rank[k] = 1 + (ok & (w > values[k][None, :])).sum(axis=0)

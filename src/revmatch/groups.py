@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InfeasibleError
-from .io import workforce_frames
+from .models import workforce_frames
 from .matching import MatchResult, match
 from .models import Program, Workforce
 

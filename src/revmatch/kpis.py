@@ -13,9 +13,8 @@ from .errors import InputError, Problem
 from .lifecycle import pairs_of
 from .matching import MatchResult
 from .models import Workforce
-from .report import _CSS, _JS, _cards, _e, _table
 from .tables import read_table
-from .validate import Problems, Table, _parse_int, skill_key
+from .validate import Problems, Table, parse_int, skill_key
 
 CHECKIN_COLUMNS = ("mentor_id", "mentee_id", "date")
 OPTIONAL_CHECKIN_COLUMNS = ("rating", "rated_by", "skills", "notes")
@@ -41,7 +40,7 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
     parsed = pd.to_datetime(pd.Series(when, dtype=object), format="%Y-%m-%d", errors="coerce")
     problems.add_rows(table, parsed.isna().to_numpy(), "date", lambda i: f"{when[i]!r} is not a date like 2026-03-15")
-    rating = _parse_int(table, "rating", problems, default=0, low=0, high=5)
+    rating = parse_int(table, "rating", problems, default=0, low=0, high=5)
     rated_by = np.array([x.casefold() for x in table.text("rated_by")], dtype=object)
     problems.add_rows(table, ~pd.Series(rated_by).isin(["", "mentor", "mentee"]).to_numpy(), "rated_by",
                       lambda i: f"{table.text('rated_by')[i]!r} is not mentor or mentee")
@@ -183,46 +182,3 @@ def fairness_audit(result: MatchResult | pd.DataFrame, audit: pd.DataFrame, attr
         out.append(table.reset_index().assign(attribute=attribute))
     columns = ["attribute", "group", "people", "matched", "match_rate", "mean_score", "rate_ratio", "flag"]
     return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)
-
-
-def kpis_html(kpis: Kpis, audit: pd.DataFrame | None = None, title: str = "revmatch programme KPIs") -> str:
-    """A self-contained page with just the KPI section (when there is no match result at hand)."""
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
-            f"<style>{_CSS}</style></head><body><main><h1>{_e(title)}</h1>{kpis_section(kpis, audit)}"
-            f"</main><script>{_JS}</script></body></html>")
-
-
-def kpis_section(kpis: Kpis, audit: pd.DataFrame | None = None) -> str:
-    """An HTML section for :func:`revmatch.report.to_html`'s ``extra_sections``: KPIs, risks, fairness."""
-    f = kpis.figures
-    pct = lambda v: "–" if v is None else f"{v:.0%}"
-    num = lambda v: "–" if v is None else f"{v:.1f}"
-    cards = _cards([
-        ("active pairs", f"{f['active_pairs']}/{f['pairs']}", "a check-in in the last weeks"),
-        ("on cadence", pct(f["on_cadence_share"]), "pairs meeting the target check-ins per month"),
-        ("check-ins per month", num(f["mean_checkins_per_month"]), "mean over pairs"),
-        ("mentor satisfaction", num(f["mentor_satisfaction"]), "mean rating 1-5 given by mentors"),
-        ("mentee satisfaction", num(f["mentee_satisfaction"]), "mean rating 1-5 given by mentees"),
-        ("pairs at risk", str(f["pairs_at_risk"]), "silent too long or rated low"),
-    ])
-    risk = _table(kpis.at_risk, [("mentor_id", "Mentor", "id"), ("mentee_id", "Mentee", "id"),
-                                 ("checkins", "Check-ins", "n"), ("risk", "Why at risk", "text")],
-                  empty="No pair at risk.")
-    skills = _table(kpis.skills, [(c, c.replace("_", " ").capitalize(), "n" if c != "skill" else "text")
-                                  for c in kpis.skills.columns], empty="No skills reported yet.")
-    fairness = ""
-    if audit is not None:
-        fairness = "<h3>Fairness audit</h3><p class=\"sub\">Audit attributes are never scored. Flag: match rate " \
-                   "below 80 % of the best group's.</p>" + _table(audit.assign(
-                       match_rate=100 * audit["match_rate"], rate_ratio=100 * audit["rate_ratio"]), [
-                       ("attribute", "Attribute", "text"), ("group", "Group", "text"), ("people", "People", "n"),
-                       ("matched", "Matched", "n"), ("match_rate", "Match rate", "pct"),
-                       ("mean_score", "Mean score", "n"), ("rate_ratio", "Ratio to best", "pct"),
-                       ("flag", "Flag", "text")])
-    return f"""<section id="kpis">
-<h2>Programme KPIs as of {_e(f['as_of'])}</h2>
-{cards}
-<h3>Pairs at risk</h3>{risk}
-<h3>Skills worked on</h3>{skills}
-{fairness}
-</section>"""

@@ -15,7 +15,7 @@ from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_fram
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, BlockScores, Scores, part_weights, rule_masks, score
-from .solver import Assignment, Status, solve
+from .engine import Assignment, Status, Tuning, solve
 from .sparse import sparse_assignment, unsupported_settings
 
 
@@ -64,14 +64,14 @@ class MatchResult:
         return {(e.mentor_id, e.mentee_id): e for e in self.explanations}
 
     def summary(self) -> dict[str, float | int | str | None]:
-        """Headline figures (see :func:`revmatch.report.summary`) plus ``seconds`` for the whole match."""
-        from .report import summary  # the report sits downstream of the result it describes
+        """Headline figures (see :func:`revmatch.reporting.summary`) plus ``seconds`` for the whole match."""
+        from .reporting.figures import summary  # reporting reads a finished result: imported when asked
 
         return summary(self) | {"seconds": sum(self.timings.values())}
 
     def to_html(self, title: str = "revmatch report") -> str:
-        """The self-contained HTML report (see :func:`revmatch.report.to_html`)."""
-        from .report import to_html
+        """The self-contained HTML report (see :func:`revmatch.reporting.to_html`)."""
+        from .reporting.report import to_html
 
         return to_html(self, title)
 
@@ -145,19 +145,22 @@ class WhyNot:
         return self.text
 
 
-def solve_program(workforce: Workforce, program: Program, scores: Scores) -> Assignment:
+def solve_program(workforce: Workforce, program: Program, scores: Scores | BlockScores,
+                  tuning: Tuning | None = None) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
     return solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
                  objective=program.objective, locked=rules.locked, lock_labels=rules.lock_labels,
-                 mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit)
+                 mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit,
+                 tuning=tuning)
 
 
 ROUTES = ("auto", "dense", "sparse")
 
 
 def match(workforce: Workforce, program: Program | None = None, *, route: str = "auto",
-          progress: Callable[[str], None] | None = None, client=None) -> MatchResult:
+          progress: Callable[[str], None] | None = None, client=None, tuning: Tuning | None = None,
+          memory_limit: int | None = None) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
 
     Scores every opted-in mentor × mentee, solves the programme's objective exactly under its locks
@@ -172,7 +175,9 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
 
     ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
     ``client`` the sparse route computes its candidates on the cluster
-    (:func:`revmatch.distributed.candidate_arcs`).
+    (:func:`revmatch.candidates.candidate_arcs`). ``tuning`` turns the engine's knobs
+    (:class:`revmatch.engine.Tuning`); ``memory_limit`` is the bytes the match may count on
+    (default: what the system reports free).
 
     Raises
     ------
@@ -198,17 +203,18 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
     timings = {}
     t = time.perf_counter()
     if route == "sparse":
-        sparse = sparse_assignment(workforce, program, progress=progress, client=client)
+        sparse = sparse_assignment(workforce, program, progress=progress, client=client, tuning=tuning,
+                                   memory_limit=memory_limit)
         scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
                              sparse.mentor_top, sparse.mentee_top, sparse.scores)
         assignment = sparse.assignment
         timings["score"] = sparse.timings["candidates"]
         timings["solve"] = sparse.timings["total"] - sparse.timings["candidates"]
     else:
-        scores = score(workforce, program)
+        scores = score(workforce, program, memory_limit=memory_limit)
         timings["score"] = time.perf_counter() - t
         t = time.perf_counter()
-        assignment = solve_program(workforce, program, scores)
+        assignment = solve_program(workforce, program, scores, tuning)
         timings["solve"] = time.perf_counter() - t
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)

@@ -429,3 +429,8 @@ def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[li
             cycles.append(cycle[low:] + cycle[:low])
         seen[path] = True
     return tree_in, size, cycles
+
+
+def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The workforce back in the input schema (employees, long skills), ready for ``to_csv``."""
+    return workforce.employees.copy(), workforce.skills.copy()

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .errors import ResourceError
 from .models import Program, Workforce
-from .pricing import take
+from .engine.arrays import take
 from .validate import MAX_SCALE
 
 
@@ -431,10 +431,10 @@ def available_memory() -> int:
         return 0
 
 
-def check_dense_memory(n_mentors: int, n_mentees: int) -> None:
-    """Fail early, with sizes, when the dense route would not fit in memory."""
+def check_dense_memory(n_mentors: int, n_mentees: int, memory_limit: int | None = None) -> None:
+    """Fail early, with sizes, when the dense route would not fit in ``memory_limit`` bytes (default: free memory)."""
     need = n_mentors * n_mentees * DENSE_BYTES_PER_PAIR
-    free = available_memory()
+    free = available_memory() if memory_limit is None else memory_limit
     if free and need > 0.8 * free:
         raise ResourceError(
             f"scoring {n_mentors:,} mentors × {n_mentees:,} mentees densely needs about {need / 2**30:.1f} GiB; "
@@ -442,13 +442,15 @@ def check_dense_memory(n_mentors: int, n_mentees: int) -> None:
             f"which never holds the full matrix, or match smaller groups.")
 
 
-def score(workforce: Workforce, program: Program | None = None) -> Scores:
+def score(workforce: Workforce, program: Program | None = None, *, memory_limit: int | None = None) -> Scores:
     """Score every opted-in mentor against every opted-in mentee, with the hard-rule mask.
 
     Parameters
     ----------
     workforce : Workforce
     program : Program, default=Program()
+    memory_limit : int, optional
+        Bytes the dense matrices may take; default: what the system reports free now.
 
     Returns
     -------
@@ -465,7 +467,7 @@ def score(workforce: Workforce, program: Program | None = None) -> Scores:
     """
     program = program or Program()
     mentor_rows, mentee_rows = participants(workforce)
-    check_dense_memory(len(mentor_rows), len(mentee_rows))
+    check_dense_memory(len(mentor_rows), len(mentee_rows), memory_limit)
     matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
     emp = workforce.employees
     return Scores(

@@ -2,7 +2,7 @@ r"""The blocked sparse route: optimal pairs without ever holding the mentors × 
 
 The dense route scores every pair at once, then :func:`revmatch.solve` keeps the ``k`` best pairs
 of each mentor and each mentee, solves on them and proves the result optimal by pricing every other
-pair with the solve's duals. This route runs the same two passes (:mod:`revmatch.pricing`, shared by
+pair with the solve's duals. This route runs the same two passes (:mod:`revmatch.engine.pricing`, shared by
 both routes) on tiles scored by :func:`revmatch.scoring.score_block` — the one scoring function, so
 every rule and score part of the dense route applies here unchanged — and keeps only what the solver
 needs:
@@ -25,18 +25,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import solver
+from .engine import Assignment, Bounded, PricingRound, Status, TilePricer, Tuning, solve_arcs
+from .engine.arrays import line_top, take
+from .engine.pricing import bounded_candidates
+from .engine.tiles import candidate_tile_shape, pricing_tile_shape
+from .engine.topk import candidate_arcs_of, candidate_pass
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import (SMALL_CELLS, WORKERS, Bounded, PricingRound, TilePricer, bounded_candidates, candidate_arcs_of,
-                      candidate_pass, candidate_tile_shape, line_top, pricing_tile_shape, take)
-from .scoring import (available_memory, exact_in_float32, part_weights, participants, score_block,
-                      skill_bound)
-from .solver import Assignment
+from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block, skill_bound
 
 CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
@@ -65,6 +65,7 @@ class SparseAssignment:
     mentor_top: np.ndarray | None = None   # each mentor's k best allowed positive scores (descending, -inf padded)
     mentee_top: np.ndarray | None = None
     scores: np.ndarray | None = None         # every pair's score (forbidden: -inf) when it fit the cache budget
+    workers: int = 1                         # tiles scored at once (threads)
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -83,11 +84,9 @@ class SparseAssignment:
         return self.assignment.gap
 
     @property
-    def status(self) -> solver.Status:
+    def status(self) -> Status:
         return self.assignment.status
 
-
-# ---- tiles --------------------------------------------------------------------------------------
 
 def unsupported_settings(program: Program) -> list[str]:
     """The programme's settings this route does not solve (it solves ``total`` without locks or quotas)."""
@@ -99,22 +98,10 @@ def unsupported_settings(program: Program) -> list[str]:
     ) if value]
 
 
-def _tile_shapes(n_rows: int, n_cols: int, block) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Mentors × mentees per tile for the candidate pass and for the pricing passes."""
-    if block is None:
-        return candidate_tile_shape(n_rows, n_cols), pricing_tile_shape(n_rows, n_cols)
-    rows, cols = (block, block) if np.isscalar(block) else block
-    if int(rows) < 1 or int(cols) < 1:
-        raise ValueError(f"block must be a positive int or a (mentors, mentees) pair of them, got {block!r}")
-    return (int(rows), int(cols)), (int(rows), int(cols))
-
-
-# ---- the route ----------------------------------------------------------------------------------
-
-def sparse_assignment(workforce: Workforce, program: Program | None = None, k: int = solver.CANDIDATES_PER_PERSON,
-                      block=None, *, max_rounds: int = solver.MAX_PRICING_ROUNDS,
-                      workers: int = WORKERS, progress: Callable[[str], None] | None = None,
-                      cache_bytes: int = CACHE_BYTES, client=None) -> SparseAssignment:
+def sparse_assignment(workforce: Workforce, program: Program | None = None, k: int | None = None,
+                      block=None, *, max_rounds: int | None = None, workers: int | None = None,
+                      progress: Callable[[str], None] | None = None, cache_bytes: int = CACHE_BYTES,
+                      memory_limit: int | None = None, client=None, tuning: Tuning | None = None) -> SparseAssignment:
     r"""Optimal pairs of a workforce, scored and priced tile by tile (never the full matrix).
 
     Maximises :math:`\sum_{ij} w_{ij} x_{ij}` subject to the capacities and the programme's rules,
@@ -126,41 +113,36 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     ----------
     workforce : Workforce
     program : Program, default=Program()
-    k : int, default=solver.CANDIDATES_PER_PERSON
-        Candidates per mentor and per mentee; also the most violators per person added per round.
+    k, max_rounds, workers : int, optional
+        Shorthands for the ``tuning`` fields of these names: candidates per person (8), solves before
+        giving up on a proof (50; the result is then "feasible" with an honest bound), tiles scored at
+        once (default: 2 from 2**24 pairs on, else 1; a number given is used as given).
     block : int or (int, int), default=None
-        Mentors × mentees per tile. ``None``: for the candidate pass, tiles ``MAX_TILE_MENTEES`` wide
-        and as tall as ``TILE_BYTES`` of temporaries allow; for pricing, squares of at most
-        ``PRICING_TILE``.
-    max_rounds : int, default=solver.MAX_PRICING_ROUNDS
-        Solves before giving up on a proof; the result then says "feasible" with an honest bound.
-    workers : int, default=2
-        Tiles scored at the same time.
+        Mentors × mentees per tile (both passes). ``None``: candidate tiles ``tuning.max_tile_mentees``
+        wide and as tall as ``tuning.tile_bytes`` allow; pricing squares of ``tuning.pricing_tile``.
     progress : callable, default=None
-        Called with a one-line message after the candidate pass and after each pricing pass (a
-        100k × 100k run takes minutes).
+        Called with a one-line message after the candidate pass and after each pricing pass.
     cache_bytes : int, default=CACHE_BYTES
-        When all scores fit this (and a quarter of the free memory), the candidate pass keeps them
+        When all scores fit this (and a quarter of ``memory_limit``), the candidate pass keeps them
         and pricing reads them instead of scoring again; 0 never keeps them.
+    memory_limit : int, optional
+        Bytes this run may count on; default: what the system reports free now.
     client : distributed.Client, optional
-        Run the candidate pass on this Dask cluster (:func:`revmatch.distributed.candidate_arcs`,
-        in bands of mentors); the solves and the pricing passes run here, in memory linear in the
-        people. Same optimum; with few valid pairs the solve starts from the candidates rather than
-        from every valid pair, so among equal optima the pairs may differ from the serial run.
+        Run the candidate pass on this Dask cluster (:func:`revmatch.candidates.candidate_arcs`);
+        solves and pricing run here. Same optimum; with few valid pairs the solve starts from the
+        candidates rather than every valid pair, so among equal optima the pairs may differ.
+    tuning : Tuning, optional
+        Every other knob of the engine (see :class:`revmatch.engine.Tuning`).
 
     Returns
     -------
     SparseAssignment
-        The :class:`~revmatch.solver.Assignment` (pairs as positions into ``mentor_rows`` and
-        ``mentee_rows``), the participants' workforce rows and capacities, and stage timings.
 
     Raises
     ------
-    ValueError
-        For a ``k`` or ``block`` that is not a positive int (or pair of them).
     ConfigError
-        For a programme this route does not solve: objectives other than ``total``, locked pairs,
-        quotas (use :func:`revmatch.match`).
+        A ``k`` or ``block`` that is not a positive int (or pair of them); a programme this route does
+        not solve (objectives other than ``total``, locks, quotas: use :func:`revmatch.match`).
 
     Examples
     --------
@@ -176,130 +158,229 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     """
     start = time.perf_counter()
     program = program or Program()
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    tuning = _tuning(tuning, k=k, max_rounds=max_rounds, workers=workers)
     settings = unsupported_settings(program)
     if settings:
         raise ConfigError(f"the sparse route solves the 'total' objective without locks or quotas; this programme "
                           f"sets {', '.join(settings)} — use revmatch.match, which scores every pair")
-    mentor_rows, mentee_rows = participants(workforce)
-    n_rows, n_cols = len(mentor_rows), len(mentee_rows)
-    emp = workforce.employees
-    row_cap = emp["mentor_capacity"].to_numpy()[mentor_rows].astype(np.int64)
-    col_cap = emp["mentee_capacity"].to_numpy()[mentee_rows].astype(np.int64)
-    shape, pricing_shape = _tile_shapes(n_rows, n_cols, block)
-    if n_rows * n_cols < SMALL_CELLS:
-        workers = 1   # threads cost more than they save on a few small tiles
-    part_weight = part_weights(program)
-    # Skill parts are whole numbers, so whole weights give whole scores; other parts (shared hours)
-    # may not be, and then the scores themselves are checked, as solve() does.
-    whole_scores = (set(part_weight) <= {"forward", "backward"}
-                    and all(float(x).is_integer() for x in part_weight.values()))
-
-    def score_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w, allowed, _ = score_block(workforce, program, mentor_rows[rows], mentee_rows[cols], with_parts=False)
-        return w, allowed
-
-    # Pricing scores every pair again each round. When the scores fit the cache budget, the
-    # candidate pass keeps them (forbidden pairs as -inf) and pricing reads them back instead.
-    itemsize = 4 if exact_in_float32(part_weight, workforce.proficiency.shape[1]) else 8
-    budget = min(cache_bytes, available_memory() // 4 or cache_bytes)
-    cache = np.empty((n_rows, n_cols), np.float32 if itemsize == 4 else np.float64) \
-        if client is None and 0 < n_rows * n_cols * itemsize <= budget else None
-
-    def cached_tile(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, None]:
-        return take(cache, rows, cols), None   # forbidden pairs are -inf there
-
+    problem = _Problem.of(workforce, program, tuning, block)
+    free = available_memory() if memory_limit is None else memory_limit
+    cache = problem.score_cache(min(cache_bytes, free // 4 or cache_bytes)) if client is None else None
     # Without the cache, passes read the scores through the skill bound: a fifth of the GEMM for
     # every pair, then exact scores only for the pairs whose bound clears the pass's bar.
-    bound = skill_bound(workforce, program, mentor_rows, mentee_rows) if cache is None and whole_scores else None
-    bounded = None if bound is None else Bounded(
-        bound=bound,
-        pairs=lambda rows, cols: score_block(workforce, program, mentor_rows[rows], mentee_rows[cols],
-                                             with_parts=False, aligned=True)[:2])
-
-    if client is not None:
-        # The candidate pass on a Dask cluster (revmatch.distributed); solves and pricing stay here.
-        from .distributed import candidate_arcs
-
-        arcs = candidate_arcs(workforce, program, k, client=client)
-        few, cache = None, None
-        stats = {"fractional": not whole_scores, "cells": n_rows * n_cols}
-        keys, weights = arcs.rows * n_cols + arcs.cols, arcs.weights
-        mentor_top, mentee_top = line_top(n_rows, arcs.rows, weights, k), line_top(n_cols, arcs.cols, weights, k)
-    else:
-        # ---- candidates: every mentor's and every mentee's k best pairs -----------------------------
-        # solve() hands a problem with few valid pairs (allowed, score > 0) to the solver whole: count
-        # them, and keep them, until there are too many for that (then memory stays O((n + m) k)).
-        few_limit = k * (n_rows + n_cols)
-        few: list | None = []
-        stats = {"valid": 0, "fractional": False, "cells": 0}
-
-        def candidate_tile(rows, cols, row_floor, col_floor):
-            if bounded is not None and few is None:   # the count of valid pairs is over
-                found = bounded_candidates(bounded, rows, cols, row_floor, col_floor)
-                if found is not None:
-                    entries, scored = found
-                    return entries, (0, None, False, scored)
-            w, allowed = score_tile(rows, cols)
-            np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
-            if cache is not None:   # tiles are disjoint ranges: workers write without clashing
-                cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
-            n_valid, every, fractional = 0, None, False
-            if few is not None or not whole_scores:
-                valid = w > 0
-                fractional = not whole_scores and bool(np.any(valid & (w != np.round(w))))
-                if few is not None:
-                    n_valid = int(np.count_nonzero(valid))
-                    if n_valid <= few_limit:
-                        vr, vc = np.nonzero(valid)
-                        every = (rows[vr], cols[vc], w[vr, vc])
-            return w, (n_valid, every, fractional, w.size)
-
-        def collect(extra):
-            nonlocal few
-            n_valid, every, fractional, cells = extra
-            stats["fractional"] |= fractional
-            stats["cells"] += cells
-            if few is not None:
-                stats["valid"] += n_valid
-                if stats["valid"] > few_limit or every is None:
-                    few = None
-                else:
-                    few.append(every)
-
-        by_row, by_col = candidate_pass((n_rows, n_cols), candidate_tile, k, shape, workers, collect)
-        mentor_top, mentee_top = by_row.value, by_col.value
-        keys, weights = candidate_arcs_of(by_row, by_col)
+    bounded = problem.bounded() if cache is None else None
+    found = _candidates(problem, cache, bounded, client)
     t_candidates = time.perf_counter() - start
     if progress:
-        progress(f"candidates: {n_rows} mentors × {n_cols} mentees scored in {t_candidates:.1f} s")
+        progress(f"candidates: {problem.n_rows} mentors × {problem.n_cols} mentees scored in {t_candidates:.1f} s")
 
-    def result(assignment, rounds=(), n_candidates=0, t_pricing=0.0):
-        timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
-                   "total": time.perf_counter() - start}
-        return SparseAssignment(assignment, mentor_rows, mentee_rows, row_cap, col_cap, timings, tuple(rounds),
-                                n_candidates, shape, pricing_shape, stats["cells"], mentor_top, mentee_top, cache)
+    rows, cols = found.keys // problem.n_cols, found.keys % problem.n_cols
+    pricer = None
+    if found.every is not None or not len(rows):
+        # Few allowed pairs (or none): all of them go to the solver, no pricing needed (solve() does the same).
+        rows, cols, weights = found.every if found.every is not None else (rows, cols, found.weights)
+        assignment = solve_arcs(problem.shape, rows, cols, weights, problem.row_cap, problem.col_cap, tuning=tuning)
+    else:
+        # Pricing: the pairs outside the candidates that beat their dual price.
+        score_tile = problem.score_tile if cache is None else lambda r, c: (take(cache, r, c), None)
+        pricer = TilePricer(problem.shape, score_tile, found.keys, found.weights, tuning, problem.pricing_tile,
+                            progress, bounded)
+        assignment = solve_arcs(problem.shape, rows, cols, found.weights, problem.row_cap, problem.col_cap,
+                                integral=not found.fractional, max_weight=float(found.weights.max()), price=pricer,
+                                tuning=tuning)
+    t_pricing = pricer.seconds if pricer else 0.0
+    timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
+               "total": time.perf_counter() - start}
+    return SparseAssignment(assignment, problem.mentor_rows, problem.mentee_rows, problem.row_cap, problem.col_cap,
+                            timings, tuple(pricer.rounds if pricer else ()), len(rows), problem.candidate_tile,
+                            problem.pricing_tile, found.cells, found.mentor_top, found.mentee_top, cache,
+                            tuning.workers_for(problem.n_rows * problem.n_cols))
 
-    if few is not None:
-        # Few allowed pairs: all of them go to the solver, no pricing needed (solve() does the same).
-        parts = few or []
+
+def _tuning(tuning: Tuning | None, **shorthands) -> Tuning:
+    """The tuning with the shorthand arguments given (not None) folded in, checked."""
+    from dataclasses import replace
+
+    given = {name: value for name, value in shorthands.items() if value is not None}
+    for name, value in given.items():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{name} must be a positive int, got {value!r}")
+    return replace(tuning or Tuning(), **{name: int(value) for name, value in given.items()})
+
+
+# ---- the problem as tiles -------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class _Problem:
+    """The route's view of one programme: who takes part, their capacities, and how a tile is scored."""
+
+    workforce: Workforce
+    program: Program
+    tuning: Tuning
+    mentor_rows: np.ndarray
+    mentee_rows: np.ndarray
+    row_cap: np.ndarray
+    col_cap: np.ndarray
+    candidate_tile: tuple[int, int]
+    pricing_tile: tuple[int, int]
+    whole_scores: bool   # every score is a whole number (skill parts only, whole weights)
+
+    @classmethod
+    def of(cls, workforce: Workforce, program: Program, tuning: Tuning, block) -> _Problem:
+        mentor_rows, mentee_rows = participants(workforce)
+        emp = workforce.employees
+        shape = len(mentor_rows), len(mentee_rows)
+        weights = part_weights(program)
+        # Skill parts are whole numbers, so whole weights give whole scores; other parts (shared
+        # hours) may not be, and then the scores themselves are checked, as solve() does.
+        whole = set(weights) <= {"forward", "backward"} and all(float(x).is_integer() for x in weights.values())
+        return cls(workforce, program, tuning, mentor_rows, mentee_rows,
+                   emp["mentor_capacity"].to_numpy()[mentor_rows].astype(np.int64),
+                   emp["mentee_capacity"].to_numpy()[mentee_rows].astype(np.int64),
+                   *_tile_shapes(*shape, block, tuning), whole)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentor_rows), len(self.mentee_rows)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.mentor_rows)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.mentee_rows)
+
+    def score_tile(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        w, allowed, _ = score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols],
+                                    with_parts=False)
+        return w, allowed
+
+    def exact_pairs(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols],
+                           with_parts=False, aligned=True)[:2]
+
+    def score_cache(self, budget: int) -> np.ndarray | None:
+        """Room for every score when it fits ``budget`` (float32 where exact): pricing then reads it back."""
+        exact32 = exact_in_float32(part_weights(self.program), self.workforce.proficiency.shape[1])
+        itemsize = 4 if exact32 else 8
+        if not 0 < self.n_rows * self.n_cols * itemsize <= budget:
+            return None
+        return np.empty(self.shape, np.float32 if exact32 else np.float64)
+
+    def bounded(self) -> Bounded | None:
+        """Scores read through the skill bound, for skill-only programmes with whole scores."""
+        if not self.whole_scores:
+            return None
+        bound = skill_bound(self.workforce, self.program, self.mentor_rows, self.mentee_rows)
+        return None if bound is None else Bounded(bound, self.exact_pairs, self.tuning.sparse_share)
+
+
+def _tile_shapes(n_rows: int, n_cols: int, block, tuning: Tuning) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Mentors × mentees per tile for the candidate pass and for the pricing passes."""
+    if block is None:
+        return candidate_tile_shape(n_rows, n_cols, tuning), pricing_tile_shape(n_rows, n_cols, tuning)
+    rows, cols = (block, block) if np.isscalar(block) else block
+    if int(rows) < 1 or int(cols) < 1:
+        raise ConfigError(f"block must be a positive int or a (mentors, mentees) pair of them, got {block!r}")
+    return (int(rows), int(cols)), (int(rows), int(cols))
+
+
+# ---- the candidate pass ---------------------------------------------------------------------------
+
+@dataclass
+class _Found:
+    """What the candidate pass found: the first solve's arcs, each line's best scores, and tallies."""
+
+    keys: np.ndarray          # sorted row · n_cols + col
+    weights: np.ndarray
+    mentor_top: np.ndarray
+    mentee_top: np.ndarray
+    cells: int                # cells scored exactly
+    fractional: bool          # some valid score is not a whole number
+    every: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None   # all valid pairs, when few
+
+
+def _candidates(problem: _Problem, cache: np.ndarray | None, bounded: Bounded | None, client) -> _Found:
+    """Every mentor's and every mentee's k best pairs: here (tile by tile), or on a Dask cluster."""
+    k = problem.tuning.k
+    if client is not None:
+        from .candidates import candidate_arcs   # the candidate pass in bands, on the cluster
+
+        arcs = candidate_arcs(problem.workforce, problem.program, k, client=client, tuning=problem.tuning)
+        n_rows, n_cols = problem.shape
+        return _Found(arcs.rows * n_cols + arcs.cols, arcs.weights, line_top(n_rows, arcs.rows, arcs.weights, k),
+                      line_top(n_cols, arcs.cols, arcs.weights, k), n_rows * n_cols, not problem.whole_scores)
+    tiles = _CandidateTiles(problem, cache, bounded)
+    by_row, by_col = candidate_pass(problem.shape, tiles.values, k, problem.candidate_tile,
+                                    problem.tuning.workers_for(problem.n_rows * problem.n_cols), tiles.collect)
+    keys, weights = candidate_arcs_of(by_row, by_col)
+    return _Found(keys, weights, by_row.value, by_col.value, tiles.cells, tiles.fractional, tiles.every())
+
+
+@dataclass
+class _CandidateTiles:
+    """The serial candidate pass's tile reader and its collector.
+
+    :meth:`values` scores a tile (through the bound once counting is over), fills the score cache
+    and, while the valid pairs are few enough to hand the solver whole (``k (n + m)``, as solve()
+    does), counts and keeps them. :meth:`collect` receives each tile's tallies in tile order, on the
+    consuming thread, and ends the count. A tile already started when the count ends merely counts
+    too: results never depend on threads.
+    """
+
+    problem: _Problem
+    cache: np.ndarray | None
+    bounded: Bounded | None
+    cells: int = 0
+    fractional: bool = False
+    valid: int = 0
+    kept: list | None = field(default_factory=list)   # the valid pairs, while they are few
+
+    def values(self, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray):
+        counting = self.kept is not None
+        if self.bounded is not None and not counting:
+            found = bounded_candidates(self.bounded, rows, cols, row_floor, col_floor)
+            if found is not None:
+                entries, scored = found
+                return entries, (0, None, False, scored)
+        w, allowed = self.problem.score_tile(rows, cols)
+        np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
+        if self.cache is not None:   # tiles are disjoint ranges: workers write without clashing
+            self.cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
+        n_valid, every, fractional = 0, None, False
+        if counting or not self.problem.whole_scores:
+            valid = w > 0
+            fractional = not self.problem.whole_scores and bool(np.any(valid & (w != np.round(w))))
+            if counting:
+                n_valid = int(np.count_nonzero(valid))
+                if n_valid <= self.limit:
+                    vr, vc = np.nonzero(valid)
+                    every = (rows[vr], cols[vc], w[vr, vc])
+        return w, (n_valid, every, fractional, w.size)
+
+    @property
+    def limit(self) -> int:
+        return self.problem.tuning.k * (self.problem.n_rows + self.problem.n_cols)
+
+    def collect(self, tally) -> None:
+        n_valid, every, fractional, cells = tally
+        self.fractional |= fractional
+        self.cells += cells
+        if self.kept is not None:
+            self.valid += n_valid
+            if self.valid > self.limit or every is None:
+                self.kept = None
+            else:
+                self.kept.append(every)
+
+    def every(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """All valid pairs in (row, col) order, when they stayed few; else None."""
+        if self.kept is None:
+            return None
+        parts = self.kept
         rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
         cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
         weights = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
         order = np.lexsort((cols, rows))
-        rows, cols, weights = rows[order], cols[order], weights[order]
-        assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap)
-        return result(assignment, n_candidates=len(rows))
-
-    rows, cols = keys // n_cols, keys % n_cols
-    if not len(rows):   # nobody has an allowed pair with a positive score
-        return result(solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap))
-
-    # ---- pricing: the pairs outside the candidates that beat their dual price -------------------
-    pricer = TilePricer((n_rows, n_cols), score_tile if cache is None else cached_tile, keys, weights, k,
-                        pricing_shape, workers, progress, bounded)
-    assignment = solver.solve_arcs((n_rows, n_cols), rows, cols, weights, row_cap, col_cap,
-                                   integral=not stats["fractional"], max_weight=float(weights.max()),
-                                   price=pricer, max_rounds=max_rounds)
-    return result(assignment, pricer.rounds, len(rows), pricer.seconds)
+        return rows[order], cols[order], weights[order]

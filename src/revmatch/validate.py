@@ -114,7 +114,7 @@ def _as_text(col: pd.Series) -> np.ndarray:
     return np.array([v.strip() if v.__class__ is str else str(v).strip() for v in values.tolist()], dtype=object)
 
 
-def _parse_int(table: Table, column: str, problems: Problems, default: int | None,
+def parse_int(table: Table, column: str, problems: Problems, default: int | None,
                low: int | None = None, high: int | None = None) -> np.ndarray:
     """Whole numbers from a text column; empty cells take ``default`` (or are a problem if None)."""
     text = table.text(column)
@@ -195,7 +195,7 @@ def validate_employees(table: Table, problems: Problems, external_managers: bool
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
     _report_duplicates(table, pd.DataFrame({"id": ids}), ["id"], ids != "", "employee_id",
                        lambda i: f"duplicate employee_id {ids[i]!r}", problems)
-    level = _parse_int(table, "level", problems, default=None)
+    level = parse_int(table, "level", problems, default=None)
     department = table.text("department")
     problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
     manager = table.text("manager_id")
@@ -207,8 +207,8 @@ def validate_employees(table: Table, problems: Problems, external_managers: bool
     role[role == ""] = "both"
     problems.add_rows(table, ~_member(role, ROLES), "role",
                       lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}")
-    mentor_cap = _parse_int(table, "mentor_capacity", problems, default=1, low=0)
-    mentee_cap = _parse_int(table, "mentee_capacity", problems, default=1, low=0)
+    mentor_cap = parse_int(table, "mentor_capacity", problems, default=1, low=0)
+    mentee_cap = parse_int(table, "mentee_capacity", problems, default=1, low=0)
     timezone = table.text("timezone")
     zones = _known_timezones()
     if zones:
@@ -237,8 +237,8 @@ def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) 
     problems.add_rows(table, skill == "", "skill", lambda i: "missing value (required)")
     code, distinct = pd.factorize(skill)   # a skill name is spelt the same on many rows: key each once
     key = np.array([skill_key(s) for s in distinct] + [""], dtype=object)[code]
-    proficiency = _parse_int(table, "proficiency", problems, default=0, low=0, high=MAX_SCALE)
-    need = _parse_int(table, "need", problems, default=0, low=0, high=MAX_SCALE)
+    proficiency = parse_int(table, "proficiency", problems, default=0, low=0, high=MAX_SCALE)
+    need = parse_int(table, "need", problems, default=0, low=0, high=MAX_SCALE)
     frame = pd.DataFrame({"employee_id": ids, "skill": skill, "key": key,
                           "proficiency": proficiency, "need": need, "_row": table.rows})
     _report_duplicates(table, frame, ["employee_id", "key"], skill != "", "skill",

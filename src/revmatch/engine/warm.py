@@ -19,11 +19,12 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import max_flow
 
-from .errors import SolverError
-from .pricing import sorted_unique
+from ..errors import SolverError
+from .arrays import sorted_unique
+from .tuning import DEFAULT
 
 INF = np.iinfo(np.int64).max // 4   # "unreached"; INF + INF still fits in int64
-MAX_PHASES = 60                     # a re-solve needing more hands back to a cold solve
+
 
 
 def _by_tail(n_nodes: int, tails: np.ndarray, *columns: np.ndarray):
@@ -71,7 +72,7 @@ def residual_distances(n_nodes, tails, heads, capacities, costs, flows) -> np.nd
     return relax(out_start, t, h, c, np.zeros(n_nodes, np.int64), np.arange(n_nodes))
 
 
-def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_phases: int = MAX_PHASES):
+def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_phases: int = DEFAULT.max_phases):
     """The optimal flow after arcs joined a flow that was optimal (with ``potential``) without them.
 
     ``flows`` is the old flow, 0 on the new arcs. Returns ``(flows, potential)`` — optimal, with

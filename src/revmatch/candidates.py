@@ -6,6 +6,24 @@ band of mentors, so that candidate sets larger than one machine's memory can be 
 cluster. A task scores its band against every mentee, tile by tile, and sends back only
 ``O((band + mentees) k)`` numbers: its mentors' complete top-``k`` and its mentees' partial top-``k``;
 the partial lists are merged pairwise (on the workers, on Dask) into every mentee's top-``k``.
+
+Why futures (``client.submit``) rather than ``dask.array``, and threads: the work is not an array expression
+but a top-``k`` reduction over blocks scored by :func:`revmatch.scoring.score_block`; with
+``dask.array`` each block would become an object array and the reduction a custom
+``reduction`` whose intermediate chunks Dask schedules as it likes. With futures the workforce is
+scattered once, the merge tree is explicit, and tasks are prioritised in the order the serial run
+does them (band, band, merge, band, band, merge, merge, …), so a worker holds about
+``log2(bands)`` partial results at a time — and the serial run is the same code with a plain call
+in place of ``client.submit``. The first band runs before the others: each mentee's ``k``-th best
+score in it is a floor the later bands must beat, which saves them most of the ranking work
+(about a third of the time at 10 000 × 10 000).
+
+Use one thread per worker and one BLAS thread per process: a tile's products are one float32
+GEMM, and two workers each running a multi-threaded BLAS on two cores oversubscribe them. Dask's
+nanny starts worker processes with ``OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1``
+(``distributed.nanny.pre-spawn-environ``); for workers started otherwise set
+``OPENBLAS_NUM_THREADS=1`` in their environment (e.g. ``LocalCluster(..., env={...})`` or the
+shell that runs ``dask worker``).
 """
 
 from __future__ import annotations
@@ -19,9 +37,9 @@ import numpy as np
 
 from .errors import ConfigError
 from .models import Program, Workforce
-from .pricing import BYTES_PER_CELL, MAX_TILE_MENTEES, TILE_BYTES, TopK, contenders, held_arcs
+from .engine.topk import TopK, contenders, held_arcs
+from .engine.tuning import DEFAULT, Tuning
 from .scoring import participants, score_block
-from .solver import CANDIDATES_PER_PERSON
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
 
@@ -64,8 +82,8 @@ class _Partial:
     col_index: np.ndarray   # their mentor positions
 
 
-def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int = CANDIDATES_PER_PERSON, *, client=None,
-                   band: int | None = None) -> CandidateArcs:
+def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int | None = None, *, client=None,
+                   band: int | None = None, tuning: Tuning | None = None) -> CandidateArcs:
     r"""Every mentor's and every mentee's ``k`` best pairs, in bands of mentors, serially or on Dask.
 
     A pair :math:`(i, j)` is a candidate when it is allowed, :math:`w_{ij} > 0`, and it is among the
@@ -79,7 +97,7 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
     ----------
     workforce : Workforce
     program : Program, default=Program()
-    k : int, default=solver.CANDIDATES_PER_PERSON (8)
+    k : int, default=tuning.k (8)
         Candidates per mentor and per mentee.
     client : distributed.Client, optional
         Run one task per band on this Dask cluster: the workforce is scattered to every worker once,
@@ -87,8 +105,8 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
         the merged result, ``O((n + m) k)``. Needs ``pip install 'revmatch[dask]'``. Without it the
         same tasks and merges run one after the other in this process.
     band : int, optional
-        Mentors per task. Default: as many as keep a tile (band × at most ``MAX_TILE_MENTEES``
-        mentees) within ``TILE_BYTES`` of temporaries, about 1 365 mentors × 4 096 mentees. A task
+        Mentors per task. Default: as many as keep a tile (band × at most ``tuning.max_tile_mentees``
+        mentees) within ``tuning.tile_bytes`` of temporaries, about 1 365 mentors × 4 096 mentees. A task
         sends back ``(band + m) k`` scores and indices, so small bands cost merges and transfer.
 
     Returns
@@ -97,17 +115,15 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
 
     Raises
     ------
-    ValueError
-        ``k`` or ``band`` is not a positive int.
     ConfigError
-        ``client`` is given but Dask's ``distributed`` is not installed, or ``client`` is not a
+        ``k`` or ``band`` is not a positive int; ``client`` is given but Dask's ``distributed`` is not installed, or ``client`` is not a
         ``distributed.Client``.
 
     Examples
     --------
     >>> import numpy as np
     >>> import revmatch as rm
-    >>> from revmatch.distributed import candidate_arcs
+    >>> from revmatch.candidates import candidate_arcs
     >>> wf = rm.synthetic_workforce(300, seed=1)
     >>> arcs = candidate_arcs(wf, rm.Program(min_level_gap=2), k=5, band=40)
     >>> s = rm.score(wf, rm.Program(min_level_gap=2))
@@ -122,42 +138,25 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
         with LocalCluster(n_workers=4, threads_per_worker=1) as cluster, Client(cluster) as client:
             arcs = candidate_arcs(workforce, program, client=client)
 
-    Notes
-    -----
-    Why futures (``client.submit``) rather than ``dask.array``: the work is not an array expression
-    but a top-``k`` reduction over blocks scored by :func:`revmatch.scoring.score_block`; with
-    ``dask.array`` each block would become an object array and the reduction a custom
-    ``reduction`` whose intermediate chunks Dask schedules as it likes. With futures the workforce is
-    scattered once, the merge tree is explicit, and tasks are prioritised in the order the serial run
-    does them (band, band, merge, band, band, merge, merge, …), so a worker holds about
-    ``log2(bands)`` partial results at a time — and the serial run is the same code with a plain call
-    in place of ``client.submit``. The first band runs before the others: each mentee's ``k``-th best
-    score in it is a floor the later bands must beat, which saves them most of the ranking work
-    (about a third of the time at 10 000 × 10 000).
-
-    Use one thread per worker and one BLAS thread per process: a tile's products are one float32
-    GEMM, and two workers each running a multi-threaded BLAS on two cores oversubscribe them. Dask's
-    nanny starts worker processes with ``OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1``
-    (``distributed.nanny.pre-spawn-environ``); for workers started otherwise set
-    ``OPENBLAS_NUM_THREADS=1`` in their environment (e.g. ``LocalCluster(..., env={...})`` or the
-    shell that runs ``dask worker``).
     """
     start = time.perf_counter()
     program = program or Program()
+    tuning = tuning or DEFAULT
+    k = tuning.k if k is None else k
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+        raise ConfigError(f"k must be a positive int, got {k!r}")
     if band is not None and (not isinstance(band, (int, np.integer)) or isinstance(band, bool) or band < 1):
-        raise ValueError(f"band must be a positive int (mentors per task), got {band!r}")
+        raise ConfigError(f"band must be a positive int (mentors per task), got {band!r}")
     if client is not None:
         _check_client(client)
     mentor_rows, mentee_rows = participants(workforce)
     n_rows, n_cols = len(mentor_rows), len(mentee_rows)
-    k, band = int(k), int(band or _default_band(n_cols))
+    k, band = int(k), int(band or _default_band(n_cols, tuning))
     if n_rows == 0 or n_cols == 0:
         empty = np.zeros(0, np.int64)
         return CandidateArcs(empty, empty.copy(), np.zeros(0), mentor_rows, mentee_rows,
                              time.perf_counter() - start, band)
-    width = _tile_width(n_cols, band)
+    width = _tile_width(n_cols, band, tuning)
     bands = [(r0, min(r0 + band, n_rows)) for r0 in range(0, n_rows, band)]
     if client is None:
         whole = _candidates(lambda fn, *args: fn(*args), workforce, program, bands, k, width)
@@ -169,14 +168,14 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
 
 # ---- sizes --------------------------------------------------------------------------------------
 
-def _default_band(n_cols: int) -> int:
-    """Mentors per task: a tile of them against ``MAX_TILE_MENTEES`` mentees fits ``TILE_BYTES``."""
-    return max(1, TILE_BYTES // (BYTES_PER_CELL * max(1, min(n_cols, MAX_TILE_MENTEES))))
+def _default_band(n_cols: int, tuning: Tuning) -> int:
+    """Mentors per task: a tile of them against ``max_tile_mentees`` mentees fits ``tile_bytes``."""
+    return max(1, tuning.tile_bytes // (tuning.bytes_per_cell * max(1, min(n_cols, tuning.max_tile_mentees))))
 
 
-def _tile_width(n_cols: int, band: int) -> int:
-    """Mentees per tile: at most ``MAX_TILE_MENTEES``, fewer when a tall band would exceed ``TILE_BYTES``."""
-    return max(1, min(n_cols, MAX_TILE_MENTEES, TILE_BYTES // (BYTES_PER_CELL * band)))
+def _tile_width(n_cols: int, band: int, tuning: Tuning) -> int:
+    """Mentees per tile: at most ``max_tile_mentees``, fewer when a tall band would exceed ``tile_bytes``."""
+    return max(1, min(n_cols, tuning.max_tile_mentees, tuning.tile_bytes // (tuning.bytes_per_cell * band)))
 
 
 # ---- the pass -----------------------------------------------------------------------------------
@@ -227,8 +226,7 @@ def _col_floor(first: _Partial) -> np.ndarray:
 
 def _merge(a: _Partial, b: _Partial) -> _Partial:
     """Two adjacent runs of bands as one: mentors side by side, each mentee's k best of both."""
-    if a.stop != b.start:
-        raise AssertionError(f"bands [{a.start}, {a.stop}) and [{b.start}, {b.stop}) are not adjacent")
+    assert a.stop == b.start, f"bands [{a.start}, {a.stop}) and [{b.start}, {b.stop}) are not adjacent"
     k = a.col_value.shape[1]
     value = np.concatenate([a.col_value, b.col_value], axis=1)
     index = np.concatenate([a.col_index, b.col_index], axis=1)
@@ -253,8 +251,7 @@ def _merge_tree(items: Iterable, merge: Callable):
             item = merge(stack.pop()[1], item)
             size *= 2
         stack.append((size, item))
-    if not stack:
-        raise ValueError("nothing to merge")
+    assert stack, "nothing to merge"
     _, item = stack.pop()
     while stack:
         item = merge(stack.pop()[1], item)

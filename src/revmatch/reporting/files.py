@@ -13,22 +13,20 @@ import platform
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .explain import PREFERENCE_WORDS, pair_text
-from .matching import MatchResult
-from .models import Workforce
-from .report import match_percent, summary
+from ..explain import PREFERENCE_WORDS, pair_text
+from ..models import Workforce, workforce_frames
+from .figures import match_percent, summary
+
+if TYPE_CHECKING:
+    from ..matching import MatchResult
 
 
 VERSIONED = ("revmatch", "ortools", "numpy", "pandas", "pydantic")
-
-
-def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The workforce back in the input schema (employees, long skills), ready for ``to_csv``."""
-    return workforce.employees.copy(), workforce.skills.copy()
 
 
 def write_workforce(workforce: Workforce, directory: str | Path) -> tuple[Path, Path]:

@@ -1,0 +1,200 @@
+"""The engine's validated door: a score matrix, a mask and capacities in; proved optimal pairs out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from ..errors import InfeasibleError, InputError, Problem
+from .assignment import Assignment, GroupPairCap, MenteeQuota
+from .cpsat import cp_sat
+from .fair import fair
+from .mincost import Network, solve_arcs
+from .pricing import TilePricer
+from .tiles import candidate_tile_shape
+from .topk import candidate_arcs_of, candidate_pass
+from .arrays import take
+from .tuning import DEFAULT, Tuning
+
+OBJECTIVES = ("total", "coverage", "fair")
+
+
+def solve(matrix, allowed=None, mentor_capacity=1, mentee_capacity=1, *, objective: str = "total",
+          locked=(), mentee_quota: MenteeQuota | None = None, pair_cap: GroupPairCap | None = None,
+          time_limit: float = 60.0, lock_labels: list[str] | None = None, tuning: Tuning | None = None) -> Assignment:
+    r"""Best pairs for a mentors × mentees score matrix.
+
+    Parameters
+    ----------
+    matrix : array_like of float, shape (n_mentors, n_mentees)
+        Pair scores; higher is better. NaN or ±inf only where ``allowed`` is False.
+    allowed : array_like of bool, same shape, default=None (all allowed)
+        Hard-rule mask; a pair with ``allowed == False`` is never made.
+    mentor_capacity, mentee_capacity : int or array_like of int, default=1
+        Most pairs per mentor (row) and per mentee (column).
+    objective : {"total", "coverage", "fair"}, default="total"
+        ``total`` maximises :math:`\sum w_{ij} x_{ij}`; ``coverage`` first maximises the number of
+        rows plus columns with a pair; ``fair`` first maximises the number of pairs, then the lowest
+        pair score; both then maximise the total.
+    locked : sequence of (row, col), default=()
+        Pairs that must be made (each must be allowed).
+    mentee_quota, pair_cap : optional
+        Group quotas (see :class:`MenteeQuota`, :class:`GroupPairCap`).
+    time_limit : float, default=60
+        Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota.
+    tuning : Tuning, optional
+        The candidate and pricing engine's knobs (candidates per person, rounds, threads, ...).
+
+    Returns
+    -------
+    Assignment
+        ``pairs`` as sorted ``(row, col)`` tuples, ``objective`` (total score), ``bound``,
+        ``status``, ``engine``, ``solve_time`` and the rounding ``tolerance`` (0 for whole scores).
+
+    Raises
+    ------
+    InputError
+        A matrix, mask, capacity or lock that does not fit the problem.
+    InfeasibleError
+        When locks and quotas cannot all hold; names the conflicting ones.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> rm.solve([[4, 2], [3, 0]]).pairs
+    [(0, 1), (1, 0)]
+    """
+    start = time.perf_counter()
+    tuning = tuning or DEFAULT
+    w, mask = _checked_matrix(matrix, allowed)
+    if objective not in OBJECTIVES:
+        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
+    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
+    locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
+    labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
+    _check_locks(locks, labels, mask, row_cap, col_cap)
+    row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
+    col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
+
+    free = mask.copy()
+    free[locks[:, 0], locks[:, 1]] = False
+    if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
+        result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
+    elif objective == "fair":
+        result = fair(w, free, row_left, col_left, locks)
+    else:
+        # For the plain total, a pair scoring ≤ 0 never helps; coverage and quotas may need one.
+        useful = free if objective != "total" or mentee_quota is not None else free & (w > 0)
+        result = _flow_route(w, useful, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota,
+                             tuning=tuning)
+    return _with_locks(result, w, locks, time.perf_counter() - start)
+
+
+def _problem(message: str) -> InputError:
+    return InputError([Problem("solve", None, None, message)])
+
+
+def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
+    """The scores as float64 and the mask as bool, checked: 2-D, numeric, finite wherever allowed."""
+    w = np.asarray(matrix)
+    if w.ndim != 2:
+        raise _problem(f"matrix must be 2-D (mentors × mentees), got {w.ndim}-D with shape {w.shape}")
+    if not (np.issubdtype(w.dtype, np.number) or w.dtype == bool):
+        raise _problem(f"matrix must be numeric, got dtype {w.dtype}")
+    w = w.astype(np.float64, copy=False)
+    if allowed is None:
+        mask = np.ones(w.shape, dtype=bool)
+    else:
+        mask = np.asarray(allowed)
+        if mask.shape != w.shape or mask.dtype != bool:
+            raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
+    invalid = mask & ~np.isfinite(w)
+    if invalid.any():
+        i, j = np.argwhere(invalid)[0]
+        raise _problem(f"matrix contains invalid numeric entries (e.g. {w[i, j]} at row {i}, column {j}) "
+                       "in allowed cells; mask them with allowed=False")
+    return w, mask
+
+
+def _capacity(value, n: int, name: str) -> np.ndarray:
+    cap = np.asarray(value)
+    if cap.ndim == 0:
+        cap = np.full(n, cap)
+    if cap.shape != (n,):
+        raise _problem(f"{name} has shape {cap.shape}; expected a number or a vector of length {n}")
+    if not np.issubdtype(cap.dtype, np.number) or np.any(cap < 0) or np.any(cap != np.round(cap)):
+        raise _problem(f"{name} must hold non-negative whole numbers")
+    return cap.astype(np.int64)
+
+
+def _check_locks(locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray,
+                 col_cap: np.ndarray) -> None:
+    """Locks inside the matrix, allowed, made once, and within each person's capacity."""
+    if len(locks):
+        outside = (locks < 0).any(1) | (locks[:, 0] >= mask.shape[0]) | (locks[:, 1] >= mask.shape[1])
+        if outside.any():
+            raise _problem(f"locked pair {tuple(locks[outside][0])} is outside the {mask.shape} matrix")
+        if not mask[locks[:, 0], locks[:, 1]].all():
+            bad = np.flatnonzero(~mask[locks[:, 0], locks[:, 1]])
+            raise InfeasibleError([f"{labels[k]} is not allowed by the hard rules" for k in bad])
+        if len(np.unique(locks, axis=0)) != len(locks):
+            raise _problem("a pair is locked twice")
+    over = []
+    for side, axis, cap in (("mentor row", 0, row_cap), ("mentee column", 1, col_cap)):
+        for line in np.flatnonzero(np.bincount(locks[:, axis], minlength=len(cap)) > cap):
+            held = np.flatnonzero(locks[:, axis] == line)
+            over.append(f"{len(held)} locks on {side} {line} exceed its capacity {cap[line]}: "
+                        + "; ".join(labels[k] for k in held))
+    if over:
+        raise InfeasibleError(over)
+
+
+def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float) -> Assignment:
+    """Add the locked pairs (solved around, not by, the engine) to an assignment of the rest."""
+    made = set(a.pairs)
+    extra = [(int(r), int(c)) for r, c in locks if (int(r), int(c)) not in made]
+    locked_total = float(sum(w[r, c] for r, c in extra))
+    return replace(a, pairs=sorted(a.pairs + extra), objective=a.objective + locked_total,
+                   bound=a.bound + locked_total, solve_time=seconds)
+
+
+def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None,
+                tuning: Tuning) -> Assignment:
+    """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix."""
+    row_open = (row_cap > 0) & (np.bincount(locks[:, 0], minlength=w.shape[0]) == 0)
+    col_open = (col_cap > 0) & (np.bincount(locks[:, 1], minlength=w.shape[1]) == 0)
+    network = Network(row_open=row_open, col_open=col_open, bonus=bonus, quota=_shift_quota(quota, locks))
+    n_valid = int(valid.sum())
+    if n_valid <= tuning.k * (w.shape[0] + w.shape[1]):
+        rows, cols = np.nonzero(valid)
+        return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network, tuning=tuning)
+    masked = np.where(valid, w, -np.inf)   # an invalid pair is never a candidate, nor a violator
+    valid_scores = w[valid]
+    integral = bool(np.all(valid_scores == np.round(valid_scores)))
+    # The sparse route's candidate pass, on tiles of the matrix. It ranks positive values, so when
+    # valid pairs may score ≤ 0 (coverage, quotas) they are shifted up; the order stays.
+    lowest = float(valid_scores.min())
+    values = masked if lowest > 0 else masked - (lowest - 1.0)
+    by_row, by_col = candidate_pass(w.shape, lambda r, c, *_: (values[r[0]:r[-1] + 1, c[0]:c[-1] + 1], None),
+                                    tuning.k, candidate_tile_shape(*w.shape, tuning), tuning.workers_for(w.size))
+    keys, _ = candidate_arcs_of(by_row, by_col)
+    rows, cols = keys // w.shape[1], keys % w.shape[1]
+
+    # The same tile-by-tile pricing as the sparse route, reading the matrix.
+    pricer = TilePricer(w.shape, lambda r, c: (take(masked, r, c), None), rows * w.shape[1] + cols, w[rows, cols],
+                        tuning)
+    return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, integral=integral,
+                      max_weight=float(np.abs(valid_scores).max()), price=pricer, network=network, tuning=tuning)
+
+
+def _shift_quota(quota: MenteeQuota | None, locks: np.ndarray) -> MenteeQuota | None:
+    """A locked mentee already counts towards their group's quota."""
+    if quota is None:
+        return None
+    covered = np.zeros(len(quota.group), dtype=bool)
+    covered[locks[:, 1]] = True
+    counted = np.bincount(quota.group[covered & (quota.group >= 0)], minlength=len(quota.least))
+    return MenteeQuota(quota.group, np.maximum(0, quota.least - counted), quota.names)

@@ -1,0 +1,16 @@
+"""Reading a result: summary figures, match %, stability, the HTML report and KPI page, plots and files out.
+
+The pipeline never imports this package at module level: it reads a finished result.
+"""
+
+from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent, summary
+from .files import pseudonym, pseudonymized_tables, workforce_frames, write_outputs, write_result, write_workforce
+from .kpi_page import kpis_html, kpis_section
+from .plots import plot_needs, plot_scores
+from .report import to_html
+
+__all__ = [
+    "blocking_pairs", "coverage_by_skill", "department_flow", "kpis_html", "kpis_section", "match_percent",
+    "plot_needs", "plot_scores", "pseudonym", "pseudonymized_tables", "summary", "to_html", "workforce_frames",
+    "write_outputs", "write_result", "write_workforce",
+]

@@ -1,0 +1,353 @@
+"""What a match means for the programme: summary figures, match %, need coverage, department flow, stability."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..explain import STANDING_BLOCK, pair_standing, partner_loads
+
+if TYPE_CHECKING:
+    from ..matching import MatchResult
+
+ROW_BLOCK = 2048          # score-matrix rows scanned at a time: bounds the temporary memory of a scan
+
+
+# ---- shared helpers -------------------------------------------------------------------------------
+def _positions(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
+    """Score-matrix (row, col) of every pair in ``result.pairs``, in pair order."""
+    s = result.scores
+    rows = pd.Index(s.mentor_ids).get_indexer(result.pairs["mentor_id"].astype(str))
+    cols = pd.Index(s.mentee_ids).get_indexer(result.pairs["mentee_id"].astype(str))
+    if np.any(rows < 0) or np.any(cols < 0):
+        raise ValueError("result.pairs names a mentor or mentee that is not in result.scores; "
+                         "was the pairs table edited after match()?")
+    return rows.astype(np.int64), cols.astype(np.int64)
+
+
+def _covered(learner_rows: np.ndarray, teacher_rows: np.ndarray, proficiency: np.ndarray):
+    """Distinct learners and, per learner and skill, whether any of their partners is ahead on it.
+
+    A learner with several partners (capacity above 1) has a need addressed if at least one partner
+    is more proficient, so a need is never counted twice.
+    """
+    learners, inverse = np.unique(learner_rows, return_inverse=True)
+    ahead = proficiency[teacher_rows] > proficiency[learner_rows]
+    covered = np.zeros((len(learners), proficiency.shape[1]), dtype=bool)
+    np.logical_or.at(covered, inverse, ahead)
+    return learners, covered
+
+
+def _share(part: float, whole: float) -> float | None:
+    return float(part / whole) if whole > 0 else None
+
+
+def _stats(values: np.ndarray) -> dict[str, float | None]:
+    if len(values) == 0:
+        return {"mean": None, "median": None, "min": None, "max": None}
+    return {"mean": float(np.mean(values)), "median": float(np.median(values)),
+            "min": float(np.min(values)), "max": float(np.max(values))}
+
+
+# ---- figures ----------------------------------------------------------------------------------------
+def coverage_by_skill(result: MatchResult) -> pd.DataFrame:
+    r"""Need points per skill, stated and addressed, for mentees (taught) and mentors (given back).
+
+    For skill :math:`s`, with need :math:`q` and proficiency :math:`p`:
+
+    - ``mentee_need`` :math:`= \sum_{j} q_{js}` over every opted-in mentee :math:`j`;
+    - ``mentee_need_matched``: the same sum over mentees with at least one pair;
+    - ``mentee_addressed`` :math:`= \sum_{j} q_{js}\,[\exists\ \text{mentor } i \text{ of } j:
+      p_{is} > p_{js}]` over matched mentees;
+    - ``mentor_need``, ``mentor_need_matched``, ``mentor_addressed``: the same for the mentors' own
+      needs against their mentees' proficiency (what the seniors give back).
+
+    A point is one level of stated need (0–5), not a score point: it counts *whether* a partner can
+    help with a need, not by how many levels they are ahead.
+
+    Parameters
+    ----------
+    result : MatchResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per skill of the workforce, in ``workforce.skill_names`` order.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> cov = coverage_by_skill(result)
+    >>> bool((cov["mentee_addressed"] <= cov["mentee_need_matched"]).all())
+    True
+    """
+    wf, s = result.workforce, result.scores
+    rows, cols = _positions(result)
+    m_rows, e_rows = s.mentor_rows[rows], s.mentee_rows[cols]
+    need = wf.need.astype(np.int64)
+    out = {"skill": list(wf.skill_names)}
+    for side, learner_rows, teacher_rows, opted in (("mentee", e_rows, m_rows, s.mentee_rows),
+                                                     ("mentor", m_rows, e_rows, s.mentor_rows)):
+        learners, covered = _covered(learner_rows, teacher_rows, wf.proficiency)
+        out[f"{side}_need"] = need[opted].sum(axis=0)
+        out[f"{side}_need_matched"] = need[learners].sum(axis=0)
+        out[f"{side}_addressed"] = (need[learners] * covered).sum(axis=0)
+    return pd.DataFrame(out)
+
+
+def department_flow(result: MatchResult) -> pd.DataFrame:
+    """Pair counts by mentor department (rows) × mentee department (columns), departments sorted.
+
+    Only departments that appear in at least one pair are listed.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> int(department_flow(result).to_numpy().sum()) == len(result.pairs)
+    True
+    """
+    wf = result.workforce
+    dept = wf.employees["department"].to_numpy(dtype=object)
+    mentor = pd.Series(dept[wf.index_of(result.pairs["mentor_id"])] if len(result.pairs) else [],
+                       name="mentor department", dtype=object)
+    mentee = pd.Series(dept[wf.index_of(result.pairs["mentee_id"])] if len(result.pairs) else [],
+                       name="mentee department", dtype=object)
+    return pd.crosstab(mentor, mentee).sort_index(axis=0).sort_index(axis=1)
+
+
+def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
+    r"""Programme figures an HR admin can act on, as a flat, JSON-ready dict.
+
+    Figures that have no value (e.g. the mean pair score when there are no pairs) are ``None``.
+
+    Parameters
+    ----------
+    result : MatchResult
+
+    Returns
+    -------
+    dict
+        Solve:
+
+        - ``status``, ``engine``; ``objective`` (the solver's total score), ``bound`` (the true optimum
+          is at most this), ``gap = bound − objective``, ``tolerance`` (rounding allowance of
+          non-integer scores).
+
+        People — a person who opted in as ``both`` counts once on each side:
+
+        - ``people_opted_in``: distinct people on either side; ``people_matched``: distinct people in
+          at least one pair; ``unmatched``: people in ``result.unmatched`` (opted in, no pair at all).
+        - ``mentors_opted_in`` / ``mentees_opted_in``: rows / columns of the score matrix;
+          ``mentors_matched`` / ``mentees_matched``: distinct ids on that side of ``result.pairs``.
+        - ``pairs``: rows of ``result.pairs``.
+
+        Scores, over the pairs' ``score``: ``total_score`` (:math:`\sum`), ``mean_pair_score``,
+        ``median_pair_score``, ``min_pair_score``, ``max_pair_score``; ``mean_match_percent``, the
+        mean of :func:`match_percent`.
+
+        Coverage of learning needs, pooled over people (a need level 0–5 is a point):
+
+        - ``mentee_need_points``: :math:`\sum_{j,s} q_{js}` over matched mentees :math:`j`;
+          ``mentee_need_addressed``: the part of it on skills where at least one of :math:`j`'s
+          mentors has a strictly higher proficiency than :math:`j`;
+          ``mentee_need_coverage`` = addressed / points; ``mentee_need_coverage_all`` = addressed /
+          (the need points of *every* opted-in mentee), so unmatched mentees count as uncovered.
+        - ``mentor_need_points``, ``mentor_need_addressed``, ``mentor_need_coverage``,
+          ``mentor_need_coverage_all``: the same for the mentors' own needs against their mentees'
+          proficiency (give-back).
+
+        Diversity of pairs:
+
+        - ``cross_department_share``: pairs whose mentor and mentee departments differ / pairs.
+        - ``cross_location_share``: among pairs where both locations are known (non-empty), those
+          whose locations differ; ``pairs_with_locations`` is that denominator.
+        - ``level_gap_mean``, ``level_gap_min``, ``level_gap_max``: mentee level − mentor level over
+          pairs (positive: the mentor is junior).
+
+        Stability: ``blocking_pairs``, the number of rows of :func:`blocking_pairs`.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> s = summary(result)
+    >>> s["pairs"] == len(result.pairs) and 0 <= s["mentee_need_coverage"] <= 1
+    True
+    """
+    rows, cols = _positions(result)
+    m_rows, e_rows = result.scores.mentor_rows[rows], result.scores.mentee_rows[cols]
+    out: dict[str, float | int | str | None] = {
+        "status": str(result.status), "engine": result.engine,
+        "objective": float(result.objective), "bound": float(result.bound), "gap": float(result.gap),
+        "tolerance": float(result.tolerance),
+    }
+    out.update(_people(result, m_rows, e_rows))
+    scores = result.pairs["score"].to_numpy(dtype=float)
+    out["total_score"] = float(scores.sum())
+    out.update({f"{k}_pair_score": v for k, v in _stats(scores).items()})
+    percent = match_percent(result)["match_percent"].to_numpy(dtype=float)
+    out["mean_match_percent"] = float(percent.mean()) if len(percent) else None
+    out.update(_need_coverage(result))
+    out.update(_diversity(result, m_rows, e_rows))
+    out["blocking_pairs"] = len(blocking_pairs(result) if blocking is None else blocking)
+    return out
+
+
+def _people(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict[str, int]:
+    sc = result.scores
+    return {
+        "people_opted_in": len(np.union1d(sc.mentor_rows, sc.mentee_rows)),
+        "people_matched": len(np.union1d(m_rows, e_rows)),
+        "unmatched": len(result.unmatched),
+        "mentors_opted_in": sc.shape[0], "mentors_matched": len(np.unique(m_rows)),
+        "mentees_opted_in": sc.shape[1], "mentees_matched": len(np.unique(e_rows)),
+        "pairs": len(result.pairs),
+    }
+
+
+def _need_coverage(result: MatchResult) -> dict[str, float | int | None]:
+    by_skill = coverage_by_skill(result)
+    out: dict[str, float | int | None] = {}
+    for side in ("mentee", "mentor"):
+        points = int(by_skill[f"{side}_need_matched"].sum())
+        addressed = int(by_skill[f"{side}_addressed"].sum())
+        out[f"{side}_need_points"] = points
+        out[f"{side}_need_addressed"] = addressed
+        out[f"{side}_need_coverage"] = _share(addressed, points)
+        out[f"{side}_need_coverage_all"] = _share(addressed, int(by_skill[f"{side}_need"].sum()))
+    return out
+
+
+def _diversity(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict[str, float | int | None]:
+    emp = result.workforce.employees
+    dept = emp["department"].to_numpy(dtype=object)
+    loc = emp["location"].fillna("").astype(str).to_numpy(dtype=object)
+    level = emp["level"].to_numpy(dtype=np.int64)
+    out: dict[str, float | int | None] = {
+        "cross_department_share": _share(int(np.sum(dept[m_rows] != dept[e_rows])), len(m_rows))}
+    # An unknown location is neither "same" nor "different": those pairs are left out of the share.
+    known = (loc[m_rows] != "") & (loc[e_rows] != "")
+    out["cross_location_share"] = _share(int(np.sum(known & (loc[m_rows] != loc[e_rows]))), int(known.sum()))
+    out["pairs_with_locations"] = int(known.sum())
+    stats = _stats((level[e_rows] - level[m_rows]).astype(float))
+    out["level_gap_mean"], out["level_gap_min"], out["level_gap_max"] = stats["mean"], stats["min"], stats["max"]
+    return out
+
+
+def match_percent(result: MatchResult, block: int = STANDING_BLOCK) -> pd.DataFrame:
+    r"""A copy of ``result.pairs`` with a 0–100 match score and each pair's rank on both sides.
+
+    For a pair of mentor :math:`i` and mentee :math:`j` with allowed mask :math:`A` and scores
+    :math:`W`:
+
+    .. math::
+
+        \mathrm{match\_percent}_{ij} = 100\,\frac{W_{ij}}{\max_{i' : A_{i'j}} W_{i'j}}
+
+    i.e. the pair's score as a share of the best score any mentor the programme's rules allow could
+    give this mentee — whether or not that mentor was free. 100 means the mentee got (one of) their
+    best allowed mentor(s). The optimiser maximises the *total*, so not every mentee can get 100.
+
+    Added columns:
+
+    - ``match_percent``: as above, in [0, 100] (0 only for a locked pair that scores 0); NaN if the
+      mentee has no allowed mentor with a positive score.
+    - ``rank_for_mentee``: 1 + the number of allowed mentors who would score strictly higher with
+      this mentee (1 = best; ties share a rank); ``mentee_options``: allowed mentors with a
+      positive score.
+    - ``rank_for_mentor``, ``mentor_options``: the same from the mentor's side, among allowed mentees.
+
+    Parameters
+    ----------
+    result : MatchResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result.pairs`` (same index and order) with the five columns above.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> mp = match_percent(result)
+    >>> bool(mp["match_percent"].between(0, 100).all())
+    True
+    """
+    rows, cols = _positions(result)
+    out = result.pairs.copy()
+    for name, values in pair_standing(result.scores, rows, cols, block=block).items():
+        out[name] = values
+    return out
+
+
+def blocking_pairs(result: MatchResult, block: int = ROW_BLOCK) -> pd.DataFrame:
+    r"""The stability report: allowed pairs not made that both people would prefer, by score.
+
+    Mentor :math:`i` and mentee :math:`j` block the result if the pair is allowed, scores above 0,
+    is not in the result, and both would rather have it than their current situation:
+
+    .. math::
+
+        W_{ij} > t_i \ \text{and}\ W_{ij} > u_j, \qquad
+        t_i = \begin{cases} -\infty & \text{load}_i < c_i \ \text{(spare capacity)} \\
+        \min_{j' \text{ paired with } i} W_{ij'} & \text{otherwise} \end{cases}
+
+    and :math:`u_j` the same for the mentee. Someone with capacity 0 never blocks. The optimiser
+    maximises the total score, which can leave blocking pairs: they are what a participant could
+    point to ("we both would have scored higher together"), not an error.
+
+    Parameters
+    ----------
+    result : MatchResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mentor_id``, ``mentee_id``, ``score``, ``mentor_current_worst``,
+        ``mentee_current_worst`` (the weakest current pair score of each, NaN if they have no pair),
+        ``mentor_spare``, ``mentee_spare`` (capacity left). Best score first, then by ids.
+
+    Examples
+    --------
+    >>> import revmatch as rm
+    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
+    >>> list(blocking_pairs(result).columns[:3])
+    ['mentor_id', 'mentee_id', 'score']
+    """
+    s = result.scores
+    rows, cols = _positions(result)
+    row_load, row_worst, col_load, col_worst = partner_loads(result.scores, rows, cols)
+    row_spare = s.mentor_capacity - row_load
+    col_spare = s.mentee_capacity - col_load
+    # Spare capacity: any positive pair beats staying as you are. Full (or capacity 0): only a score
+    # strictly above your weakest pair does (capacity 0 leaves that at +inf, so never).
+    row_bar = np.where(row_spare > 0, -np.inf, row_worst)
+    col_bar = np.where(col_spare > 0, -np.inf, col_worst)
+    col_bar = np.maximum(col_bar, 0.0)  # "positive score" folded into the mentee's bar
+
+    found_r, found_c = [], []
+    for a in range(0, s.shape[0], block):
+        w, allowed = s.block(np.arange(a, min(a + block, s.shape[0])), np.arange(s.shape[1]))
+        hit = allowed & (w > row_bar[a:a + block, None]) & (w > col_bar[None, :])
+        inside = (rows >= a) & (rows < a + block)
+        # A made pair can pass both bars when both people have spare capacity: it is not a blocker.
+        hit[rows[inside] - a, cols[inside]] = False
+        r, c = np.nonzero(hit)
+        found_r.append(r + a)
+        found_c.append(c)
+    r = np.concatenate(found_r) if found_r else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(found_c) if found_c else np.zeros(0, dtype=np.int64)
+    out = pd.DataFrame({
+        "mentor_id": s.mentor_ids[r].astype(object), "mentee_id": s.mentee_ids[c].astype(object),
+        "score": s.pair_scores(r, c)[0].astype(float),
+        "mentor_current_worst": np.where(np.isinf(row_worst[r]), np.nan, row_worst[r]),
+        "mentee_current_worst": np.where(np.isinf(col_worst[c]), np.nan, col_worst[c]),
+        "mentor_spare": row_spare[r].astype(np.int64), "mentee_spare": col_spare[c].astype(np.int64),
+    })
+    return out.sort_values(["score", "mentor_id", "mentee_id"], ascending=[False, True, True],
+                           kind="stable", ignore_index=True)
