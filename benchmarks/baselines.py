@@ -53,7 +53,7 @@ def greedy(w, allowed, mentor_cap=1, mentee_cap=1) -> list[tuple[int, int]]:
     pairs = []
     step, start = 4 * (n_rows + n_cols) + 64, 0
     while start < len(flat) and row_left.any() and col_left.any():
-        r, c = rows[start:start + step], cols[start:start + step]
+        r, c = rows[start : start + step], cols[start : start + step]
         keep = (row_left[r] > 0) & (col_left[c] > 0)
         for i, j in zip(r[keep].tolist(), c[keep].tolist()):
             if row_left[i] and col_left[j]:
@@ -81,12 +81,12 @@ def gale_shapley(w, allowed, mentor_cap=1, mentee_cap=1) -> list[tuple[int, int]
     w = np.asarray(w, dtype=np.float64)
     n_rows, n_cols = w.shape
     ok = _acceptable(w, allowed)
-    prefs = _ranks(w, ok, axis=0).T                 # prefs[j] = mentors in mentee j's order
+    prefs = _ranks(w, ok, axis=0).T  # prefs[j] = mentors in mentee j's order
     lengths = ok.sum(axis=0).tolist()
     row_cap, col_cap = _caps(mentor_cap, n_rows).tolist(), _caps(mentee_cap, n_cols).tolist()
     held: list[list] = [[] for _ in range(n_rows)]  # min-heap of (score, -mentee): its root is the worst held
-    active = [0] * n_cols                           # proposals mentee j has outstanding
-    nxt = [0] * n_cols                              # next position in mentee j's list
+    active = [0] * n_cols  # proposals mentee j has outstanding
+    nxt = [0] * n_cols  # next position in mentee j's list
     free = [j for j in range(n_cols - 1, -1, -1) if lengths[j] and col_cap[j]]
     while free:
         j = free.pop()
@@ -122,6 +122,7 @@ def lsa(w, allowed) -> list[tuple[int, int]]:
 
 # ---- checks -------------------------------------------------------------------------------------
 
+
 def check_matching(pairs, w, allowed, mentor_cap=1, mentee_cap=1, name: str = "matching") -> None:
     """Raise ``ValueError`` unless every pair is allowed, made once, and within both people's capacity."""
     allowed = np.asarray(allowed, dtype=bool)
@@ -136,8 +137,10 @@ def check_matching(pairs, w, allowed, mentor_cap=1, mentee_cap=1, name: str = "m
     bad = ~allowed[rows, cols]
     if bad.any():
         raise ValueError(f"{name}: {int(bad.sum())} pair(s) break a hard rule, e.g. {pairs[int(np.argmax(bad))]}")
-    for side, used, cap in (("mentor", np.bincount(rows, minlength=n_rows), _caps(mentor_cap, n_rows)),
-                            ("mentee", np.bincount(cols, minlength=n_cols), _caps(mentee_cap, n_cols))):
+    for side, used, cap in (
+        ("mentor", np.bincount(rows, minlength=n_rows), _caps(mentor_cap, n_rows)),
+        ("mentee", np.bincount(cols, minlength=n_cols), _caps(mentee_cap, n_cols)),
+    ):
         over = np.flatnonzero(used > cap)
         if len(over):
             k = int(over[0])
@@ -148,7 +151,7 @@ def _worst_held(group, other, s, n: int, used, cap):
     """Per person: the (score, partner) of their worst pair, or (−inf, n) while they have room."""
     score, partner = np.full(n, -np.inf), np.full(n, np.iinfo(np.int64).max)
     if len(group):
-        order = np.lexsort((-other, s, group))                   # per person: lowest score, then highest index
+        order = np.lexsort((-other, s, group))  # per person: lowest score, then highest index
         first = order[np.r_[True, group[order][1:] != group[order][:-1]]]
         full = used[group[first]] >= cap[group[first]]
         score[group[first][full]], partner[group[first][full]] = s[first][full], other[first][full]
@@ -165,7 +168,7 @@ def blocking_mask(pairs, w, allowed, mentor_cap=1, mentee_cap=1, by_index: bool 
     w = np.asarray(w, dtype=np.float64)
     ok = _acceptable(w, allowed)
     n_rows, n_cols = w.shape
-    rows, cols = (np.array(pairs, dtype=np.int64).reshape(-1, 2).T if pairs else (np.zeros(0, np.int64),) * 2)
+    rows, cols = np.array(pairs, dtype=np.int64).reshape(-1, 2).T if pairs else (np.zeros(0, np.int64),) * 2
     s = w[rows, cols]
     r_s, r_k = _worst_held(rows, cols, s, n_rows, np.bincount(rows, minlength=n_rows), _caps(mentor_cap, n_rows))
     c_s, c_k = _worst_held(cols, rows, s, n_cols, np.bincount(cols, minlength=n_cols), _caps(mentee_cap, n_cols))

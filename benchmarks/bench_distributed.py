@@ -24,11 +24,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_scale import PROGRAM, measured, n_by_n  # noqa: E402
-
-from revmatch.candidates import candidate_arcs  # noqa: E402
-from revmatch.engine import Tuning  # noqa: E402
-from revmatch.sparse import sparse_assignment  # noqa: E402
+from bench_scale import PROGRAM, measured, n_by_n
+from revmatch.candidates import candidate_arcs
+from revmatch.engine import Tuning
+from revmatch.sparse import sparse_assignment
 
 
 def worker_peak_gb(dask_worker=None) -> float:
@@ -46,8 +45,10 @@ def best_of(repeat: int, fn, *args, **kwargs):
 
 
 def same(a, b) -> bool:
-    return all(np.array_equal(getattr(a, f), getattr(b, f)) and getattr(a, f).dtype == getattr(b, f).dtype
-               for f in ("rows", "cols", "weights", "mentor_rows", "mentee_rows"))
+    return all(
+        np.array_equal(getattr(a, f), getattr(b, f)) and getattr(a, f).dtype == getattr(b, f).dtype
+        for f in ("rows", "cols", "weights", "mentor_rows", "mentee_rows")
+    )
 
 
 def main() -> None:
@@ -66,28 +67,37 @@ def main() -> None:
 
     serial, t_serial, peak_serial = best_of(args.repeat, candidate_arcs, wf, PROGRAM, args.k, band=args.band)
     bands = -(-len(serial.mentor_rows) // serial.band)
-    print(f"serial     {t_serial:7.2f} s   client peak {peak_serial:5.2f} GB   {len(serial):,} arcs, "
-          f"{bands} bands of {serial.band}")
+    print(
+        f"serial     {t_serial:7.2f} s   client peak {peak_serial:5.2f} GB   {len(serial):,} arcs, "
+        f"{bands} bands of {serial.band}"
+    )
 
     t = time.perf_counter()
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        client.run(lambda: __import__("revmatch.candidates"))   # workers' imports, not part of the runs
+    with (
+        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(lambda: __import__("revmatch.candidates"))  # workers' imports, not part of the runs
         t_start = time.perf_counter() - t
         blas = set(client.run(lambda: __import__("os").environ.get("OPENBLAS_NUM_THREADS")).values())
-        spread, t_dask, peak_dask = best_of(args.repeat, candidate_arcs, wf, PROGRAM, args.k, client=client,
-                                            band=args.band)
+        spread, t_dask, peak_dask = best_of(
+            args.repeat, candidate_arcs, wf, PROGRAM, args.k, client=client, band=args.band
+        )
         workers_peak = client.run(worker_peak_gb)
-    print(f"dask ×{args.workers}    {t_dask:7.2f} s   client peak {peak_dask:5.2f} GB   workers' peak "
-          f"{', '.join(f'{g:.2f}' for g in workers_peak.values())} GB   (cluster start {t_start:.1f} s, "
-          f"OPENBLAS_NUM_THREADS={'/'.join(map(str, blas))})")
+    print(
+        f"dask ×{args.workers}    {t_dask:7.2f} s   client peak {peak_dask:5.2f} GB   workers' peak "
+        f"{', '.join(f'{g:.2f}' for g in workers_peak.values())} GB   (cluster start {t_start:.1f} s, "
+        f"OPENBLAS_NUM_THREADS={'/'.join(map(str, blas))})"
+    )
     print(f"serial / dask = {t_serial / t_dask:.2f}    identical arrays: {same(serial, spread)}")
 
     if not args.skip_sparse:
         sa, t_sa, peak_sa = measured(sparse_assignment, wf, PROGRAM, args.k)
-        print(f"sparse_assignment candidate pass {sa.timings['candidates']:7.2f} s (whole route {t_sa:.1f} s, "
-              f"peak {peak_sa:.2f} GB, tile {sa.tile[0]}×{sa.tile[1]}); first solve's arcs {sa.candidates:,} "
-              f"= candidate_arcs' {len(serial):,}: {sa.candidates == len(serial)}")
+        print(
+            f"sparse_assignment candidate pass {sa.timings['candidates']:7.2f} s (whole route {t_sa:.1f} s, "
+            f"peak {peak_sa:.2f} GB, tile {sa.tile[0]}×{sa.tile[1]}); first solve's arcs {sa.candidates:,} "
+            f"= candidate_arcs' {len(serial):,}: {sa.candidates == len(serial)}"
+        )
     if not same(serial, spread):
         sys.exit("serial and Dask candidates differ")
 

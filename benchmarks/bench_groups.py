@@ -30,9 +30,11 @@ def cohorts_workforce(cohorts: int, people: int) -> rm.Workforce:
     for k in range(cohorts):
         emp, sk = synthetic_frames(people, seed=k)
         prefix = f"C{k:02d}-"
-        emp = emp.assign(employee_id=prefix + emp["employee_id"],
-                         manager_id=emp["manager_id"].where(emp["manager_id"] == "", prefix + emp["manager_id"]),
-                         location=f"Cohort {k:02d}")
+        emp = emp.assign(
+            employee_id=prefix + emp["employee_id"],
+            manager_id=emp["manager_id"].where(emp["manager_id"] == "", prefix + emp["manager_id"]),
+            location=f"Cohort {k:02d}",
+        )
         employees.append(emp)
         skills.append(sk.assign(employee_id=prefix + sk["employee_id"]))
     return rm.Workforce.from_frames(pd.concat(employees, ignore_index=True), pd.concat(skills, ignore_index=True))
@@ -51,8 +53,10 @@ def main(argv: list[str]) -> None:
     t = time.perf_counter()
     serial = match_groups(wf, program, by="location")
     serial_seconds = time.perf_counter() - t
-    print(f"{'serial':28} {serial_seconds:6.1f} s   (sum of group tasks {serial.groups['seconds'].sum():.1f} s, "
-          f"{len(serial.pairs)} pairs, total score {serial.groups['objective'].sum():.0f})")
+    print(
+        f"{'serial':28} {serial_seconds:6.1f} s   (sum of group tasks {serial.groups['seconds'].sum():.1f} s, "
+        f"{len(serial.pairs)} pairs, total score {serial.groups['objective'].sum():.0f})"
+    )
 
     import dask
     import distributed  # noqa: F401  (loads distributed's config defaults, which the runs below change)
@@ -68,11 +72,16 @@ def main(argv: list[str]) -> None:
     for name, config in runs.items():
         with dask.config.set(config):
             spread, seconds, start_up = dask_run(wf, program, workers)
-        print(f"{name + f', {workers} workers':28} {seconds:6.1f} s   speed-up {serial_seconds / seconds:4.2f} × "
-              f"({serial_seconds / (seconds + start_up):.2f} × counting {start_up:.1f} s of start-up; "
-              f"sum of group tasks {spread.groups['seconds'].sum():.1f} s)")
-        same = (serial.pairs.equals(spread.pairs) and serial.unmatched.equals(spread.unmatched)
-                and serial.groups.drop(columns="seconds").equals(spread.groups.drop(columns="seconds")))
+        print(
+            f"{name + f', {workers} workers':28} {seconds:6.1f} s   speed-up {serial_seconds / seconds:4.2f} × "
+            f"({serial_seconds / (seconds + start_up):.2f} × counting {start_up:.1f} s of start-up; "
+            f"sum of group tasks {spread.groups['seconds'].sum():.1f} s)"
+        )
+        same = (
+            serial.pairs.equals(spread.pairs)
+            and serial.unmatched.equals(spread.unmatched)
+            and serial.groups.drop(columns="seconds").equals(spread.groups.drop(columns="seconds"))
+        )
         failed |= not same
     print("same pairs, unmatched and group statuses as serial:", not failed)
     if failed:
@@ -84,8 +93,10 @@ def dask_run(wf: rm.Workforce, program: rm.Program, workers: int):
     from distributed import Client, LocalCluster
 
     t = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         client.run(importlib.import_module, "revmatch.groups")  # workers import revmatch and OR-Tools once
         start_up = time.perf_counter() - t
         t = time.perf_counter()

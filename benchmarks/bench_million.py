@@ -24,7 +24,7 @@ import revmatch as rm
 from revmatch.synthetic import synthetic_frames
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_scale import measured, peak_gb  # noqa: E402  (the benchmarks folder is not a package)
+from bench_scale import measured, peak_gb
 
 PROGRAM = rm.Program(min_level_gap=2)
 
@@ -52,12 +52,19 @@ def main(argv: list[str] | None = None) -> None:
     say(f"matched {len(groups)} groups")
     biggest = groups.sort_values("people", ascending=False).iloc[0]
     row = {
-        "employees": len(wf), "groups": len(groups), "by": " × ".join(args.by),
-        "generate_s": round(t_generate, 2), "build_s": round(t_build, 2), "match_s": round(t_match, 2),
+        "employees": len(wf),
+        "groups": len(groups),
+        "by": " × ".join(args.by),
+        "generate_s": round(t_generate, 2),
+        "build_s": round(t_build, 2),
+        "match_s": round(t_match, 2),
         "total_s": round(t_generate + t_build + t_match, 2),
         "peak_gb": round(max(peak_generate, peak_build, peak_match, peak_gb()), 2),
-        "pairs": len(out.pairs), "unmatched": len(out.unmatched), "objective": float(groups["objective"].sum()),
-        "optimal_groups": int((groups["status"] == "optimal").sum()), "failed_groups": len(out.failed),
+        "pairs": len(out.pairs),
+        "unmatched": len(out.unmatched),
+        "objective": float(groups["objective"].sum()),
+        "optimal_groups": int((groups["status"] == "optimal").sum()),
+        "failed_groups": len(out.failed),
         "largest_group": f"{biggest['group']} ({biggest['people']:,} people, {biggest['seconds']:.1f} s)",
     }
     for key, value in row.items():

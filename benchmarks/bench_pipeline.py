@@ -31,13 +31,14 @@ def timed(fn, *args):
 def run(n: int, program: rm.Program) -> dict:
     wf, t_synth = timed(rm.synthetic_workforce, n, 0)
     with tempfile.TemporaryDirectory() as tmp:
-        paths, t_write = timed(rm.io.write_workforce, wf, Path(tmp))
+        paths, _ = timed(rm.reporting.write_workforce, wf, Path(tmp))
         wf, t_read = timed(rm.Workforce.from_csv, *paths)
     result, t_match = timed(rm.match, wf, program)
     s = result.scores
 
     # Baseline 1: scipy LSA on the same problem when every capacity is 1 (disallowed cells score 0).
     from scipy.optimize import linear_sum_assignment
+
     w = np.where(s.allowed, s.matrix, 0.0)
     (r, c), t_lsa = timed(linear_sum_assignment, w, True)
     lsa_objective = float(w[r, c].sum())
@@ -47,11 +48,22 @@ def run(n: int, program: rm.Program) -> dict:
     a_c, q_c = hinge_blocks(wf.proficiency[me], wf.need[me])
     _, t_gemm = timed(lambda: (a_r @ q_c.T, q_r @ a_c.T))
     return {
-        "employees": n, "mentors": s.shape[0], "mentees": s.shape[1], "allowed_pairs": int(s.allowed.sum()),
-        "synth_s": t_synth, "read_csv_s": t_read, "score_s": result.timings["score"],
-        "solve_s": result.timings["solve"], "explain_s": result.timings["explain"], "match_s": t_match,
-        "csv_to_pairs_s": t_read + t_match, "pairs": len(result.pairs), "objective": result.objective,
-        "status": str(result.status), "scipy_lsa_s": t_lsa, "scipy_lsa_objective_1to1": lsa_objective,
+        "employees": n,
+        "mentors": s.shape[0],
+        "mentees": s.shape[1],
+        "allowed_pairs": int(s.allowed.sum()),
+        "synth_s": t_synth,
+        "read_csv_s": t_read,
+        "score_s": result.timings["score"],
+        "solve_s": result.timings["solve"],
+        "explain_s": result.timings["explain"],
+        "match_s": t_match,
+        "csv_to_pairs_s": t_read + t_match,
+        "pairs": len(result.pairs),
+        "objective": result.objective,
+        "status": str(result.status),
+        "scipy_lsa_s": t_lsa,
+        "scipy_lsa_objective_1to1": lsa_objective,
         # match's "score" stage: scoring and, on the sparse route, picking each person's candidates.
         "score_vs_gemm_floor": result.timings["score"] / max(t_gemm, 1e-9),
     }

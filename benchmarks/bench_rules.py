@@ -35,15 +35,17 @@ def main(argv: list[str]) -> None:
     variants = {
         "plain total": base,
         "20 locks": base.model_copy(update={"locked": tuple(locks)}),
-        "200 forbids (100 of them made pairs)": base.model_copy(update={"forbidden": tuple(
-            made[:100] + [(s.mentor_ids[r], s.mentee_ids[c]) for r, c in picks[:100]])}),
+        "200 forbids (100 of them made pairs)": base.model_copy(
+            update={"forbidden": tuple(made[:100] + [(s.mentor_ids[r], s.mentee_ids[c]) for r, c in picks[:100]])}
+        ),
         "past pairs = whole plain result": base.model_copy(update={"past_pairs": tuple(made)}),
         "hard attribute rules": base.model_copy(update={"require_shared_language": True, "min_timezone_overlap": 3}),
         "soft preferences": base.model_copy(update={"different_department_weight": 5, "timezone_overlap_weight": 1}),
         "coverage objective": base.model_copy(update={"objective": "coverage"}),
         "fair objective": base.model_copy(update={"objective": "fair"}),
-        "quota 30% of each department but Executive": base.model_copy(update={"min_matched_share": {
-            d: 0.3 for d in set(wf.employees["department"]) - {"Executive"}}}),
+        "quota 30% of each department but Executive": base.model_copy(
+            update={"min_matched_share": dict.fromkeys(set(wf.employees["department"]) - {"Executive"}, 0.3)}
+        ),
     }
     print(f"{n} employees, {s.shape[0]} mentors × {s.shape[1]} mentees, {int(s.allowed.sum())} allowed pairs")
     print(f"{'variant':40} {'seconds':>8} {'ratio':>6} {'engine':>24} {'pairs':>6} {'total':>9} status")
@@ -57,13 +59,17 @@ def main(argv: list[str]) -> None:
             continue
         seconds = time.perf_counter() - t
         baseline = baseline or seconds
-        print(f"{name:40} {seconds:8.3f} {seconds / baseline:6.2f} {r.engine:>24} {len(r.pairs):6d} "
-              f"{r.objective:9.1f} {r.status}")
+        print(
+            f"{name:40} {seconds:8.3f} {seconds / baseline:6.2f} {r.engine:>24} {len(r.pairs):6d} "
+            f"{r.objective:9.1f} {r.status}"
+        )
     small = rm.synthetic_workforce(300, seed=0)
     t = time.perf_counter()
     r = rm.match(small, base.model_copy(update={"max_pairs_per_department_pair": 2, "time_limit": 30}))
-    print(f"{'cap 2 pairs per dept pair (300 people)':40} {time.perf_counter() - t:8.3f} {'':>6} {r.engine:>24} "
-          f"{len(r.pairs):6d} {r.objective:9.1f} {r.status} (gap {r.gap:g})")
+    print(
+        f"{'cap 2 pairs per dept pair (300 people)':40} {time.perf_counter() - t:8.3f} {'':>6} {r.engine:>24} "
+        f"{len(r.pairs):6d} {r.objective:9.1f} {r.status} (gap {r.gap:g})"
+    )
 
 
 if __name__ == "__main__":

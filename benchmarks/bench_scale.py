@@ -47,8 +47,8 @@ import numpy as np
 import pandas as pd
 
 import revmatch as rm
-from revmatch.scoring import hinge_blocks, participants, score_block, score_parts
 from revmatch.engine.tiles import tiles
+from revmatch.scoring import hinge_blocks, participants, score_block, score_parts
 from revmatch.sparse import sparse_assignment
 from revmatch.synthetic import synthetic_frames
 
@@ -57,6 +57,7 @@ RESULTS = Path(__file__).parent / "results"
 
 
 # ---- memory -------------------------------------------------------------------------------------
+
 
 def reset_peak() -> bool:
     """Reset the resident high-water mark (Linux ≥ 4.0); False where that is not possible."""
@@ -101,6 +102,7 @@ def measured(fn, *args, **kwargs):
 
 # ---- companies ----------------------------------------------------------------------------------
 
+
 def n_by_n_frames(n: int, seed: int = 0, extra_skills: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Employees and skills of an N mentors × N mentees programme (see the module docstring)."""
     employees, skills = synthetic_frames(8 * n, seed)
@@ -140,13 +142,14 @@ def n_by_n(n: int, seed: int = 0, extra_skills: int = 0) -> tuple[rm.Workforce, 
 
 # ---- the measurements ---------------------------------------------------------------------------
 
+
 def bench_score(n: int) -> dict:
     """(a) Dense scoring of N × N with 50 skills against the raw GEMM of its indicator blocks."""
     wf, t_build = n_by_n(n, extra_skills=15)
     mr, me = participants(wf)
     scores, t_score, peak = measured(rm.score, wf, PROGRAM)
     del scores
-    parts, t_parts, _ = measured(score_parts, wf, mr, me)   # the two complementarity matrices alone
+    parts, t_parts, _ = measured(score_parts, wf, mr, me)  # the two complementarity matrices alone
     del parts
 
     def blocked_scores():
@@ -158,15 +161,27 @@ def bench_score(n: int) -> dict:
     a_r, q_r = hinge_blocks(wf.proficiency[mr], wf.need[mr])
     a_c, q_c = hinge_blocks(wf.proficiency[me], wf.need[me])
     floor = []
-    for _ in range(3):   # best of three: the floor is what the hardware can do
+    for _ in range(3):  # best of three: the floor is what the hardware can do
         t = time.perf_counter()
         forward, backward = a_r @ q_c.T, q_r @ a_c.T
         floor.append(time.perf_counter() - t)
         del forward, backward
-    return {"experiment": "score", "n": n, "mentors": len(mr), "mentees": len(me), "skills": len(wf.skill_names),
-            "build_s": t_build, "score_s": t_score, "gemm_floor_s": min(floor),
-            "score_vs_gemm": t_score / min(floor), "parts_s": t_parts, "parts_vs_gemm": t_parts / min(floor),
-            "blocked_s": t_blocked, "blocked_vs_gemm": t_blocked / min(floor), "peak_gb": peak}
+    return {
+        "experiment": "score",
+        "n": n,
+        "mentors": len(mr),
+        "mentees": len(me),
+        "skills": len(wf.skill_names),
+        "build_s": t_build,
+        "score_s": t_score,
+        "gemm_floor_s": min(floor),
+        "score_vs_gemm": t_score / min(floor),
+        "parts_s": t_parts,
+        "parts_vs_gemm": t_parts / min(floor),
+        "blocked_s": t_blocked,
+        "blocked_vs_gemm": t_blocked / min(floor),
+        "peak_gb": peak,
+    }
 
 
 def bench_lsa(n: int) -> dict:
@@ -178,10 +193,25 @@ def bench_lsa(n: int) -> dict:
     a, t_solve, peak = measured(rm.solve, s.matrix, s.allowed)
     w = np.where(s.allowed, s.matrix, 0.0)
     (r, c), t_lsa, peak_lsa = measured(linear_sum_assignment, w, True)
-    return {"experiment": "lsa", "n": n, "mentors": s.shape[0], "mentees": s.shape[1], "build_s": t_build,
-            "solve_s": t_solve, "lsa_s": t_lsa, "solve_vs_lsa": t_solve / t_lsa, "objective": a.objective,
-            "lsa_objective": float(w[r, c].sum()), "bound": a.bound, "gap": a.gap, "rounds": a.rounds,
-            "arcs": a.arcs, "status": str(a.status), "peak_gb": peak, "lsa_peak_gb": peak_lsa}
+    return {
+        "experiment": "lsa",
+        "n": n,
+        "mentors": s.shape[0],
+        "mentees": s.shape[1],
+        "build_s": t_build,
+        "solve_s": t_solve,
+        "lsa_s": t_lsa,
+        "solve_vs_lsa": t_solve / t_lsa,
+        "objective": a.objective,
+        "lsa_objective": float(w[r, c].sum()),
+        "bound": a.bound,
+        "gap": a.gap,
+        "rounds": a.rounds,
+        "arcs": a.arcs,
+        "status": str(a.status),
+        "peak_gb": peak,
+        "lsa_peak_gb": peak_lsa,
+    }
 
 
 def bench_sparse(n: int, dense_max: int, workers: int, verbose: bool) -> list[dict]:
@@ -193,23 +223,40 @@ def bench_sparse(n: int, dense_max: int, workers: int, verbose: bool) -> list[di
     def progress(message: str) -> None:
         print(f"  [{time.perf_counter() - started:7.1f} s] {message}", flush=True)
 
-    sa, t_total, peak = measured(sparse_assignment, wf, PROGRAM, workers=workers,
-                                 progress=progress if verbose else None)
+    sa, t_total, peak = measured(
+        sparse_assignment, wf, PROGRAM, workers=workers, progress=progress if verbose else None
+    )
     rounds = sa.rounds
-    row = {"experiment": "sparse", "n": n, "mentors": len(sa.mentor_rows), "mentees": len(sa.mentee_rows),
-           "build_s": t_build, "candidates_s": sa.timings["candidates"], "solve_s": sa.timings["solve"],
-           "pricing_s": sa.timings["pricing"], "total_s": t_total, "peak_gb": peak, "baseline_gb": base,
-           "objective": sa.objective, "bound": sa.bound, "gap": sa.gap, "status": str(sa.status),
-           "rounds": sa.assignment.rounds, "arcs": sa.assignment.arcs, "candidates": sa.candidates,
-           "tile": f"{sa.tile[0]}x{sa.tile[1]}", "workers": workers,
-           "violators": " ".join(str(p.violators) for p in rounds),
-           "added": " ".join(str(p.added) for p in rounds),
-           "priced_share": " ".join(f"{p.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}"
-                                    for p in rounds),
-           "bounded_share": " ".join(f"{p.bounded / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}"
-                                     for p in rounds),
-           "candidate_share": f"{sa.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}",
-           "round_s": " ".join(f"{p.seconds:.2f}" for p in rounds)}
+    row = {
+        "experiment": "sparse",
+        "n": n,
+        "mentors": len(sa.mentor_rows),
+        "mentees": len(sa.mentee_rows),
+        "build_s": t_build,
+        "candidates_s": sa.timings["candidates"],
+        "solve_s": sa.timings["solve"],
+        "pricing_s": sa.timings["pricing"],
+        "total_s": t_total,
+        "peak_gb": peak,
+        "baseline_gb": base,
+        "objective": sa.objective,
+        "bound": sa.bound,
+        "gap": sa.gap,
+        "status": str(sa.status),
+        "rounds": sa.assignment.rounds,
+        "arcs": sa.assignment.arcs,
+        "candidates": sa.candidates,
+        "tile": f"{sa.tile[0]}x{sa.tile[1]}",
+        "workers": workers,
+        "violators": " ".join(str(p.violators) for p in rounds),
+        "added": " ".join(str(p.added) for p in rounds),
+        "priced_share": " ".join(f"{p.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}" for p in rounds),
+        "bounded_share": " ".join(
+            f"{p.bounded / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}" for p in rounds
+        ),
+        "candidate_share": f"{sa.cells / max(1, len(sa.mentor_rows) * len(sa.mentee_rows)):.3f}",
+        "round_s": " ".join(f"{p.seconds:.2f}" for p in rounds),
+    }
     out = [row]
     if n <= dense_max:
         sparse_pairs, sparse_objective = sa.pairs, sa.objective
@@ -222,12 +269,28 @@ def bench_sparse(n: int, dense_max: int, workers: int, verbose: bool) -> list[di
         a = rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity)
         t_all = time.perf_counter() - t
         dense_peak = peak_gb()
-        out.append({"experiment": "dense", "n": n, "mentors": s.shape[0], "mentees": s.shape[1], "build_s": t_build,
-                    "score_s": t_score, "solve_s": t_all - t_score, "total_s": t_all, "peak_gb": dense_peak,
-                    "baseline_gb": base, "objective": a.objective, "bound": a.bound, "gap": a.gap,
-                    "status": str(a.status), "rounds": a.rounds, "arcs": a.arcs,
-                    "same_pairs_as_sparse": a.pairs == sparse_pairs,
-                    "same_objective_as_sparse": a.objective == sparse_objective})
+        out.append(
+            {
+                "experiment": "dense",
+                "n": n,
+                "mentors": s.shape[0],
+                "mentees": s.shape[1],
+                "build_s": t_build,
+                "score_s": t_score,
+                "solve_s": t_all - t_score,
+                "total_s": t_all,
+                "peak_gb": dense_peak,
+                "baseline_gb": base,
+                "objective": a.objective,
+                "bound": a.bound,
+                "gap": a.gap,
+                "status": str(a.status),
+                "rounds": a.rounds,
+                "arcs": a.arcs,
+                "same_pairs_as_sparse": a.pairs == sparse_pairs,
+                "same_objective_as_sparse": a.objective == sparse_objective,
+            }
+        )
     return out
 
 
@@ -253,20 +316,73 @@ def bench_e2e(n: int, verbose: bool) -> dict:
         t_match = time.perf_counter() - started - t_read
         write_result(result, folder / "pairs.csv", folder / "unmatched.csv")
         total = time.perf_counter() - started
-    return {"experiment": "e2e", "n": n, "mentors": result.scores.shape[0], "mentees": result.scores.shape[1],
-            "build_s": t_read, "score_s": result.timings["score"], "solve_s": result.timings["solve"],
-            "explain_s": result.timings["explain"], "write_s": total - t_read - t_match, "total_s": total,
-            "peak_gb": peak_gb(), "objective": result.objective, "bound": result.bound, "gap": result.gap,
-            "status": str(result.status), "route": type(result.scores).__name__}
+    return {
+        "experiment": "e2e",
+        "n": n,
+        "mentors": result.scores.shape[0],
+        "mentees": result.scores.shape[1],
+        "build_s": t_read,
+        "score_s": result.timings["score"],
+        "solve_s": result.timings["solve"],
+        "explain_s": result.timings["explain"],
+        "write_s": total - t_read - t_match,
+        "total_s": total,
+        "peak_gb": peak_gb(),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "status": str(result.status),
+        "route": type(result.scores).__name__,
+    }
 
 
 # ---- report -------------------------------------------------------------------------------------
 
-COLUMNS = ["experiment", "n", "mentors", "mentees", "skills", "build_s", "score_s", "gemm_floor_s", "score_vs_gemm",
-           "parts_s", "parts_vs_gemm", "blocked_s", "blocked_vs_gemm", "candidates_s", "solve_s", "pricing_s", "explain_s", "write_s", "route", "lsa_s", "solve_vs_lsa", "total_s", "peak_gb", "baseline_gb",
-           "objective", "lsa_objective", "bound", "gap", "status", "rounds", "arcs", "candidates", "tile", "workers",
-           "violators", "added", "candidate_share", "priced_share", "bounded_share", "round_s", "same_pairs_as_sparse", "same_objective_as_sparse",
-           "lsa_peak_gb"]
+COLUMNS = [
+    "experiment",
+    "n",
+    "mentors",
+    "mentees",
+    "skills",
+    "build_s",
+    "score_s",
+    "gemm_floor_s",
+    "score_vs_gemm",
+    "parts_s",
+    "parts_vs_gemm",
+    "blocked_s",
+    "blocked_vs_gemm",
+    "candidates_s",
+    "solve_s",
+    "pricing_s",
+    "explain_s",
+    "write_s",
+    "route",
+    "lsa_s",
+    "solve_vs_lsa",
+    "total_s",
+    "peak_gb",
+    "baseline_gb",
+    "objective",
+    "lsa_objective",
+    "bound",
+    "gap",
+    "status",
+    "rounds",
+    "arcs",
+    "candidates",
+    "tile",
+    "workers",
+    "violators",
+    "added",
+    "candidate_share",
+    "priced_share",
+    "bounded_share",
+    "round_s",
+    "same_pairs_as_sparse",
+    "same_objective_as_sparse",
+    "lsa_peak_gb",
+]
 
 
 def show(rows: list[dict]) -> None:
@@ -282,8 +398,13 @@ def show(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
-                        help="N for the N mentors × N mentees sparse route (c, d)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[1000, 10000],
+        help="N for the N mentors × N mentees sparse route (c, d)",
+    )
     parser.add_argument("--score-n", type=int, default=10000, help="N for the scoring benchmark (a)")
     parser.add_argument("--lsa-n", type=int, default=5000, help="N for the dense solve benchmark (b)")
     parser.add_argument("--dense-max", type=int, default=10000, help="run the dense route too up to this N")

@@ -52,11 +52,41 @@ from revmatch.sparse import sparse_assignment
 
 STARTED = time.perf_counter()
 BASELINES = {"greedy": greedy, "gale_shapley": gale_shapley, "lsa": lsa}
-ROW = ["size", "route", "mentors", "mentees", "build_s", "score_s", "solve_s", "explain_s", "candidates_s",
-       "pricing_s", "total_s", "peak_gb", "objective", "bound", "gap", "status", "pairs", "blocking"]
+ROW = [
+    "size",
+    "route",
+    "mentors",
+    "mentees",
+    "build_s",
+    "score_s",
+    "solve_s",
+    "explain_s",
+    "candidates_s",
+    "pricing_s",
+    "total_s",
+    "peak_gb",
+    "objective",
+    "bound",
+    "gap",
+    "status",
+    "pairs",
+    "blocking",
+]
 BASELINE = ["s", "extra_gb", "pairs", "total", "gap", "gap_pct", "vs_solve", "blocking"]
-PEER = ["peer_tool", "peer_people", "peer_s", "peer_read_s", "peer_score_s", "peer_solve_s", "peer_peak_gb",
-        "peer_pairs", "peer_total", "peer_vs_revmatch", "peer_solve_vs_solve", "csv_read_s"]
+PEER = [
+    "peer_tool",
+    "peer_people",
+    "peer_s",
+    "peer_read_s",
+    "peer_score_s",
+    "peer_solve_s",
+    "peer_peak_gb",
+    "peer_pairs",
+    "peer_total",
+    "peer_vs_revmatch",
+    "peer_solve_vs_solve",
+    "csv_read_s",
+]
 COLUMNS = ROW + [f"{b}_{k}" for b in BASELINES for k in BASELINE] + PEER
 
 
@@ -66,6 +96,7 @@ def say(message: str) -> None:
 
 
 # ---- measurements -------------------------------------------------------------------------------
+
 
 def run_revmatch(wf, n: int, dense_max: int) -> tuple[dict, object, list]:
     """revmatch end to end by ``match`` (explained; it picks its route itself) or
@@ -77,17 +108,42 @@ def run_revmatch(wf, n: int, dense_max: int) -> tuple[dict, object, list]:
             say(f"N={n}: dense route does not fit ({e}); taking the sparse route")
         else:
             route = "match (sparse)" if isinstance(res.scores, rm.BlockScores) else "match (dense)"
-            row = {"route": route, "mentors": res.scores.shape[0], "mentees": res.scores.shape[1],
-                   "score_s": res.timings["score"], "solve_s": res.timings["solve"],
-                   "explain_s": res.timings["explain"], "total_s": seconds, "peak_gb": peak,
-                   "objective": res.objective, "bound": res.bound, "gap": res.gap, "status": str(res.status),
-                   "pairs": len(res.assignment.pairs)}
+            row = {
+                "route": route,
+                "mentors": res.scores.shape[0],
+                "mentees": res.scores.shape[1],
+                "score_s": res.timings["score"],
+                "solve_s": res.timings["solve"],
+                "explain_s": res.timings["explain"],
+                "total_s": seconds,
+                "peak_gb": peak,
+                "objective": res.objective,
+                "bound": res.bound,
+                "gap": res.gap,
+                "status": str(res.status),
+                "pairs": len(res.assignment.pairs),
+            }
             return row, res.scores, res.assignment.pairs
     sa, seconds, peak = measured(sparse_assignment, wf, PROGRAM, progress=lambda m: say(f"N={n}: {m}"))
-    return {"route": "sparse", "mentors": len(sa.mentor_rows), "mentees": len(sa.mentee_rows),
-            "candidates_s": sa.timings["candidates"], "solve_s": sa.timings["solve"],
-            "pricing_s": sa.timings["pricing"], "total_s": seconds, "peak_gb": peak, "objective": sa.objective,
-            "bound": sa.bound, "gap": sa.gap, "status": str(sa.status), "pairs": len(sa.pairs)}, None, sa.pairs
+    return (
+        {
+            "route": "sparse",
+            "mentors": len(sa.mentor_rows),
+            "mentees": len(sa.mentee_rows),
+            "candidates_s": sa.timings["candidates"],
+            "solve_s": sa.timings["solve"],
+            "pricing_s": sa.timings["pricing"],
+            "total_s": seconds,
+            "peak_gb": peak,
+            "objective": sa.objective,
+            "bound": sa.bound,
+            "gap": sa.gap,
+            "status": str(sa.status),
+            "pairs": len(sa.pairs),
+        },
+        None,
+        sa.pairs,
+    )
 
 
 def run_baselines(scores, row: dict, n: int, baseline_max: int, lsa_max: int) -> dict:
@@ -109,11 +165,19 @@ def run_baselines(scores, row: dict, n: int, baseline_max: int, lsa_max: int) ->
         blocking = int(blocking_mask(pairs, w, ok, rc, cc, by_index=False).sum())
         got = total(w, pairs)
         gap = row["objective"] - got
-        out.update({f"{name}_s": seconds, f"{name}_extra_gb": max(0.0, peak - before), f"{name}_pairs": len(pairs),
-                    f"{name}_total": got, f"{name}_gap": gap,
-                    f"{name}_gap_pct": 100 * gap / row["objective"] if row["objective"] else 0.0,
-                    f"{name}_vs_solve": seconds / row["solve_s"], f"{name}_blocking": blocking})
-    if "greedy" in made and made["greedy"] != made["gale_shapley"]:   # the unique stable matching (baselines.py)
+        out.update(
+            {
+                f"{name}_s": seconds,
+                f"{name}_extra_gb": max(0.0, peak - before),
+                f"{name}_pairs": len(pairs),
+                f"{name}_total": got,
+                f"{name}_gap": gap,
+                f"{name}_gap_pct": 100 * gap / row["objective"] if row["objective"] else 0.0,
+                f"{name}_vs_solve": seconds / row["solve_s"],
+                f"{name}_blocking": blocking,
+            }
+        )
+    if "greedy" in made and made["greedy"] != made["gale_shapley"]:  # the unique stable matching (baselines.py)
         raise ValueError(f"greedy and gale_shapley differ at N={n}")
     return out
 
@@ -129,8 +193,11 @@ def run_size(n: int, args) -> dict:
         say(f"N={n}: scoring densely for the baselines")
         scores = rm.score(wf, PROGRAM)
     if scores is not None:
-        row["blocking"] = int(blocking_mask(pairs, scores.matrix, scores.allowed, scores.mentor_capacity,
-                                            scores.mentee_capacity, by_index=False).sum())
+        row["blocking"] = int(
+            blocking_mask(
+                pairs, scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity, by_index=False
+            ).sum()
+        )
         row.update(run_baselines(scores, row, n, args.baseline_max, args.lsa_max))
     del scores, pairs
     gc.collect()
@@ -160,24 +227,41 @@ def run_peer(n: int, timeout: float) -> dict | None:
         res, t_match, peak = measured(rm.match, wf_csv, PROGRAM)
         say(f"peer: mentor-match on {2 * n} people (about 40 s)")
         got = peer(folder, timeout)
-    row = {"size": n, "route": "dense, capacities 1 (peer instance)", "mentors": res.scores.shape[0],
-           "mentees": res.scores.shape[1], "csv_read_s": t_read, "score_s": res.timings["score"],
-           "solve_s": res.timings["solve"], "explain_s": res.timings["explain"], "total_s": t_read + t_match,
-           "peak_gb": peak, "objective": res.objective, "bound": res.bound, "gap": res.gap,
-           "status": str(res.status), "pairs": len(res.assignment.pairs)}
+    row = {
+        "size": n,
+        "route": "dense, capacities 1 (peer instance)",
+        "mentors": res.scores.shape[0],
+        "mentees": res.scores.shape[1],
+        "csv_read_s": t_read,
+        "score_s": res.timings["score"],
+        "solve_s": res.timings["solve"],
+        "explain_s": res.timings["explain"],
+        "total_s": t_read + t_match,
+        "peak_gb": peak,
+        "objective": res.objective,
+        "bound": res.bound,
+        "gap": res.gap,
+        "status": str(res.status),
+        "pairs": len(res.assignment.pairs),
+    }
     if "error" in got:
         print(f"peers: mentor-match could not be timed: {got['error']}")
         return row
-    row.update({f"peer_{k}": got[k] for k in ("tool", "people", "read_s", "score_s", "solve_s", "peak_gb",
-                                              "pairs", "total")})
-    row.update(peer_s=got["seconds"], peer_vs_revmatch=got["seconds"] / row["total_s"],
-               peer_solve_vs_solve=got["solve_s"] / row["solve_s"])
+    row.update(
+        {f"peer_{k}": got[k] for k in ("tool", "people", "read_s", "score_s", "solve_s", "peak_gb", "pairs", "total")}
+    )
+    row.update(
+        peer_s=got["seconds"],
+        peer_vs_revmatch=got["seconds"] / row["total_s"],
+        peer_solve_vs_solve=got["solve_s"] / row["solve_s"],
+    )
     if abs(got["total"] - res.objective) > 1e-6 * max(1.0, abs(res.objective)):
         print(f"peers: WARNING mentor-match's total {got['total']:g} differs from revmatch's optimum {res.objective:g}")
     return row
 
 
 # ---- report -------------------------------------------------------------------------------------
+
 
 def fmt(value, digits: int = 3) -> str:
     if value is None or value == "":
@@ -197,24 +281,75 @@ def table(header: list[str], rows: list[list]) -> None:
 
 
 def show(rows: list[dict], peer: dict | None) -> None:
-    keys = ["size", "route", "mentors", "build_s", "score_s", "candidates_s", "solve_s", "pricing_s", "explain_s",
-            "total_s", "peak_gb", "objective", "bound", "gap", "status", "pairs", "blocking"]
+    keys = [
+        "size",
+        "route",
+        "mentors",
+        "build_s",
+        "score_s",
+        "candidates_s",
+        "solve_s",
+        "pricing_s",
+        "explain_s",
+        "total_s",
+        "peak_gb",
+        "objective",
+        "bound",
+        "gap",
+        "status",
+        "pairs",
+        "blocking",
+    ]
     print("\nrevmatch (N mentors × N mentees; seconds, GB)")
     table(keys, [[r.get(k) for k in keys] for r in rows])
     print("\nbaselines on the same score matrix (time from the matrix; vs_solve = time / revmatch's solve)")
-    table(["size", "baseline", "time_s", "vs_solve", "extra_gb", "pairs", "total", "optimum", "gap", "gap_%",
-           "blocking"],
-          [[r["size"], b, r[f"{b}_s"], r[f"{b}_vs_solve"], r[f"{b}_extra_gb"], r[f"{b}_pairs"], r[f"{b}_total"],
-            r["objective"], r[f"{b}_gap"], r[f"{b}_gap_pct"], r[f"{b}_blocking"]]
-           for r in rows for b in BASELINES if f"{b}_s" in r])
+    table(
+        ["size", "baseline", "time_s", "vs_solve", "extra_gb", "pairs", "total", "optimum", "gap", "gap_%", "blocking"],
+        [
+            [
+                r["size"],
+                b,
+                r[f"{b}_s"],
+                r[f"{b}_vs_solve"],
+                r[f"{b}_extra_gb"],
+                r[f"{b}_pairs"],
+                r[f"{b}_total"],
+                r["objective"],
+                r[f"{b}_gap"],
+                r[f"{b}_gap_pct"],
+                r[f"{b}_blocking"],
+            ]
+            for r in rows
+            for b in BASELINES
+            if f"{b}_s" in r
+        ],
+    )
     if peer:
         n = peer["size"]
         print(f"\npeer at {2 * n:,} people ({n:,} mentors + {n:,} mentees, capacities 1)")
-        people = [["revmatch (CSV read + match)", peer["total_s"], peer["solve_s"], peer["peak_gb"], peer["pairs"],
-                   peer["objective"], ""]]
+        people = [
+            [
+                "revmatch (CSV read + match)",
+                peer["total_s"],
+                peer["solve_s"],
+                peer["peak_gb"],
+                peer["pairs"],
+                peer["objective"],
+                "",
+            ]
+        ]
         if "peer_s" in peer:
-            people.append([peer["peer_tool"], peer["peer_s"], peer["peer_solve_s"], peer["peer_peak_gb"],
-                           peer["peer_pairs"], peer["peer_total"], peer["peer_vs_revmatch"]])
+            people.append(
+                [
+                    peer["peer_tool"],
+                    peer["peer_s"],
+                    peer["peer_solve_s"],
+                    peer["peer_peak_gb"],
+                    peer["peer_pairs"],
+                    peer["peer_total"],
+                    peer["peer_vs_revmatch"],
+                ]
+            )
         table(["tool", "total_s", "solve_s", "peak_gb", "pairs", "total", "x_slower_than_revmatch"], people)
 
 
@@ -228,8 +363,10 @@ def exponent(sizes, seconds) -> float | None:
 
 
 def series(rows: list[dict]) -> dict[str, tuple[list, list]]:
-    out = {"revmatch end to end": ([r["size"] for r in rows], [r["total_s"] for r in rows]),
-           "revmatch solve": ([r["size"] for r in rows], [r["solve_s"] for r in rows])}
+    out = {
+        "revmatch end to end": ([r["size"] for r in rows], [r["total_s"] for r in rows]),
+        "revmatch solve": ([r["size"] for r in rows], [r["solve_s"] for r in rows]),
+    }
     for b in BASELINES:
         have = [r for r in rows if f"{b}_s" in r]
         if have:
@@ -251,8 +388,13 @@ def plot(rows: list[dict], peer: dict | None, path: Path) -> None:
     if peer and "peer_s" in peer:
         ax.plot([peer["size"]], [peer["peer_s"]], "kx", ms=9, label=f"{peer['peer_tool']} (capacities 1)")
         ax.plot([peer["size"]], [peer["total_s"]], "k+", ms=9, label="revmatch, same instance from CSV")
-    ax.set(xscale="log", yscale="log", xlabel="N (mentors = mentees)", ylabel="seconds",
-           title="revmatch vs baselines (baselines timed from the score matrix)")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="N (mentors = mentees)",
+        ylabel="seconds",
+        title="revmatch vs baselines (baselines timed from the score matrix)",
+    )
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -262,8 +404,13 @@ def plot(rows: list[dict], peer: dict | None, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000, 10000],
-                        help="N of the N mentors × N mentees instances (up to 1000000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[100, 300, 1000, 3000, 10000],
+        help="N of the N mentors × N mentees instances (up to 1000000)",
+    )
     parser.add_argument("--quick", action="store_true", help="sizes 100 300 1000")
     parser.add_argument("--dense-max", type=int, default=10000, help="largest N for rm.match (sparse route above)")
     parser.add_argument("--baseline-max", type=int, default=5000, help="largest N for greedy and Gale–Shapley")
@@ -292,11 +439,15 @@ def main(argv: list[str] | None = None) -> None:
         writer.writeheader()
         writer.writerows(rows + ([peer] if peer else []))
     print(f"\nwrote {out}")
-    print("growth exponents (slope of log t on log N, N ≥ 1000): " + ", ".join(
-        f"{name} {fmt(exponent(*xy), 2)}" for name, xy in series(rows).items()))
+    print(
+        "growth exponents (slope of log t on log N, N ≥ 1000): "
+        + ", ".join(f"{name} {fmt(exponent(*xy), 2)}" for name, xy in series(rows).items())
+    )
     if peer and "peer_s" in peer:
-        print(f"mentor-match / revmatch at {2 * peer['size']:,} people: {peer['peer_vs_revmatch']:.0f}× "
-              f"(issue #5 target at 3 000 people: ≥ 100×)")
+        print(
+            f"mentor-match / revmatch at {2 * peer['size']:,} people: {peer['peer_vs_revmatch']:.0f}× "
+            f"(issue #5 target at 3 000 people: ≥ 100×)"
+        )
     if args.plot:
         svg = out.with_suffix(".svg")
         plot(rows, peer, svg)

@@ -36,6 +36,7 @@ SETUP = "python3 -m venv /tmp/peer-venv && /tmp/peer-venv/bin/pip install mentor
 
 # ---- project side (numpy, revmatch) --------------------------------------------------------------
 
+
 def one_to_one_frames(n: int):
     """Employees and skills of the ``n_by_n(n)`` company with every capacity 1 (mentor-match pairs one to one)."""
     from bench_scale import n_by_n_frames
@@ -76,8 +77,9 @@ def run_peer(folder: Path, timeout: float = 1800.0, python: Path = PEER_PYTHON) 
     if not python.exists():
         return {"error": f"no peer venv at {python}; set it up with: {SETUP}"}
     try:
-        done = subprocess.run([str(python), __file__, "--child", str(folder)], capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            [str(python), __file__, "--child", str(folder)], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"mentor-match did not finish within {timeout:.0f} s", "seconds": float("inf")}
     if done.returncode:
@@ -86,6 +88,7 @@ def run_peer(folder: Path, timeout: float = 1800.0, python: Path = PEER_PYTHON) 
 
 
 # ---- peer side (stdlib and mentor-match only) ----------------------------------------------------
+
 
 def child(folder: Path) -> dict:
     """Match the written instance with mentor-match and measure it (runs in the peer venv)."""
@@ -119,11 +122,19 @@ def child(folder: Path) -> dict:
     process.match_and_assign_participants(grid)
     end = time.perf_counter()
     pairs = [(row[m.email] // len(mentees), col[e.email]) for m in mentors for e in m.mentees]
-    return {"tool": f"mentor-match {version('mentor-match')}", "mentors": len(mentors), "mentees": len(mentees),
-            "people": len(mentors) + len(mentees), "seconds": end - start, "read_s": t_read - start,
-            "score_s": t_score - t_read, "solve_s": end - t_score,
-            "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6, "pairs": len(pairs),
-            "total": float(sum(scores[i * len(mentees) + j] for i, j in pairs))}
+    return {
+        "tool": f"mentor-match {version('mentor-match')}",
+        "mentors": len(mentors),
+        "mentees": len(mentees),
+        "people": len(mentors) + len(mentees),
+        "seconds": end - start,
+        "read_s": t_read - start,
+        "score_s": t_score - t_read,
+        "solve_s": end - t_score,
+        "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6,
+        "pairs": len(pairs),
+        "total": float(sum(scores[i * len(mentees) + j] for i, j in pairs)),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,14 +23,16 @@ program = rm.Program(min_level_gap=2)
 # 1. One programme for the whole company, reporting each stage as it ends.
 client = cluster = None
 if args.dask:
-    from distributed import Client, LocalCluster   # pip install 'revmatch[dask]'
+    from distributed import Client, LocalCluster  # pip install 'revmatch[dask]'
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
     client = Client(cluster)
 result = rm.match(workforce, program, progress=lambda message: print("  ", message), client=client)
 print(result)
-print(f"  bound {result.bound:g}, gap {result.gap:g}; seconds per stage: "
-      + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in result.timings.items()))
+print(
+    f"  bound {result.bound:g}, gap {result.gap:g}; seconds per stage: "
+    + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in result.timings.items())
+)
 best = result.pairs.sort_values("score", ascending=False).iloc[0]
 print(f"  best pair {best.mentor_id} → {best.mentee_id}: {best.reason}")
 if len(result.unmatched):
@@ -41,6 +43,8 @@ if client is not None:
 
 # 2. One exact programme per site and function: smaller, independent, the same code.
 groups = rm.match_groups(workforce, program, by=["location", "department"], keep_results=False)
-print(f"{len(groups.groups)} site × function programmes: {len(groups.pairs)} pairs, "
-      f"{int((groups.groups['status'] == 'optimal').sum())} optimal, {len(groups.failed)} failed")
+print(
+    f"{len(groups.groups)} site × function programmes: {len(groups.pairs)} pairs, "
+    f"{int((groups.groups['status'] == 'optimal').sum())} optimal, {len(groups.failed)} failed"
+)
 print(groups.groups.sort_values("people", ascending=False).head(3).to_string(index=False))

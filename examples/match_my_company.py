@@ -17,10 +17,10 @@ if not EMPLOYEES.exists():
 
 workforce = rm.Workforce.from_csv(EMPLOYEES, SKILLS)
 program = rm.Program(
-    min_level_gap=2,               # the mentor is at least two levels below the mentee
-    exclude_reporting_line=True,   # nobody mentors their own boss or anyone in their chain
-    forward_weight=1.0,            # what the junior teaches the senior ...
-    backward_weight=0.5,           # ... counts double what the senior gives back
+    min_level_gap=2,  # the mentor is at least two levels below the mentee
+    exclude_reporting_line=True,  # nobody mentors their own boss or anyone in their chain
+    forward_weight=1.0,  # what the junior teaches the senior ...
+    backward_weight=0.5,  # ... counts double what the senior gives back
 )
 result = rm.match(workforce, program)
 
@@ -41,7 +41,10 @@ best = result.pairs.iloc[result.pairs["score"].idxmax()]
 explanation = result.explain(best.mentor_id, best.mentee_id)
 print(f"\nExplain {best.mentor_id} → {best.mentee_id}: parts {explanation.parts}")
 for t in explanation.taught:
-    print(f"  teaches {t.skill}: proficiency {t.teacher_proficiency} vs {t.learner_proficiency}, need {t.need} → +{t.points}")
+    print(
+        f"  teaches {t.skill}: proficiency {t.teacher_proficiency} vs {t.learner_proficiency}, "
+        f"need {t.need} → +{t.points}"
+    )
 
 result.pairs.to_csv(DATA / "pairs.csv", index=False)
 result.unmatched.to_csv(DATA / "unmatched.csv", index=False)

@@ -28,8 +28,12 @@ def highs_optimum(w, allowed, row_cap, col_cap) -> float:
     n = len(rows)
     a_rows = csr_array((np.ones(n), (rows, np.arange(n))), shape=(w.shape[0], n))
     a_cols = csr_array((np.ones(n), (cols, np.arange(n))), shape=(w.shape[1], n))
-    res = milp(-w[rows, cols], integrality=np.ones(n), bounds=Bounds(0, 1),
-               constraints=[LinearConstraint(a_rows, 0, row_cap), LinearConstraint(a_cols, 0, col_cap)])
+    res = milp(
+        -w[rows, cols],
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        constraints=[LinearConstraint(a_rows, 0, row_cap), LinearConstraint(a_cols, 0, col_cap)],
+    )
     assert res.status == 0, res.message
     return -res.fun
 
@@ -45,8 +49,18 @@ def check_feasible(pairs, allowed, row_cap, col_cap) -> None:
     assert np.all(np.bincount(c, minlength=allowed.shape[1]) <= col_cap)
 
 
-def highs_lexicographic(w, allowed, row_cap, col_cap, objective="total", locks=(), col_group=None, least=None,
-                        row_group=None, pair_limit=None) -> tuple[float, ...] | None:
+def highs_lexicographic(
+    w,
+    allowed,
+    row_cap,
+    col_cap,
+    objective="total",
+    locks=(),
+    col_group=None,
+    least=None,
+    row_group=None,
+    pair_limit=None,
+) -> tuple[float, ...] | None:
     """Optimal values of each lexicographic stage, as 0/1 programmes on HiGHS, stage by stage.
 
     total: (total,) over positive pairs when there is no quota, else over all allowed pairs;
@@ -66,8 +80,9 @@ def highs_lexicographic(w, allowed, row_cap, col_cap, objective="total", locks=(
         if locked_scores and floor > min(locked_scores):
             continue
         above = use & (w >= floor)
-        got = _highs_stages(w, above, row_cap, col_cap, ["pairs", "total"], locks, col_group, least, row_group,
-                            pair_limit)
+        got = _highs_stages(
+            w, above, row_cap, col_cap, ["pairs", "total"], locks, col_group, least, row_group, pair_limit
+        )
         if got is not None and got[0] >= first[0] - 0.5:
             return (first[0], floor, got[1])
     return (first[0], None, 0.0)
@@ -87,30 +102,39 @@ def _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row
         cons.append(LinearConstraint(csr_array(np.atleast_2d(a)), lo, hi))
 
     for r in range(n_r):
-        a = np.zeros(nv); a[:n][rows == r] = 1
+        a = np.zeros(nv)
+        a[:n][rows == r] = 1
         add(a, 0, row_cap[r])
-        a2 = a.copy(); a2[n + r] = -1          # matched ≤ Σ x
+        a2 = a.copy()
+        a2[n + r] = -1  # matched ≤ Σ x
         add(a2, 0, np.inf)
     for c in range(n_c):
-        a = np.zeros(nv); a[:n][cols == c] = 1
+        a = np.zeros(nv)
+        a[:n][cols == c] = 1
         add(a, 0, col_cap[c])
-        a2 = a.copy(); a2[n + n_r + c] = -1
+        a2 = a.copy()
+        a2[n + n_r + c] = -1
         add(a2, 0, np.inf)
     for r, c in locks:
-        a = np.zeros(nv); a[np.flatnonzero((rows == r) & (cols == c))] = 1
+        a = np.zeros(nv)
+        a[np.flatnonzero((rows == r) & (cols == c))] = 1
         add(a, 1, 1)
     if least is not None:
         for g, need in enumerate(least):
-            a = np.zeros(nv); a[n + n_r + np.flatnonzero(col_group == g)] = 1
+            a = np.zeros(nv)
+            a[n + n_r + np.flatnonzero(col_group == g)] = 1
             add(a, need, np.inf)
     if pair_limit is not None:
         for rg in set(row_group.tolist()) - {-1}:
             for cg in set(col_group.tolist()) - {-1}:
-                a = np.zeros(nv); a[:n][(row_group[rows] == rg) & (col_group[cols] == cg)] = 1
+                a = np.zeros(nv)
+                a[:n][(row_group[rows] == rg) & (col_group[cols] == cg)] = 1
                 add(a, 0, pair_limit)
-    vectors = {"total": np.r_[w[rows, cols], np.zeros(n_r + n_c)],
-               "people": np.r_[np.zeros(n), np.ones(n_r + n_c)],
-               "pairs": np.r_[np.ones(n), np.zeros(n_r + n_c)]}
+    vectors = {
+        "total": np.r_[w[rows, cols], np.zeros(n_r + n_c)],
+        "people": np.r_[np.zeros(n), np.ones(n_r + n_c)],
+        "pairs": np.r_[np.ones(n), np.zeros(n_r + n_c)],
+    }
     if nv == 0:
         return tuple(0.0 for _ in stages)
     values = []

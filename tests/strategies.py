@@ -16,25 +16,42 @@ def workforce_frames(draw, max_people: int = 10):
     for k, eid in enumerate(ids):
         # A manager always comes earlier in the list, so there is never a cycle.
         manager = draw(st.one_of(st.just(""), st.sampled_from(ids[:k]))) if k else ""
-        rows.append({
-            "employee_id": eid, "level": draw(st.integers(1, 6)), "department": draw(st.sampled_from("ABC")),
-            "manager_id": manager, "role": draw(st.sampled_from(["mentor", "mentee", "both", "none"])),
-            "mentor_capacity": draw(st.integers(0, 2)), "mentee_capacity": draw(st.integers(0, 2)),
-            "location": draw(st.sampled_from(["", "London", "Berlin"])),
-            "timezone": draw(st.sampled_from(["", "Europe/London", "Asia/Kolkata", "America/New_York", "Asia/Tokyo"])),
-            "languages": draw(st.sampled_from(["", "English", "German", "English;Hindi", "hindi"])),
-        })
+        rows.append(
+            {
+                "employee_id": eid,
+                "level": draw(st.integers(1, 6)),
+                "department": draw(st.sampled_from("ABC")),
+                "manager_id": manager,
+                "role": draw(st.sampled_from(["mentor", "mentee", "both", "none"])),
+                "mentor_capacity": draw(st.integers(0, 2)),
+                "mentee_capacity": draw(st.integers(0, 2)),
+                "location": draw(st.sampled_from(["", "London", "Berlin"])),
+                "timezone": draw(
+                    st.sampled_from(["", "Europe/London", "Asia/Kolkata", "America/New_York", "Asia/Tokyo"])
+                ),
+                "languages": draw(st.sampled_from(["", "English", "German", "English;Hindi", "hindi"])),
+            }
+        )
         for skill in draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=4)):
-            skill_rows.append({"employee_id": eid, "skill": skill,
-                               "proficiency": draw(st.integers(0, 5)), "need": draw(st.integers(0, 5))})
+            skill_rows.append(
+                {
+                    "employee_id": eid,
+                    "skill": skill,
+                    "proficiency": draw(st.integers(0, 5)),
+                    "need": draw(st.integers(0, 5)),
+                }
+            )
     skills = pd.DataFrame(skill_rows, columns=["employee_id", "skill", "proficiency", "need"])
     return pd.DataFrame(rows), skills
 
 
-programs = st.builds(rm.Program, min_level_gap=st.one_of(st.none(), st.integers(0, 3)),
-                     exclude_reporting_line=st.booleans(),
-                     forward_weight=st.sampled_from([0.0, 1.0, 2.0, 0.7]),
-                     backward_weight=st.sampled_from([0.0, 1.0, 0.5, 1.3]))
+programs = st.builds(
+    rm.Program,
+    min_level_gap=st.one_of(st.none(), st.integers(0, 3)),
+    exclude_reporting_line=st.booleans(),
+    forward_weight=st.sampled_from([0.0, 1.0, 2.0, 0.7]),
+    backward_weight=st.sampled_from([0.0, 1.0, 0.5, 1.3]),
+)
 
 
 @st.composite
@@ -48,7 +65,8 @@ def rule_programs(draw, ids):
         require_shared_language=draw(st.booleans()),
         require_same_location=draw(st.booleans()),
         min_timezone_overlap=draw(st.sampled_from([None, 0, 3.5, 8])),
-        forbidden=draw(pairs), past_pairs=draw(pairs),
+        forbidden=draw(pairs),
+        past_pairs=draw(pairs),
         different_department_weight=draw(st.sampled_from([0, 2, -1])),
         timezone_overlap_weight=draw(st.sampled_from([0, 0.5])),
         objective=draw(st.sampled_from(["total", "coverage", "fair"])),

@@ -9,7 +9,7 @@ import pytest
 import revmatch as rm
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from baselines import blocking_pairs, check_matching, gale_shapley, greedy, lsa, total  # noqa: E402
+from baselines import blocking_pairs, check_matching, gale_shapley, greedy, lsa, total
 
 
 def instance(seed: int, ones: bool = False):
@@ -49,8 +49,8 @@ def test_baselines_are_valid_stable_and_below_the_optimum(seed):
         assert all(w[i, j] > 0 for i, j in pairs)
         assert total(w, pairs) <= best + 1e-9
     assert brute_force_blocking(gale_shapley(w, allowed, rc, cc), w, allowed, rc, cc) == []
-    assert gale_shapley(w, allowed, rc, cc) == greedy(w, allowed, rc, cc)   # common scores: one stable matching
-    for pairs in (greedy(w, allowed, rc, cc), rm.solve(w, allowed, rc, cc).pairs, []):   # the fast check agrees
+    assert gale_shapley(w, allowed, rc, cc) == greedy(w, allowed, rc, cc)  # common scores: one stable matching
+    for pairs in (greedy(w, allowed, rc, cc), rm.solve(w, allowed, rc, cc).pairs, []):  # the fast check agrees
         assert blocking_pairs(pairs, w, allowed, rc, cc) == brute_force_blocking(pairs, w, allowed, rc, cc)
         by_score = blocking_pairs(pairs, w, allowed, rc, cc, by_index=False)
         assert set(by_score) <= set(blocking_pairs(pairs, w, allowed, rc, cc))
@@ -66,13 +66,13 @@ def test_lsa_is_optimal_with_capacities_one(seed):
 
 def test_greedy_takes_the_best_pair_first_and_breaks_ties_by_index():
     w = np.array([[5.0, 4.0], [4.0, 0.0]])
-    assert greedy(w, np.ones((2, 2), bool)) == [(0, 0)]          # greedy 5, optimum 8
+    assert greedy(w, np.ones((2, 2), bool)) == [(0, 0)]  # greedy 5, optimum 8
     assert greedy(np.full((2, 2), 3.0), np.ones((2, 2), bool)) == [(0, 0), (1, 1)]
 
 
 def test_gale_shapley_is_stable_where_the_optimum_is_not():
     w = np.array([[5.0, 4.0], [4.0, 0.0]])
-    assert gale_shapley(w, np.ones((2, 2), bool)) == [(0, 0)]    # (0, 1) + (1, 0) = 8 is blocked by (0, 0)
+    assert gale_shapley(w, np.ones((2, 2), bool)) == [(0, 0)]  # (0, 1) + (1, 0) = 8 is blocked by (0, 0)
     assert blocking_pairs([(0, 1), (1, 0)], w, np.ones((2, 2), bool)) == [(0, 0)]
     assert brute_force_blocking([(0, 1), (1, 0)], w, np.ones((2, 2), bool), [1, 1], [1, 1]) == [(0, 0)]
 

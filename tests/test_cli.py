@@ -23,12 +23,25 @@ def test_synth_then_match_round_trip(tmp_path, capsys):
     config = tmp_path / "program.toml"
     config.write_text("[program]\nmin_level_gap = 2\nbackward_weight = 0.5\n")
     out = tmp_path / "pairs.csv"
-    code = main(["match", str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv"), "-o", str(out),
-                 "--unmatched", str(tmp_path / "unmatched.csv"), "--config", str(config)])
+    code = main(
+        [
+            "match",
+            str(tmp_path / "employees.csv"),
+            str(tmp_path / "skills.csv"),
+            "-o",
+            str(out),
+            "--unmatched",
+            str(tmp_path / "unmatched.csv"),
+            "--config",
+            str(config),
+        ]
+    )
     assert code == 0
     pairs = pd.read_csv(out, dtype={"mentor_id": str, "mentee_id": str})
     expected = rm.match(rm.synthetic_workforce(400, seed=1), rm.Program(min_level_gap=2, backward_weight=0.5))
-    assert pairs[["mentor_id", "mentee_id"]].values.tolist() == expected.pairs[["mentor_id", "mentee_id"]].values.tolist()
+    assert (
+        pairs[["mentor_id", "mentee_id"]].values.tolist() == expected.pairs[["mentor_id", "mentee_id"]].values.tolist()
+    )
     assert pairs["score"].sum() == expected.objective
     assert (tmp_path / "unmatched.csv").exists()
 
@@ -56,8 +69,22 @@ def test_report_audit_folder_and_schema(tmp_path, capsys):
     assert main(["synth", "--employees", "300", "--seed", "4", "-o", str(tmp_path)]) == 0
     emp, sk = tmp_path / "employees.csv", tmp_path / "skills.csv"
     out = tmp_path / "out"
-    assert main(["match", str(emp), str(sk), "-o", str(tmp_path / "p.csv"), "--report", str(tmp_path / "r.html"),
-                 "--out-dir", str(out)]) == 0
+    assert (
+        main(
+            [
+                "match",
+                str(emp),
+                str(sk),
+                "-o",
+                str(tmp_path / "p.csv"),
+                "--report",
+                str(tmp_path / "r.html"),
+                "--out-dir",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "<svg" in (tmp_path / "r.html").read_text()
     manifest = json.loads((out / "run.json").read_text())
     assert manifest["inputs"]["employees"]["sha256"] == hashlib.sha256(emp.read_bytes()).hexdigest()
@@ -78,6 +105,6 @@ def test_routes_give_the_same_pairs_and_progress_goes_to_stderr(tmp_path, capsys
         assert main(["match", emp, sk, "-o", str(out), "--route", route, "--progress"]) == 0
         printed = capsys.readouterr()
         outputs[route] = out.read_text()
-        assert "explained" in printed.err and "explained" not in printed.out   # stage lines on stderr only
+        assert "explained" in printed.err and "explained" not in printed.out  # stage lines on stderr only
     assert outputs["dense"] == outputs["sparse"]
-    assert "candidates:" in printed.err   # the sparse route reports its own stages
+    assert "candidates:" in printed.err  # the sparse route reports its own stages

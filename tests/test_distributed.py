@@ -31,7 +31,7 @@ def dense_candidates(wf, program, k):
                 keep[i, best] = True
             else:
                 keep[best, i] = True
-    rows, cols = np.nonzero(keep)   # row-major: sorted by (row, col)
+    rows, cols = np.nonzero(keep)  # row-major: sorted by (row, col)
     return s, rows, cols
 
 
@@ -65,6 +65,7 @@ def test_each_persons_k_best_as_a_dense_sort_finds_them(company, program, k):
 
 def test_the_sparse_routes_first_solve_sees_these_candidates(company):
     from revmatch.sparse import sparse_assignment
+
     assert sparse_assignment(company, GAP2, k=3).candidates == len(candidate_arcs(company, GAP2, 3))
 
 
@@ -76,12 +77,12 @@ def test_nobody_on_one_side_and_bad_arguments(company):
             candidate_arcs(company, GAP2, bad)
         with pytest.raises(ConfigError, match="band must be a positive int"):
             candidate_arcs(company, GAP2, 2, band=bad)
-    with pytest.raises(ConfigError, match="must be a distributed.Client"):
+    with pytest.raises(ConfigError, match=r"must be a distributed\.Client"):
         candidate_arcs(company, GAP2, client=object())
 
 
 def test_a_client_without_dask_names_the_extra(company, monkeypatch):
-    monkeypatch.setitem(sys.modules, "distributed", None)   # import distributed now raises ImportError
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
     with pytest.raises(ConfigError, match=r"pip install 'revmatch\[dask\]'"):
         candidate_arcs(company, GAP2, client=object())
 
@@ -93,10 +94,12 @@ def test_merge_tree_merges_neighbours_in_order():
 
 def test_dask_gives_the_serial_arrays(company):
     distributed = pytest.importorskip("distributed")
-    narrow = rm.Tuning(max_tile_mentees=32)   # several tiles per band on the workers too
+    narrow = rm.Tuning(max_tile_mentees=32)  # several tiles per band on the workers too
     serial = candidate_arcs(company, SILOS, k=4, band=19, tuning=narrow)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         for band in (19, 50, None):
             spread = candidate_arcs(company, SILOS, k=4, client=client, band=band, tuning=narrow)
             assert_same(spread, serial)

@@ -5,9 +5,9 @@ import pytest
 from ortools.graph.python import min_cost_flow
 
 import revmatch as rm
+from oracles import highs_lexicographic
 from revmatch.engine import MenteeQuota, Tuning
 from revmatch.engine import warm as flows
-from oracles import highs_lexicographic
 
 
 def b_matching(rng, n_rows, n_cols, n_arcs, max_cap, max_cost):
@@ -37,7 +37,7 @@ def cold(tails, heads, caps, costs, supplies):
 
 def assert_optimal_flow(tails, heads, caps, costs, supplies, flow, potential):
     """A flow (capacities, conservation) and potentials leaving no residual arc of negative reduced cost."""
-    assert np.all((0 <= flow) & (flow <= caps))
+    assert np.all((flow >= 0) & (flow <= caps))
     balance = supplies + np.bincount(heads, flow, len(supplies)) - np.bincount(tails, flow, len(supplies))
     assert np.all(balance == 0)
     reduced = costs + potential[tails] - potential[heads]
@@ -55,8 +55,9 @@ def test_reoptimise_reaches_the_cold_optimum_and_proves_it(seed):
     joining = np.r_[rng.random(n_arcs) < rng.choice([0.05, 0.3, 0.8]), np.zeros(len(tails) - n_arcs, bool)]
     before = tails.copy(), heads.copy(), caps.copy(), costs.copy()
     old_flow, _ = cold(tails[~joining], heads[~joining], caps[~joining], costs[~joining], supplies)
-    old_potential = flows.residual_distances(len(supplies), tails[~joining], heads[~joining], caps[~joining],
-                                             costs[~joining], old_flow)
+    old_potential = flows.residual_distances(
+        len(supplies), tails[~joining], heads[~joining], caps[~joining], costs[~joining], old_flow
+    )
     start = np.zeros(len(tails), np.int64)
     start[~joining] = old_flow
     got = flows.reoptimise(tails, heads, caps, costs, supplies, start, old_potential, max_phases=10**6)
@@ -64,7 +65,7 @@ def test_reoptimise_reaches_the_cold_optimum_and_proves_it(seed):
     flow, potential = got
     assert_optimal_flow(tails, heads, caps, costs, supplies, flow, potential)
     assert int(flow @ costs) == cold(tails, heads, caps, costs, supplies)[1]
-    assert all(np.array_equal(a, b) for a, b in zip(before, (tails, heads, caps, costs)))   # inputs untouched
+    assert all(np.array_equal(a, b) for a, b in zip(before, (tails, heads, caps, costs)))  # inputs untouched
     assert np.array_equal(start[~joining], old_flow)
 
 
@@ -72,7 +73,7 @@ def test_reoptimise_hands_back_when_it_runs_out_of_phases():
     rng = np.random.default_rng(3)
     tails, heads, caps, costs, supplies = b_matching(rng, 40, 40, 600, 1, 50)
     start = np.zeros(len(tails), np.int64)
-    start[600] = supplies.max()   # everything through the bypass: optimal only without the pair arcs
+    start[600] = supplies.max()  # everything through the bypass: optimal only without the pair arcs
     potential = np.zeros(len(supplies), np.int64)
     assert flows.reoptimise(tails, heads, caps, costs, supplies, start, potential, max_phases=1) is None
     flow, _ = flows.reoptimise(tails, heads, caps, costs, supplies, start, potential)
@@ -97,7 +98,7 @@ def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, q
     group = rng.integers(-1, 2, n)
     mentee_quota = MenteeQuota(group, np.array([20, 15]), ("A", "B")) if quota else None
     results = {}
-    for share in (0.0, np.inf):   # never, then whenever it can
+    for share in (0.0, np.inf):  # never, then whenever it can
         # One candidate per person, so that pricing takes several rounds.
         tuning = Tuning(k=1, reoptimise_per_node=share)
         a = rm.solve(w, allowed, row_cap, col_cap, objective=objective, mentee_quota=mentee_quota, tuning=tuning)
@@ -105,7 +106,14 @@ def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, q
         results[share] = a
     assert results[0.0].warm_starts == 0
     assert results[np.inf].warm_starts > 0, "the warm re-solve never ran"
-    expected = highs_lexicographic(w, allowed, row_cap, col_cap, objective,
-                                   col_group=group if quota else None, least=mentee_quota.least if quota else None)
+    expected = highs_lexicographic(
+        w,
+        allowed,
+        row_cap,
+        col_cap,
+        objective,
+        col_group=group if quota else None,
+        least=mentee_quota.least if quota else None,
+    )
     for a in results.values():
         assert a.objective == pytest.approx(expected[-1])

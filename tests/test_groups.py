@@ -53,7 +53,12 @@ def test_serial_equals_match_per_group_by_hand(company):
         pd.testing.assert_frame_equal(rows_of(out.unmatched, name), expected.unmatched)
         row = out.groups.set_index("group").loc[name]
         assert (row.people, row.pairs, row.status, row.objective, row.error) == (
-            (company.employees["location"] == name).sum(), len(expected.pairs), "optimal", expected.objective, "")
+            (company.employees["location"] == name).sum(),
+            len(expected.pairs),
+            "optimal",
+            expected.objective,
+            "",
+        )
         assert out.results[name].objective == expected.objective
 
 
@@ -67,14 +72,23 @@ def test_groups_add_up_to_the_whole_company_with_a_same_location_rule(company):
 
 def test_a_reporting_line_through_another_group_still_counts():
     E = rm.Employee
-    wf = rm.Workforce.from_employees([
-        E(employee_id="a", level=2, department="IT", location="Berlin", role="mentor", skills={"genai": 5}),
-        E(employee_id="x", level=4, department="IT", location="London", role="none", manager_id="a"),
-        E(employee_id="b", level=6, department="IT", location="Berlin", role="mentee", manager_id="x",
-          needs={"genai": 3}),
-        E(employee_id="c", level=2, department="HR", location="Berlin", role="mentor", skills={"genai": 2}),
-    ])
-    berlin = dict((g, e) for g, e, _ in group_frames(wf, "location"))["Berlin"]
+    wf = rm.Workforce.from_employees(
+        [
+            E(employee_id="a", level=2, department="IT", location="Berlin", role="mentor", skills={"genai": 5}),
+            E(employee_id="x", level=4, department="IT", location="London", role="none", manager_id="a"),
+            E(
+                employee_id="b",
+                level=6,
+                department="IT",
+                location="Berlin",
+                role="mentee",
+                manager_id="x",
+                needs={"genai": 3},
+            ),
+            E(employee_id="c", level=2, department="HR", location="Berlin", role="mentor", skills={"genai": 2}),
+        ]
+    )
+    berlin = {g: e for g, e, _ in group_frames(wf, "location")}["Berlin"]
     assert dict(zip(berlin["employee_id"], berlin["manager_id"])) == {"a": "", "b": "a", "c": ""}
     out = match_groups(wf, rm.Program(), by="location")
     # a is b's manager's manager: only c may mentor b.
@@ -140,8 +154,11 @@ def test_locks_within_across_and_outside_groups(company):
 
     across = match_groups(company, PROGRAM.model_copy(update={"locked": ((mentor, mentee),)}), by="location")
     assert set(across.failed["group"]) == {"Berlin", "London"}
-    assert across.failed["error"].str.contains(
-        f"lock {mentor} → {mentee} crosses groups 'Berlin' and 'London' \\(location\\)").all()
+    assert (
+        across.failed["error"]
+        .str.contains(f"lock {mentor} → {mentee} crosses groups 'Berlin' and 'London' \\(location\\)")
+        .all()
+    )
     assert len(across.results) == len(across.groups) - 2
 
     with pytest.raises(rm.InfeasibleError, match="lock ghost → nobody: neither ghost nor nobody is in the workforce"):
@@ -149,7 +166,9 @@ def test_locks_within_across_and_outside_groups(company):
 
 
 def test_bad_grouping_column_and_quota_typo(company):
-    with pytest.raises(rm.ConfigError, match=r"cannot group by 'country': not an employees column \(columns: employee_id"):
+    with pytest.raises(
+        rm.ConfigError, match=r"cannot group by 'country': not an employees column \(columns: employee_id"
+    ):
         match_groups(company, PROGRAM, by="country")
     with pytest.raises(rm.ConfigError, match="min_matched_share names departments with no opted-in mentees: Fnance"):
         match_groups(company, rm.Program(min_matched_share={"Fnance": 0.5}), by="location")
@@ -178,8 +197,10 @@ def test_match_frame_round_trip(company):
 def test_dask_gives_the_serial_result(company):
     distributed = pytest.importorskip("distributed")
     serial = match_groups(company, FINANCE_QUOTA, by="location")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         spread = match_groups(company, FINANCE_QUOTA, by="location", client=client)
     assert len(serial.failed) and len(serial.failed) < len(serial.groups)
     pd.testing.assert_frame_equal(spread.pairs, serial.pairs)
@@ -199,7 +220,9 @@ def test_groups_by_several_columns(company):
     inside = company.employees[(emp["location"] == location) & (emp["department"] == department)]
     assert out.groups.set_index("group").loc[name, "people"] == len(inside)
     assert set(out.pairs.loc[out.pairs["group"] == name, "mentor_id"]) <= set(inside["employee_id"])
-    with pytest.raises(rm.ConfigError, match=r"cannot group by \['location', 'country'\]: 'country' is not an employees"):
+    with pytest.raises(
+        rm.ConfigError, match=r"cannot group by \['location', 'country'\]: 'country' is not an employees"
+    ):
         match_groups(company, PROGRAM, by=["location", "country"])
 
 

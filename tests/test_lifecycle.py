@@ -17,11 +17,43 @@ E = rm.Employee
 def people(*extra):
     base = [
         E(employee_id="top", level=9, department="Exec", role="none"),
-        E(employee_id="m1", level=1, department="IT", manager_id="top", role="mentor", skills={"ai": 5}, needs={"plan": 2}),
-        E(employee_id="m2", level=1, department="IT", manager_id="top", role="mentor", skills={"ai": 3}, needs={"plan": 1}),
+        E(
+            employee_id="m1",
+            level=1,
+            department="IT",
+            manager_id="top",
+            role="mentor",
+            skills={"ai": 5},
+            needs={"plan": 2},
+        ),
+        E(
+            employee_id="m2",
+            level=1,
+            department="IT",
+            manager_id="top",
+            role="mentor",
+            skills={"ai": 3},
+            needs={"plan": 1},
+        ),
         E(employee_id="m3", level=2, department="HR", manager_id="top", role="mentor", skills={"ai": 2}),
-        E(employee_id="s1", level=6, department="Fin", manager_id="top", role="mentee", skills={"plan": 5}, needs={"ai": 3}),
-        E(employee_id="s2", level=6, department="Fin", manager_id="top", role="mentee", skills={"plan": 4}, needs={"ai": 2}),
+        E(
+            employee_id="s1",
+            level=6,
+            department="Fin",
+            manager_id="top",
+            role="mentee",
+            skills={"plan": 5},
+            needs={"ai": 3},
+        ),
+        E(
+            employee_id="s2",
+            level=6,
+            department="Fin",
+            manager_id="top",
+            role="mentee",
+            skills={"plan": 4},
+            needs={"ai": 2},
+        ),
     ]
     return rm.Workforce.from_employees(base + list(extra))
 
@@ -72,19 +104,35 @@ def brute_reshuffle(scores, previous):
 @pytest.mark.parametrize("seed", range(5))
 def test_reshuffle_keeps_the_best_total_then_the_most_pairs(seed):
     rng = np.random.default_rng(seed)
-    extra = [E(employee_id=f"x{k}", level=int(rng.integers(5, 8)), department="Ops", manager_id="top", role="mentee",
-               needs={"ai": int(rng.integers(1, 3))}) for k in range(2)]
+    extra = [
+        E(
+            employee_id=f"x{k}",
+            level=int(rng.integers(5, 8)),
+            department="Ops",
+            manager_id="top",
+            role="mentee",
+            needs={"ai": int(rng.integers(1, 3))},
+        )
+        for k in range(2)
+    ]
     wf = people(*extra)
     previous = [("m1", "s2"), ("m2", "s1"), ("m3", "x0")]
     changed = rematch(previous, wf, reshuffle=True)
     plain = rm.score(wf)
-    index = {(m, e): (int(np.flatnonzero(plain.mentor_ids == m)[0]), int(np.flatnonzero(plain.mentee_ids == e)[0]))
-             for m, e in previous}
+    index = {
+        (m, e): (int(np.flatnonzero(plain.mentor_ids == m)[0]), int(np.flatnonzero(plain.mentee_ids == e)[0]))
+        for m, e in previous
+    }
     total, kept = brute_reshuffle(plain, set(index.values()))
     made = set(zip(changed.result.pairs["mentor_id"], changed.result.pairs["mentee_id"]))
-    got_total = sum(plain.matrix[index.get(p, (0, 0))] if p in index else
-                    plain.matrix[int(np.flatnonzero(plain.mentor_ids == p[0])[0]), int(np.flatnonzero(plain.mentee_ids == p[1])[0])]
-                    for p in made)
+    got_total = sum(
+        plain.matrix[index.get(p, (0, 0))]
+        if p in index
+        else plain.matrix[
+            int(np.flatnonzero(plain.mentor_ids == p[0])[0]), int(np.flatnonzero(plain.mentee_ids == p[1])[0])
+        ]
+        for p in made
+    )
     assert got_total == total and len(changed.kept) == kept
 
 
@@ -116,13 +164,12 @@ def test_checkin_kpis_hand_checked(tmp_path):
     path.write_text(CHECKINS)
     checkins = read_checkins(path)
     assert "notes" not in checkins.columns  # free text is never loaded
-    k = programme_kpis([("m1", "s1"), ("m2", "s2")], checkins, as_of=date(2026, 3, 1), risk_weeks=4,
-                       workforce=people())
+    k = programme_kpis([("m1", "s1"), ("m2", "s2")], checkins, as_of=date(2026, 3, 1), risk_weeks=4, workforce=people())
     f = k.figures
     assert f["pairs"] == 2 and f["checkins"] == 4 and f["checkins_outside_pairs"] == 1
-    assert f["active_pairs"] == 1                            # m2-s2 silent since 20 January (> 4 weeks)
-    assert f["mentee_satisfaction"] == pytest.approx(3.5)    # (5 + 2) / 2
-    assert f["mentor_satisfaction"] == pytest.approx(2.5)    # (4 + 1) / 2
+    assert f["active_pairs"] == 1  # m2-s2 silent since 20 January (> 4 weeks)
+    assert f["mentee_satisfaction"] == pytest.approx(3.5)  # (5 + 2) / 2
+    assert f["mentor_satisfaction"] == pytest.approx(2.5)  # (4 + 1) / 2
     months = (date(2026, 3, 1) - date(2026, 1, 5)).days / 30.44
     assert k.per_pair["per_month"].tolist() == pytest.approx([2 / months, 2 / months])
     assert k.at_risk.values.tolist()[0][:2] == ["m2", "s2"]
@@ -132,11 +179,14 @@ def test_checkin_kpis_hand_checked(tmp_path):
     assert poorly_rated_pairs(checkins) == [("m2", "s2")]
 
 
-@pytest.mark.parametrize("row, message", [
-    ("m1,s1,2026-13-01,3,mentor,,", r"row 3, column 'date': '2026-13-01' is not a date"),
-    ("m1,s1,2026-01-01,7,mentor,,", r"row 3, column 'rating': 7 is out of range"),
-    ("m1,s1,2026-01-01,3,boss,,", r"row 3, column 'rated_by': 'boss' is not mentor or mentee"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("m1,s1,2026-13-01,3,mentor,,", r"row 3, column 'date': '2026-13-01' is not a date"),
+        ("m1,s1,2026-01-01,7,mentor,,", r"row 3, column 'rating': 7 is out of range"),
+        ("m1,s1,2026-01-01,3,boss,,", r"row 3, column 'rated_by': 'boss' is not mentor or mentee"),
+    ],
+)
 def test_bad_checkins(tmp_path, row, message):
     path = tmp_path / "c.csv"
     path.write_text("mentor_id,mentee_id,date,rating,rated_by,skills,notes\nm1,s1,2026-01-01,3,mentor,,\n" + row + "\n")
@@ -161,17 +211,50 @@ def test_cli_rematch_and_kpis(tmp_path, capsys):
     assert main(["synth", "--employees", "300", "--seed", "5", "-o", str(tmp_path)]) == 0
     emp, sk = str(tmp_path / "employees.csv"), str(tmp_path / "skills.csv")
     assert main(["match", emp, sk, "-o", str(tmp_path / "p0.csv")]) == 0
-    assert main(["rematch", str(tmp_path / "p0.csv"), emp, sk, "-o", str(tmp_path / "p1.csv"),
-                 "--changes", str(tmp_path / "changes.csv")]) == 0
+    assert (
+        main(
+            [
+                "rematch",
+                str(tmp_path / "p0.csv"),
+                emp,
+                sk,
+                "-o",
+                str(tmp_path / "p1.csv"),
+                "--changes",
+                str(tmp_path / "changes.csv"),
+            ]
+        )
+        == 0
+    )
     changes = pd.read_csv(tmp_path / "changes.csv")
     assert set(changes["change"]) == {"kept"}
     pairs = pd.read_csv(tmp_path / "p1.csv", dtype=str)
-    (tmp_path / "c.csv").write_text("mentor_id,mentee_id,date,rating,rated_by\n"
-                                    f"{pairs.mentor_id[0]},{pairs.mentee_id[0]},2026-02-01,4,mentee\n")
-    pd.DataFrame({"employee_id": pd.read_csv(emp, dtype=str)["employee_id"], "gender": "x"}).to_csv(tmp_path / "a.csv", index=False)
+    (tmp_path / "c.csv").write_text(
+        f"mentor_id,mentee_id,date,rating,rated_by\n{pairs.mentor_id[0]},{pairs.mentee_id[0]},2026-02-01,4,mentee\n"
+    )
+    pd.DataFrame({"employee_id": pd.read_csv(emp, dtype=str)["employee_id"], "gender": "x"}).to_csv(
+        tmp_path / "a.csv", index=False
+    )
     capsys.readouterr()
-    assert main(["kpis", str(tmp_path / "c.csv"), str(tmp_path / "p1.csv"), "--as-of", "2026-02-15",
-                 "--employees", emp, "--skills", sk, "--audit", str(tmp_path / "a.csv"),
-                 "--report", str(tmp_path / "k.html")]) == 0
+    assert (
+        main(
+            [
+                "kpis",
+                str(tmp_path / "c.csv"),
+                str(tmp_path / "p1.csv"),
+                "--as-of",
+                "2026-02-15",
+                "--employees",
+                emp,
+                "--skills",
+                sk,
+                "--audit",
+                str(tmp_path / "a.csv"),
+                "--report",
+                str(tmp_path / "k.html"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "active_pairs             1" in out and "<section id=\"kpis\">" in (tmp_path / "k.html").read_text()
+    assert "active_pairs             1" in out and '<section id="kpis">' in (tmp_path / "k.html").read_text()

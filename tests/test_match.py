@@ -51,8 +51,9 @@ def test_same_input_same_pairs_whatever_the_row_order():
     program = rm.Program(min_level_gap=2)
     first = rm.match(rm.Workforce.from_frames(emp, skills), program)
     again = rm.match(rm.Workforce.from_frames(emp, skills), program)
-    shuffled = rm.match(rm.Workforce.from_frames(emp.sample(frac=1, random_state=1),
-                                                 skills.sample(frac=1, random_state=2)), program)
+    shuffled = rm.match(
+        rm.Workforce.from_frames(emp.sample(frac=1, random_state=1), skills.sample(frac=1, random_state=2)), program
+    )
     pd.testing.assert_frame_equal(first.pairs, again.pairs)
     pd.testing.assert_frame_equal(first.pairs, shuffled.pairs)
     pd.testing.assert_frame_equal(first.unmatched, shuffled.unmatched)
@@ -60,17 +61,48 @@ def test_same_input_same_pairs_whatever_the_row_order():
 
 def example_workforce():
     E = rm.Employee
-    return rm.Workforce.from_employees([
-        E(employee_id="tom", name="Tom", level=6, department="Finance", role="mentee",
-          skills={"stakeholder management": 5, "generative AI": 1}, needs={"generative AI": 3, "data visualisation": 2}),
-        E(employee_id="priya", name="Priya", level=2, department="IT", role="mentor",
-          skills={"generative AI": 4, "data visualisation": 2}, needs={"stakeholder management": 1}),
-        E(employee_id="sam", name="Sam", level=2, department="IT", role="mentor",
-          skills={"generative AI": 2}, needs={}),
-        E(employee_id="lee", name="Lee", level=3, department="HR", role="mentor", skills={}, needs={}),
-        E(employee_id="kim", name="Kim", level=3, department="HR", role="mentee", manager_id="tom",
-          skills={}, needs={"generative AI": 1}),
-    ])
+    return rm.Workforce.from_employees(
+        [
+            E(
+                employee_id="tom",
+                name="Tom",
+                level=6,
+                department="Finance",
+                role="mentee",
+                skills={"stakeholder management": 5, "generative AI": 1},
+                needs={"generative AI": 3, "data visualisation": 2},
+            ),
+            E(
+                employee_id="priya",
+                name="Priya",
+                level=2,
+                department="IT",
+                role="mentor",
+                skills={"generative AI": 4, "data visualisation": 2},
+                needs={"stakeholder management": 1},
+            ),
+            E(
+                employee_id="sam",
+                name="Sam",
+                level=2,
+                department="IT",
+                role="mentor",
+                skills={"generative AI": 2},
+                needs={},
+            ),
+            E(employee_id="lee", name="Lee", level=3, department="HR", role="mentor", skills={}, needs={}),
+            E(
+                employee_id="kim",
+                name="Kim",
+                level=3,
+                department="HR",
+                role="mentee",
+                manager_id="tom",
+                skills={},
+                needs={"generative AI": 1},
+            ),
+        ]
+    )
 
 
 def test_worked_example_pairs_and_reasons():
@@ -78,11 +110,14 @@ def test_worked_example_pairs_and_reasons():
     assert result.pairs[["mentor_id", "mentee_id", "score"]].values.tolist() == [["priya", "tom", 18.0]]
     assert result.pairs["reason"][0] == (
         "Priya (L2, IT) can teach generative AI (+9) and data visualisation (+4); "
-        "Tom (L6, Finance) gives back stakeholder management (+5)")
+        "Tom (L6, Finance) gives back stakeholder management (+5)"
+    )
     reasons = dict(zip(result.unmatched["employee_id"], result.unmatched["reason"]))
     assert reasons["lee"] == "as mentor: none of the 1 eligible mentees has complementary skills (score 0)"
-    assert reasons["sam"].startswith("as mentor: out-competed — all 1 eligible mentees with complementary skills "
-                                     "are taken by partners who score at least as high with them (best: tom, 3 vs 18 with priya)")
+    assert reasons["sam"].startswith(
+        "as mentor: out-competed — all 1 eligible mentees with complementary skills "
+        "are taken by partners who score at least as high with them (best: tom, 3 vs 18 with priya)"
+    )
     assert reasons["kim"] == "as mentee: no eligible mentor — of 3 mentors, excluded by minimum level gap 3"
     e = result.explain("priya", "tom")
     assert e.paired and e.score == 18 and e.parts == {"forward": 13.0, "backward": 5.0}
@@ -116,9 +151,15 @@ def test_why_not_cost_equals_a_resolve_with_the_pair_locked(seed):
         w = result.why_not(s.mentor_ids[i], s.mentee_ids[j])
         others = s.allowed & (s.matrix > 0)
         others[i, j] = False  # a pair is made at most once
-        ref = highs_optimum(np.where(s.allowed, s.matrix, 0), others,
-                            s.mentor_capacity - (np.arange(len(s.mentor_ids)) == i),
-                            s.mentee_capacity - (np.arange(len(s.mentee_ids)) == j)) + s.matrix[i, j]
+        ref = (
+            highs_optimum(
+                np.where(s.allowed, s.matrix, 0),
+                others,
+                s.mentor_capacity - (np.arange(len(s.mentor_ids)) == i),
+                s.mentee_capacity - (np.arange(len(s.mentee_ids)) == j),
+            )
+            + s.matrix[i, j]
+        )
         assert w.cost >= 0 and w.objective_if_forced == pytest.approx(ref)
 
 

@@ -43,34 +43,53 @@ def test_messy_but_valid_export(tmp_path):
 
 
 def test_frames_with_numeric_ids_match_string_ids():
-    employees = pd.DataFrame({"employee_id": [1, 2], "level": [5, 1], "department": ["A", "B"],
-                              "manager_id": [np.nan, 1.0]})
+    employees = pd.DataFrame(
+        {"employee_id": [1, 2], "level": [5, 1], "department": ["A", "B"], "manager_id": [np.nan, 1.0]}
+    )
     skills = pd.DataFrame({"employee_id": ["2"], "skill": ["x"], "proficiency": [3], "need": [0]})
     wf = rm.Workforce.from_frames(employees, skills)
     assert list(wf.ids) == ["1", "2"] and wf.parent.tolist() == [-1, 0]
 
 
-@pytest.mark.parametrize("employees, message", [
-    (EMPLOYEES + "a,3,IT,ceo,Again,mentor\n", r"employees.csv, row 5, column 'employee_id': duplicate employee_id 'a' \(first on row 3\)"),
-    (EMPLOYEES + "c,3,IT,zed,X,mentor\n", r"row 5, column 'manager_id': unknown manager 'zed'"),
-    (EMPLOYEES + "c,high,IT,ceo,X,mentor\n", r"row 5, column 'level': 'high' is not a whole number"),
-    (EMPLOYEES + "c,3,,ceo,X,mentor\n", r"row 5, column 'department': missing value"),
-    (EMPLOYEES + "c,3,IT,ceo,X,teacher\n", r"row 5, column 'role': 'teacher' is not one of mentor, mentee, both, none"),
-    (EMPLOYEES.replace("ceo,8,Executive,,", "ceo,8,Executive,b,"), r"management cycle: b → ceo → b"),
-    ("employee_id,level,manager_id\nx,1,\n", r"column 'department': required column is missing"),
-])
+@pytest.mark.parametrize(
+    "employees, message",
+    [
+        (
+            EMPLOYEES + "a,3,IT,ceo,Again,mentor\n",
+            r"employees.csv, row 5, column 'employee_id': duplicate employee_id 'a' \(first on row 3\)",
+        ),
+        (EMPLOYEES + "c,3,IT,zed,X,mentor\n", r"row 5, column 'manager_id': unknown manager 'zed'"),
+        (EMPLOYEES + "c,high,IT,ceo,X,mentor\n", r"row 5, column 'level': 'high' is not a whole number"),
+        (EMPLOYEES + "c,3,,ceo,X,mentor\n", r"row 5, column 'department': missing value"),
+        (
+            EMPLOYEES + "c,3,IT,ceo,X,teacher\n",
+            r"row 5, column 'role': 'teacher' is not one of mentor, mentee, both, none",
+        ),
+        (EMPLOYEES.replace("ceo,8,Executive,,", "ceo,8,Executive,b,"), r"management cycle: b → ceo → b"),
+        ("employee_id,level,manager_id\nx,1,\n", r"column 'department': required column is missing"),
+    ],
+)
 def test_bad_employees(tmp_path, employees, message):
     with pytest.raises(rm.InputError, match=message):
         rm.Workforce.from_csv(*write(tmp_path, employees=employees))
 
 
-@pytest.mark.parametrize("skills, message", [
-    (SKILLS + "a,python,9,0\n", r"skills.csv, row 5, column 'proficiency': 9 is out of range \(must be from 0 to 5\)"),
-    (SKILLS + "a,python,2,-1\n", r"column 'need': -1 is out of range"),
-    (SKILLS + "a,python,2.5,0\n", r"column 'proficiency': '2.5' is not a whole number"),
-    (SKILLS + "zz,python,2,0\n", r"row 5, column 'employee_id': unknown employee 'zz'"),
-    (SKILLS + "a, GENERATIVE  ai ,2,0\n", r"row 5, column 'skill': duplicate skill 'GENERATIVE  ai' for employee 'a' \(first on row 2\)"),
-])
+@pytest.mark.parametrize(
+    "skills, message",
+    [
+        (
+            SKILLS + "a,python,9,0\n",
+            r"skills.csv, row 5, column 'proficiency': 9 is out of range \(must be from 0 to 5\)",
+        ),
+        (SKILLS + "a,python,2,-1\n", r"column 'need': -1 is out of range"),
+        (SKILLS + "a,python,2.5,0\n", r"column 'proficiency': '2.5' is not a whole number"),
+        (SKILLS + "zz,python,2,0\n", r"row 5, column 'employee_id': unknown employee 'zz'"),
+        (
+            SKILLS + "a, GENERATIVE  ai ,2,0\n",
+            r"row 5, column 'skill': duplicate skill 'GENERATIVE  ai' for employee 'a' \(first on row 2\)",
+        ),
+    ],
+)
 def test_bad_skills(tmp_path, skills, message):
     with pytest.raises(rm.InputError, match=message):
         rm.Workforce.from_csv(*write(tmp_path, skills=skills))
@@ -83,14 +102,19 @@ def test_all_problems_reported_at_once(tmp_path):
         rm.Workforce.from_csv(*write(tmp_path, employees, skills))
     text = str(info.value)
     assert info.value.total == 4
-    for fragment in ["'x' is not a whole number", "unknown manager 'nobody'", "duplicate employee_id 'c'",
-                     "9 is out of range"]:
+    for fragment in [
+        "'x' is not a whole number",
+        "unknown manager 'nobody'",
+        "duplicate employee_id 'c'",
+        "9 is out of range",
+    ]:
         assert fragment in text
 
 
 def test_frame_errors_name_the_index_label():
-    employees = pd.DataFrame({"employee_id": ["a", "b"], "level": [1, 2], "department": ["A", "B"],
-                              "manager_id": ["", "q"]}, index=[10, 11])
+    employees = pd.DataFrame(
+        {"employee_id": ["a", "b"], "level": [1, 2], "department": ["A", "B"], "manager_id": ["", "q"]}, index=[10, 11]
+    )
     with pytest.raises(rm.InputError, match=r"employees, row 11, column 'manager_id': unknown manager 'q'"):
         rm.Workforce.from_frames(employees)
 
@@ -106,8 +130,14 @@ def test_unreadable_files(tmp_path):
 
 def test_unused_columns_are_named_not_silently_loaded(tmp_path):
     with pytest.warns(UserWarning, match="not used by revmatch and not loaded: shoe_size"):
-        rm.Workforce.from_csv(*write(tmp_path, employees=EMPLOYEES.replace("role\n", "role,shoe_size\n", 1)
-                                     .replace("mentee\n", "mentee,44\n").replace("mentor\n", "mentor,40\n")))
+        rm.Workforce.from_csv(
+            *write(
+                tmp_path,
+                employees=EMPLOYEES.replace("role\n", "role,shoe_size\n", 1)
+                .replace("mentee\n", "mentee,44\n")
+                .replace("mentor\n", "mentor,40\n"),
+            )
+        )
 
 
 def test_program_validation(tmp_path):
@@ -122,8 +152,10 @@ def test_program_validation(tmp_path):
 
 
 def test_reporting_line_is_the_whole_chain():
-    people = [rm.Employee(employee_id=i, level=l, department="D", manager_id=m)
-              for i, l, m in [("top", 9, None), ("mid", 5, "top"), ("low", 1, "mid"), ("side", 1, "top")]]
+    people = [
+        rm.Employee(employee_id=i, level=level, department="D", manager_id=m)
+        for i, level, m in [("top", 9, None), ("mid", 5, "top"), ("low", 1, "mid"), ("side", 1, "top")]
+    ]
     wf = rm.Workforce.from_employees(people)
     ix = dict(zip(wf.ids, range(len(wf))))
     line = lambda a, b: bool(wf.in_reporting_line(np.array(ix[a]), np.array(ix[b])))

@@ -95,8 +95,10 @@ def test_most_pairs_per_group_pair(objective, seed):
     for r, c in a.pairs:
         counts[(rg[r], cg[c])] = counts.get((rg[r], cg[c]), 0) + 1
     assert max(counts.values(), default=0) <= 1
-    assert_same(values(a, w, objective),
-                highs_lexicographic(w, allowed, rcap, ccap, objective, row_group=rg, col_group=cg, pair_limit=1))
+    assert_same(
+        values(a, w, objective),
+        highs_lexicographic(w, allowed, rcap, ccap, objective, row_group=rg, col_group=cg, pair_limit=1),
+    )
 
 
 def test_impossible_locks_are_named():

@@ -22,29 +22,107 @@ PROGRAM = rm.Program(min_level_gap=2)
 
 def hand_workforce():
     """Two trees (seniors under boss, juniors under cto); capacities, unknown locations, overlapping teachers."""
-    return rm.Workforce.from_employees([
-        E(employee_id="boss", level=7, department="Exec", location="London", role="mentee",
-          skills={"strategy": 5, "negotiation": 4}, needs={"social": 3, "genAI": 1}),
-        E(employee_id="cto", level=7, department="IT", location="Berlin", role="none",
-          skills={"genAI": 5}, needs={"strategy": 5}),
-        E(employee_id="s1", level=6, department="Finance", manager_id="boss", location="London", role="mentee",
-          mentee_capacity=2, skills={"strategy": 5, "genAI": 1}, needs={"genAI": 4, "SQL": 3, "video": 2}),
-        E(employee_id="s2", level=6, department="Sales", manager_id="boss", role="both",
-          skills={"negotiation": 5, "SQL": 1}, needs={"genAI": 2, "social": 5}),
-        E(employee_id="s3", level=5, department="HR", manager_id="boss", location="Paris", role="mentee",
-          skills={"coaching": 5}, needs={"social": 2, "video": 3}),
-        E(employee_id="j1", level=2, department="IT", manager_id="cto", location="Berlin", role="mentor",
-          skills={"genAI": 5, "SQL": 4}, needs={"strategy": 3, "negotiation": 2}),
-        E(employee_id="j2", level=1, department="Marketing", manager_id="cto", location="London", role="mentor",
-          mentor_capacity=2, skills={"social": 5, "video": 4, "genAI": 2}, needs={"negotiation": 4, "SQL": 1}),
-        E(employee_id="j3", level=2, department="Finance", manager_id="s1", location="London", role="both",
-          skills={"SQL": 5, "video": 2}, needs={"strategy": 2, "video": 1}),
-        E(employee_id="j4", level=3, department="Finance", manager_id="cto", role="mentor",
-          skills={"SQL": 3, "social": 3}, needs={"coaching": 4}),
-        E(employee_id="j5", level=1, department="Sales", manager_id="cto", role="mentor",
-          skills={"video": 5, "genAI": 3}),
-        E(employee_id="lone", level=3, department="HR", manager_id="boss", location="Paris", role="mentor"),
-    ])
+    return rm.Workforce.from_employees(
+        [
+            E(
+                employee_id="boss",
+                level=7,
+                department="Exec",
+                location="London",
+                role="mentee",
+                skills={"strategy": 5, "negotiation": 4},
+                needs={"social": 3, "genAI": 1},
+            ),
+            E(
+                employee_id="cto",
+                level=7,
+                department="IT",
+                location="Berlin",
+                role="none",
+                skills={"genAI": 5},
+                needs={"strategy": 5},
+            ),
+            E(
+                employee_id="s1",
+                level=6,
+                department="Finance",
+                manager_id="boss",
+                location="London",
+                role="mentee",
+                mentee_capacity=2,
+                skills={"strategy": 5, "genAI": 1},
+                needs={"genAI": 4, "SQL": 3, "video": 2},
+            ),
+            E(
+                employee_id="s2",
+                level=6,
+                department="Sales",
+                manager_id="boss",
+                role="both",
+                skills={"negotiation": 5, "SQL": 1},
+                needs={"genAI": 2, "social": 5},
+            ),
+            E(
+                employee_id="s3",
+                level=5,
+                department="HR",
+                manager_id="boss",
+                location="Paris",
+                role="mentee",
+                skills={"coaching": 5},
+                needs={"social": 2, "video": 3},
+            ),
+            E(
+                employee_id="j1",
+                level=2,
+                department="IT",
+                manager_id="cto",
+                location="Berlin",
+                role="mentor",
+                skills={"genAI": 5, "SQL": 4},
+                needs={"strategy": 3, "negotiation": 2},
+            ),
+            E(
+                employee_id="j2",
+                level=1,
+                department="Marketing",
+                manager_id="cto",
+                location="London",
+                role="mentor",
+                mentor_capacity=2,
+                skills={"social": 5, "video": 4, "genAI": 2},
+                needs={"negotiation": 4, "SQL": 1},
+            ),
+            E(
+                employee_id="j3",
+                level=2,
+                department="Finance",
+                manager_id="s1",
+                location="London",
+                role="both",
+                skills={"SQL": 5, "video": 2},
+                needs={"strategy": 2, "video": 1},
+            ),
+            E(
+                employee_id="j4",
+                level=3,
+                department="Finance",
+                manager_id="cto",
+                role="mentor",
+                skills={"SQL": 3, "social": 3},
+                needs={"coaching": 4},
+            ),
+            E(
+                employee_id="j5",
+                level=1,
+                department="Sales",
+                manager_id="cto",
+                role="mentor",
+                skills={"video": 5, "genAI": 3},
+            ),
+            E(employee_id="lone", level=3, department="HR", manager_id="boss", location="Paris", role="mentor"),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +154,10 @@ def slow_summary(result):
         return total, addressed
 
     out = {}
-    for side, partners, opted in (("mentee", mentors_of, result.scores.mentee_ids),
-                                  ("mentor", mentees_of, result.scores.mentor_ids)):
+    for side, partners, opted in (
+        ("mentee", mentors_of, result.scores.mentee_ids),
+        ("mentor", mentees_of, result.scores.mentor_ids),
+    ):
         points = addressed = 0
         for learner, teachers in partners.items():
             t, a = coverage(learner, teachers)
@@ -103,8 +183,9 @@ def slow_summary(result):
     out["cross_department_share"] = sum(people[m].department != people[e].department for m, e, _ in pairs) / len(pairs)
     known = [(m, e) for m, e, _ in pairs if people[m].location and people[e].location]
     out["pairs_with_locations"] = len(known)
-    out["cross_location_share"] = (sum(people[m].location != people[e].location for m, e in known) / len(known)
-                                   if known else None)
+    out["cross_location_share"] = (
+        sum(people[m].location != people[e].location for m, e in known) / len(known) if known else None
+    )
     gaps = [people[e].level - people[m].level for m, e, _ in pairs]
     out["level_gap_mean"], out["level_gap_min"], out["level_gap_max"] = sum(gaps) / len(gaps), min(gaps), max(gaps)
     return out
@@ -121,7 +202,12 @@ def assert_same(actual: dict, expected: dict):
 def test_summary_worked_example(hand_result):
     # The optimum, checked by hand: s1 takes two mentors (j1 and j5), who both know more genAI than s1.
     assert sorted(zip(hand_result.pairs["mentor_id"], hand_result.pairs["mentee_id"])) == [
-        ("j1", "s1"), ("j2", "boss"), ("j2", "s2"), ("j4", "s3"), ("j5", "s1")]
+        ("j1", "s1"),
+        ("j2", "boss"),
+        ("j2", "s2"),
+        ("j4", "s3"),
+        ("j5", "s1"),
+    ]
     s = report.summary(hand_result)
     # s1 9 of 9 (genAI counted once although both mentors cover it), boss 4/4, s2 7/7, s3 2/5 (social, not video).
     assert (s["mentee_need_points"], s["mentee_need_addressed"]) == (25, 22)
@@ -175,7 +261,7 @@ def test_department_flow_counts_pairs(company_result):
 @pytest.mark.parametrize("seed, block", [(1, rm.explain.STANDING_BLOCK), (2, 5)])
 def test_match_percent_and_ranks_against_loops(seed, block):
     result = rm.match(rm.synthetic_workforce(150, seed=seed), rm.Program(min_level_gap=2, forward_weight=0.7))
-    mp = report.match_percent(result, block=block)   # ranks scanned a block of pairs at a time
+    mp = report.match_percent(result, block=block)  # ranks scanned a block of pairs at a time
     s = result.scores
     pd.testing.assert_frame_equal(mp[result.pairs.columns], result.pairs)
     assert mp["match_percent"].between(0, 100).all()
@@ -233,7 +319,7 @@ def test_blocking_pairs_against_brute_force(block):
         # Dropping every other pair frees capacity on both sides: a far from stable result.
         thinned = dataclasses.replace(optimal, pairs=optimal.pairs.iloc[::2].reset_index(drop=True))
         for result in (optimal, thinned):
-            got = report.blocking_pairs(result, block=block)   # many row blocks give the same answer
+            got = report.blocking_pairs(result, block=block)  # many row blocks give the same answer
             assert set(zip(got["mentor_id"], got["mentee_id"])) == brute_force_blocking(result)
             assert len(got) == len(set(zip(got["mentor_id"], got["mentee_id"])))
             assert list(got["score"]) == sorted(got["score"], reverse=True)
@@ -249,8 +335,15 @@ def test_blocking_pairs_against_brute_force(block):
 
 def test_blocking_pairs_columns_and_worked_case(hand_result):
     got = report.blocking_pairs(hand_result)
-    assert list(got.columns) == ["mentor_id", "mentee_id", "score", "mentor_current_worst", "mentee_current_worst",
-                                 "mentor_spare", "mentee_spare"]
+    assert list(got.columns) == [
+        "mentor_id",
+        "mentee_id",
+        "score",
+        "mentor_current_worst",
+        "mentee_current_worst",
+        "mentor_spare",
+        "mentee_spare",
+    ]
     assert got.empty  # j3's only useful mentee (s3, 6) is held by j4 at 26
     # Unpair j4 and s3: both j4 (26) and the unpaired j3 (6) now have a free place s3 would take. j5 (15)
     # does not block: its only place holds s1 at 18; nor j2 (22), whose weakest pair is 33.
@@ -325,12 +418,22 @@ def test_html_is_well_formed_self_contained_and_lists_every_pair(company_result)
 
 
 def test_html_escapes_everything_and_shows_no_private_columns():
-    wf = rm.Workforce.from_employees([
-        E(employee_id="x<1>", level=5, department="R&D <b>bold</b>", name="<script>alert(1)</script>",
-          location='Zürich "HQ"', timezone="Europe/Zurich", languages=("secret-language",),
-          skills={"a<b": 3}, needs={"c&d": 2}),
-        E(employee_id="y", level=1, department="IT", manager_id="x<1>", skills={"c&d": 4}, needs={"a<b": 1}),
-    ])
+    wf = rm.Workforce.from_employees(
+        [
+            E(
+                employee_id="x<1>",
+                level=5,
+                department="R&D <b>bold</b>",
+                name="<script>alert(1)</script>",
+                location='Zürich "HQ"',
+                timezone="Europe/Zurich",
+                languages=("secret-language",),
+                skills={"a<b": 3},
+                needs={"c&d": 2},
+            ),
+            E(employee_id="y", level=1, department="IT", manager_id="x<1>", skills={"c&d": 4}, needs={"a<b": 1}),
+        ]
+    )
     result = rm.match(wf, rm.Program(min_level_gap=2, exclude_reporting_line=False))
     assert len(result.pairs) == 1
     page = report.to_html(result, title="<i>report</i>")
@@ -354,8 +457,17 @@ def test_empty_result_still_reports(tmp_path):
     assert paths["pairs.jsonl"].read_text() == ""
 
 
-CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = [
+    "/usr/bin/chromium",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
@@ -364,8 +476,18 @@ def test_html_renders_in_headless_chromium(tmp_path, company_result):
     html_text = report.to_html(company_result)
     page.write_text(html_text, encoding="utf-8")
     shot = tmp_path / "shot.png"
-    subprocess.run([*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
-                    "--window-size=1200,2000", page.as_uri()], capture_output=True, timeout=120, check=False)
+    subprocess.run(
+        [
+            *CHROMIUM,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1200,2000",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     assert shot.exists()
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000  # a blank page compresses to ~5 kB
@@ -376,9 +498,14 @@ def test_html_renders_in_headless_chromium(tmp_path, company_result):
     clicked = tmp_path / "clicked.html"
     click = 'document.querySelector("#pairs th.n").click();'
     clicked.write_text(html_text.replace("</body>", f"<script>{click * 2}</script></body>"), encoding="utf-8")
-    dom = subprocess.run([*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", clicked.as_uri()],
-                         capture_output=True, text=True, timeout=120, check=False).stdout
-    table = dom[dom.index('<section id="pairs">'):dom.index('<section id="unmatched">')]
+    dom = subprocess.run(
+        [*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", clicked.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    table = dom[dom.index('<section id="pairs">') : dom.index('<section id="unmatched">')]
     assert 'aria-sort="descending"' in table
     shown = [float(v) for v in re.findall(r'<tr><td class="id">.*?data-v="([^"]*)"', table)]
     assert len(shown) == len(company_result.pairs) and shown == sorted(company_result.pairs["score"], reverse=True)
@@ -387,8 +514,9 @@ def test_html_renders_in_headless_chromium(tmp_path, company_result):
 # ---- files ----------------------------------------------------------------------------------------
 def test_write_outputs_round_trip(tmp_path, company_result):
     inputs = rm.reporting.write_workforce(company_result.workforce, tmp_path / "in")
-    paths = rm.reporting.write_outputs(company_result, tmp_path / "out",
-                                 inputs={"employees": inputs[0], "skills": inputs[1]}, seed=4)
+    paths = rm.reporting.write_outputs(
+        company_result, tmp_path / "out", inputs={"employees": inputs[0], "skills": inputs[1]}, seed=4
+    )
     assert sorted(paths) == ["pairs.csv", "pairs.jsonl", "run.json", "unmatched.csv"]
     assert all(p.parent == tmp_path / "out" and p.is_file() for p in paths.values())
 
@@ -406,8 +534,11 @@ def test_write_outputs_round_trip(tmp_path, company_result):
         assert record["text"] == row.reason and record["parts"] == e.parts
         assert record["taught"] == [dataclasses.asdict(t) for t in e.taught]
         assert record["given_back"] == [dataclasses.asdict(t) for t in e.given_back]
-        assert set(record["taught"][0]) >= {"skill", "teacher_proficiency", "learner_proficiency", "need", "points"} \
-            if record["taught"] else True
+        assert (
+            set(record["taught"][0]) >= {"skill", "teacher_proficiency", "learner_proficiency", "need", "points"}
+            if record["taught"]
+            else True
+        )
 
     run = json.loads(paths["run.json"].read_text(encoding="utf-8"))
     for name, path in (("employees", inputs[0]), ("skills", inputs[1])):
@@ -417,8 +548,11 @@ def test_write_outputs_round_trip(tmp_path, company_result):
         assert run["outputs"][name] == hashlib.sha256(paths[name].read_bytes()).hexdigest()
     assert run["program"] == json.loads(json.dumps(company_result.program.model_dump(mode="json")))
     assert run["seed"] == 4 and run["status"] == "optimal" and run["engine"] == company_result.engine
-    assert (run["objective"], run["bound"], run["gap"]) == (company_result.objective, company_result.bound,
-                                                              company_result.gap)
+    assert (run["objective"], run["bound"], run["gap"]) == (
+        company_result.objective,
+        company_result.bound,
+        company_result.gap,
+    )
     assert run["timings"] == pytest.approx(company_result.timings)
     assert run["counts"]["pairs"] == len(company_result.pairs)
     assert set(run["versions"]) == {"revmatch", "ortools", "numpy", "pandas", "pydantic", "python"}

@@ -1,7 +1,6 @@
 """Programme rules end to end: every hard rule on every pair, locks, quotas and the named diagnoses."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,7 +34,10 @@ def naive_allowed(wf, program, i, j):
             hours = max(0.0, 8 - abs(OFFSET[a.timezone] - OFFSET[b.timezone]))
         ok &= hours >= program.min_timezone_overlap
     ok &= (a.employee_id, b.employee_id) not in program.forbidden
-    ok &= (a.employee_id, b.employee_id) not in program.past_pairs and (b.employee_id, a.employee_id) not in program.past_pairs
+    ok &= (a.employee_id, b.employee_id) not in program.past_pairs and (
+        b.employee_id,
+        a.employee_id,
+    ) not in program.past_pairs
     return bool(ok)
 
 
@@ -49,11 +51,14 @@ def test_every_rule_on_every_pair_and_the_optimum(data):
         for b, j in enumerate(scores.mentee_rows):
             assert scores.allowed[a, b] == naive_allowed(wf, program, i, j), (wf.ids[i], wf.ids[j])
     result = rm.match(wf, program)
-    pos = [(int(np.flatnonzero(scores.mentor_ids == m)[0]), int(np.flatnonzero(scores.mentee_ids == e)[0]))
-           for m, e in zip(result.pairs["mentor_id"], result.pairs["mentee_id"])]
+    pos = [
+        (int(np.flatnonzero(scores.mentor_ids == m)[0]), int(np.flatnonzero(scores.mentee_ids == e)[0]))
+        for m, e in zip(result.pairs["mentor_id"], result.pairs["mentee_id"])
+    ]
     check_feasible(pos, scores.allowed, scores.mentor_capacity, scores.mentee_capacity)
-    ref = highs_lexicographic(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
-                              program.objective)
+    ref = highs_lexicographic(
+        scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity, program.objective
+    )
     assert result.objective == pytest.approx(ref[-1], abs=1e-6)
 
 
@@ -61,11 +66,29 @@ def small_company():
     E = rm.Employee
     people = [E(employee_id="boss", level=8, department="Exec", role="none")]
     for k, dept in enumerate(["Finance", "Finance", "Finance", "IT", "IT"]):
-        people.append(E(employee_id=f"s{k}", level=6, department=dept, manager_id="boss", role="mentee",
-                        skills={"strategy": 5}, needs={"genai": 3}))
+        people.append(
+            E(
+                employee_id=f"s{k}",
+                level=6,
+                department=dept,
+                manager_id="boss",
+                role="mentee",
+                skills={"strategy": 5},
+                needs={"genai": 3},
+            )
+        )
     for k, dept in enumerate(["IT", "IT", "HR"]):
-        people.append(E(employee_id=f"j{k}", level=2, department=dept, manager_id="boss", role="mentor",
-                        skills={"genai": 4 - k}, needs={"strategy": 2}))
+        people.append(
+            E(
+                employee_id=f"j{k}",
+                level=2,
+                department=dept,
+                manager_id="boss",
+                role="mentor",
+                skills={"genai": 4 - k},
+                needs={"strategy": 2},
+            )
+        )
     return rm.Workforce.from_employees(people)
 
 
@@ -83,7 +106,7 @@ def test_a_lock_that_breaks_a_hard_rule_is_named():
     wf = small_company()
     with pytest.raises(rm.InfeasibleError, match=r"lock j0 → s3 breaks the hard rule\(s\): same department"):
         rm.match(wf, rm.Program(locked=[("j0", "s3")], require_different_department=True))
-    with pytest.raises(rm.InfeasibleError, match="lock j0 → s0 breaks the hard rule.*forbidden by the admin"):
+    with pytest.raises(rm.InfeasibleError, match=r"lock j0 → s0 breaks the hard rule.*forbidden by the admin"):
         rm.match(wf, rm.Program(locked=[("j0", "s0")], forbidden=[("j0", "s0")]))
     with pytest.raises(rm.InfeasibleError, match="lock s0 → j0: s0 did not opt in as a mentor"):
         rm.match(wf, rm.Program(locked=[("s0", "j0")]))
@@ -92,14 +115,19 @@ def test_a_lock_that_breaks_a_hard_rule_is_named():
 
 
 def test_two_locks_over_a_capacity_are_named():
-    with pytest.raises(rm.InfeasibleError, match="2 locks on mentor row 0 exceed its capacity 1: lock j0 → s0; lock j0 → s1"):
+    with pytest.raises(
+        rm.InfeasibleError, match="2 locks on mentor row 0 exceed its capacity 1: lock j0 → s0; lock j0 → s1"
+    ):
         rm.match(small_company(), rm.Program(locked=[("j0", "s0"), ("j0", "s1")]))
 
 
 def test_quota_that_cannot_be_met_names_the_department_and_people():
     program = rm.Program(min_matched_share={"Finance": 1.0}, forbidden=[("j0", "s1"), ("j1", "s1"), ("j2", "s1")])
-    with pytest.raises(rm.InfeasibleError,
-                       match=r"quota Finance ≥ 100% needs 3 of 3 Finance mentees matched, but only 2 have any eligible mentor \(see: s1\)"):
+    with pytest.raises(
+        rm.InfeasibleError,
+        match=r"quota Finance ≥ 100% needs 3 of 3 Finance mentees matched, "
+        r"but only 2 have any eligible mentor \(see: s1\)",
+    ):
         rm.match(small_company(), program)
 
 
@@ -110,8 +138,9 @@ def test_quota_met_exactly_and_optimal_among_quota_solutions():
     assert {"s3", "s4"} <= set(result.pairs["mentee_id"])
     s = result.scores
     it = (wf.employees.set_index("employee_id").loc[s.mentee_ids, "department"] == "IT").to_numpy()
-    ref = highs_lexicographic(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity, "total",
-                              col_group=np.where(it, 0, -1), least=[2])
+    ref = highs_lexicographic(
+        s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity, "total", col_group=np.where(it, 0, -1), least=[2]
+    )
     assert result.objective == pytest.approx(ref[0])
     assert result.engine == "min_cost_flow"
 
@@ -137,9 +166,11 @@ def test_soft_preference_moves_the_score_and_is_explained():
 
 def test_rules_from_toml(tmp_path):
     cfg = tmp_path / "p.toml"
-    cfg.write_text('[program]\nobjective = "coverage"\nlocked = [["j0", "s0"]]\nforbidden = [["j1", "s1"]]\n'
-                   'min_matched_share = { Finance = 0.5 }\nrequire_different_department = true\n'
-                   'min_timezone_overlap = 4\nshared_language_weight = 1.5\n')
+    cfg.write_text(
+        '[program]\nobjective = "coverage"\nlocked = [["j0", "s0"]]\nforbidden = [["j1", "s1"]]\n'
+        "min_matched_share = { Finance = 0.5 }\nrequire_different_department = true\n"
+        "min_timezone_overlap = 4\nshared_language_weight = 1.5\n"
+    )
     program = rm.Program.from_toml(cfg)
     assert program.locked == (("j0", "s0"),) and program.min_matched_share == {"Finance": 0.5}
     assert program.objective == "coverage" and program.has_quotas

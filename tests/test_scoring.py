@@ -50,13 +50,25 @@ def test_scores_follow_the_formula_and_rules_hold(frames, program):
 
 
 def test_two_way_example():
-    junior = rm.Employee(employee_id="j", level=1, department="IT", role="mentor",
-                         skills={"genai": 5, "budgeting": 1}, needs={"budgeting": 3})
-    senior = rm.Employee(employee_id="s", level=6, department="Finance", role="mentee",
-                         skills={"genai": 1, "budgeting": 4}, needs={"genai": 2})
+    junior = rm.Employee(
+        employee_id="j",
+        level=1,
+        department="IT",
+        role="mentor",
+        skills={"genai": 5, "budgeting": 1},
+        needs={"budgeting": 3},
+    )
+    senior = rm.Employee(
+        employee_id="s",
+        level=6,
+        department="Finance",
+        role="mentee",
+        skills={"genai": 1, "budgeting": 4},
+        needs={"genai": 2},
+    )
     s = rm.score(rm.Workforce.from_employees([junior, senior]), rm.Program(backward_weight=0.5))
-    assert s.parts["forward"][0, 0] == 2 * (5 - 1)      # genai: need 2 × gap 4
-    assert s.parts["backward"][0, 0] == 3 * (4 - 1)     # budgeting: need 3 × gap 3
+    assert s.parts["forward"][0, 0] == 2 * (5 - 1)  # genai: need 2 × gap 4
+    assert s.parts["backward"][0, 0] == 3 * (4 - 1)  # budgeting: need 3 × gap 3
     assert s.matrix[0, 0] == 8 + 0.5 * 9
     assert s.allowed[0, 0]
 
@@ -68,5 +80,6 @@ def test_fractional_weights_are_applied_in_float64():
     expected = 0.7 * s.parts["forward"].astype(np.float64) + 0.3 * s.parts["backward"].astype(np.float64)
     assert np.array_equal(s.matrix, expected)
     result = rm.match(wf, rm.Program(min_level_gap=1, backward_weight=0.3, forward_weight=0.7))
-    assert all(e.score == sum(e.parts.values()) or abs(e.score - sum(e.parts.values())) < 1e-12
-               for e in result.explanations)
+    assert all(
+        e.score == sum(e.parts.values()) or abs(e.score - sum(e.parts.values())) < 1e-12 for e in result.explanations
+    )

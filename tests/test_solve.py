@@ -64,24 +64,29 @@ def test_invalid_entries_rejected_only_where_allowed():
     assert a.objective == 3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"matrix": [1, 2, 3]}, "must be 2-D"),
-    ({"matrix": [[1, 2]], "allowed": [[1, 0]]}, "allowed must be a bool array"),
-    ({"matrix": [[1, 2]], "mentor_capacity": [1, 1]}, "mentor_capacity has shape"),
-    ({"matrix": [[1, 2]], "mentee_capacity": -1}, "non-negative whole numbers"),
-    ({"matrix": [["a", "b"]]}, "must be numeric"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"matrix": [1, 2, 3]}, "must be 2-D"),
+        ({"matrix": [[1, 2]], "allowed": [[1, 0]]}, "allowed must be a bool array"),
+        ({"matrix": [[1, 2]], "mentor_capacity": [1, 1]}, "mentor_capacity has shape"),
+        ({"matrix": [[1, 2]], "mentee_capacity": -1}, "non-negative whole numbers"),
+        ({"matrix": [["a", "b"]]}, "must be numeric"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     with pytest.raises(rm.InputError, match=message):
         rm.solve(**kwargs)
 
 
-small = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(lambda s: st.tuples(
-    hnp.arrays(np.int64, s, elements=st.integers(-3, 20)),
-    hnp.arrays(bool, s),
-    hnp.arrays(np.int64, s[0], elements=st.integers(0, 2)),
-    hnp.arrays(np.int64, s[1], elements=st.integers(0, 2)),
-))
+small = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
+    lambda s: st.tuples(
+        hnp.arrays(np.int64, s, elements=st.integers(-3, 20)),
+        hnp.arrays(bool, s),
+        hnp.arrays(np.int64, s[0], elements=st.integers(0, 2)),
+        hnp.arrays(np.int64, s[1], elements=st.integers(0, 2)),
+    )
+)
 
 
 @given(small)

@@ -15,15 +15,19 @@ GAP2 = rm.Program(min_level_gap=2)
 GAP1 = rm.Program(min_level_gap=1)
 
 
-def dense(wf, program, k, tuning=Tuning()):
+DEFAULT_TUNING = Tuning()
+
+
+def dense(wf, program, k, tuning=DEFAULT_TUNING):
     """The dense route (score everything, then solve) with k candidates per person.
 
     Same pairs, not just the same total, needs both routes to pick candidates and violators alike:
     the k best per person, ties to the lower index (topk.candidate_pass and TilePricer, shared).
     """
     s = rm.score(wf, program)
-    return s, rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity,
-                       tuning=dataclasses.replace(tuning, k=k))
+    return s, rm.solve(
+        s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity, tuning=dataclasses.replace(tuning, k=k)
+    )
 
 
 # (employees, seed, programme, k, tile): tiny tiles and small k force many tiles, floors that start
@@ -48,19 +52,25 @@ def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block)
     sa, rescored = (sparse_assignment(wf, program, k=k, block=block, cache_bytes=c) for c in (2**30, 0))
     assert sa.objective == d.objective == rescored.objective
     assert sa.pairs == d.pairs == rescored.pairs
-    assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs) == (rescored.assignment.rounds,
-                                                                                  rescored.assignment.arcs)
+    assert (
+        (sa.assignment.rounds, sa.assignment.arcs)
+        == (d.rounds, d.arcs)
+        == (rescored.assignment.rounds, rescored.assignment.arcs)
+    )
     assert sa.status == "optimal" and sa.gap == 0
     assert sa.mentor_rows.tolist() == s.mentor_rows.tolist() and sa.mentee_rows.tolist() == s.mentee_rows.tolist()
     check_feasible(sa.pairs, s.allowed, s.mentor_capacity, s.mentee_capacity)
 
 
-@pytest.mark.parametrize("n, seed, program, k, block, share", [
-    (900, 3, GAP2, 3, (50, 23), 1.0),      # every tile with floors read through the bound
-    (1500, 1, GAP1, 2, (120, 90), 1.0),
-    (2000, 5, GAP2, 5, (128, 64), None),   # the production share: most of these small tiles are scored whole
-    (1200, 4, GAP1, 8, (100, 64), 1.0),
-])
+@pytest.mark.parametrize(
+    "n, seed, program, k, block, share",
+    [
+        (900, 3, GAP2, 3, (50, 23), 1.0),  # every tile with floors read through the bound
+        (1500, 1, GAP1, 2, (120, 90), 1.0),
+        (2000, 5, GAP2, 5, (128, 64), None),  # the production share: most of these small tiles are scored whole
+        (1200, 4, GAP1, 8, (100, 64), 1.0),
+    ],
+)
 def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, program, k, block, share):
     """Without the score cache, passes score exactly only the pairs whose skill bound clears the bar:
     the candidates, every pricing round, the pairs and the proof are those of the dense route."""
@@ -70,29 +80,34 @@ def test_scores_read_through_the_skill_bound_give_the_same_result(n, seed, progr
     sa = sparse_assignment(wf, program, k=k, block=block, cache_bytes=0, tuning=tuning)
     assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
     assert (sa.assignment.rounds, sa.assignment.arcs) == (d.rounds, d.arcs)
-    assert [r.violators for r in sa.rounds] == [r.violators for r in
-                                                sparse_assignment(wf, program, k=k, block=block).rounds]
+    assert [r.violators for r in sa.rounds] == [
+        r.violators for r in sparse_assignment(wf, program, k=k, block=block).rounds
+    ]
     if share is not None:
-        assert sa.cells < s.matrix.size                    # some candidate tiles were read through the bound
-        assert sum(r.bounded for r in sa.rounds) > 0       # and some pricing tiles
+        assert sa.cells < s.matrix.size  # some candidate tiles were read through the bound
+        assert sum(r.bounded for r in sa.rounds) > 0  # and some pricing tiles
 
 
-@pytest.mark.parametrize("n, seed, program, k, blocks", [
-    (900, 3, GAP2, 3, [(50, 23), (64, 64), (1000, 1000)]),
-    (1500, 1, GAP1, 2, [(120, 90), (33, 200)]),
-    (1200, 4, GAP1, 8, [(100, 64), None]),
-])
+@pytest.mark.parametrize(
+    "n, seed, program, k, blocks",
+    [
+        (900, 3, GAP2, 3, [(50, 23), (64, 64), (1000, 1000)]),
+        (1500, 1, GAP1, 2, [(120, 90), (33, 200)]),
+        (1200, 4, GAP1, 8, [(100, 64), None]),
+    ],
+)
 def test_sampled_first_passes_keep_the_pairs_and_the_proof(n, seed, program, k, blocks):
     """Large problems price one block in Tuning.sample in their first passes; forced here on small ones."""
     tuning = Tuning(sample_cells=0, sample_block=48)
     wf = rm.synthetic_workforce(n, seed)
-    s, d = dense(wf, program, k, tuning)   # the dense route samples alike (the same pricer)
-    runs = [sparse_assignment(wf, program, k=k, block=b, cache_bytes=c, tuning=tuning)
-            for b in blocks for c in (2**30, 0)]
-    for sa in runs:   # the sampled pairs depend on the shape only: any tile shape gives the same pairs
+    s, d = dense(wf, program, k, tuning)  # the dense route samples alike (the same pricer)
+    runs = [
+        sparse_assignment(wf, program, k=k, block=b, cache_bytes=c, tuning=tuning) for b in blocks for c in (2**30, 0)
+    ]
+    for sa in runs:  # the sampled pairs depend on the shape only: any tile shape gives the same pairs
         assert (sa.pairs, sa.objective, sa.status) == (d.pairs, d.objective, "optimal")
-        assert sa.rounds[0].sampled and sa.rounds[0].excess == float("inf")   # proves nothing
-        assert not sa.rounds[-1].sampled and sa.rounds[-1].violators == 0     # a full pass proves
+        assert sa.rounds[0].sampled and sa.rounds[0].excess == float("inf")  # proves nothing
+        assert not sa.rounds[-1].sampled and sa.rounds[-1].violators == 0  # a full pass proves
     assert d.objective == pytest.approx(highs_optimum(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity))
     early = sparse_assignment(wf, program, k=k, block=blocks[0], max_rounds=2, tuning=tuning)
     # The last allowed round reads every pair, so stopping early keeps a finite, valid bound.
@@ -114,26 +129,31 @@ def test_sampled_passes_cover_every_pair_once_in_sample_turns(shape):
 
 @pytest.mark.parametrize("shape, first", [((600, 700), 32), ((330, 900), 21)])
 def test_first_sampled_passes_read_fewer_blocks_yet_meet_every_line(shape, first):
-    t = Tuning(sample_block=16)   # (600, 700): 38 × 44 blocks; (330, 900): 21 × 57
+    t = Tuning(sample_block=16)  # (600, 700): 38 × 44 blocks; (330, 900): 21 × 57
     for turn in range(t.first_turns + 2):
         _, _, read = tiles.sampled_blocks(shape, turn, t)
         modulus = first if turn < t.first_turns else t.sample
         i, j = np.indices(read.shape)
         assert np.array_equal(read, (i + j + turn) % modulus == 0)
-        assert read.any(axis=1).all() and read.any(axis=0).all()   # every line meets part of the other side
+        assert read.any(axis=1).all() and read.any(axis=0).all()  # every line meets part of the other side
 
 
 def test_the_skill_bound_bounds_every_valid_score():
     from revmatch.scoring import participants, skill_bound
 
     wf = rm.synthetic_workforce(800, 9)
-    for program in (GAP1, rm.Program(forward_weight=2, backward_weight=0.5, require_different_department=True),
-                    rm.Program(backward_weight=0, require_same_location=True, min_level_gap=3)):
+    for program in (
+        GAP1,
+        rm.Program(forward_weight=2, backward_weight=0.5, require_different_department=True),
+        rm.Program(backward_weight=0, require_same_location=True, min_level_gap=3),
+    ):
         s = rm.score(wf, program)
         bound = skill_bound(wf, program, *participants(wf))(np.arange(s.shape[0]), np.arange(s.shape[1]))
         assert (bound[s.allowed] >= s.matrix[s.allowed]).all()
-        assert (bound[s.allowed] == s.matrix[s.allowed]).mean() > 0.3   # tight where needs are on skills their holder lacks
-        assert (bound[~s.allowed] == -np.inf).any()                     # the cheap rules' forbidden pairs never clear a bar
+        assert (
+            bound[s.allowed] == s.matrix[s.allowed]
+        ).mean() > 0.3  # tight where needs are on skills their holder lacks
+        assert (bound[~s.allowed] == -np.inf).any()  # the cheap rules' forbidden pairs never clear a bar
         assert (bound == -np.inf).sum() <= (~s.allowed).sum()
     # A tile where every pair meets the level gap skips the mask and gives the same values.
     program = rm.Program(min_level_gap=3)
@@ -152,9 +172,9 @@ def test_several_pricing_rounds_are_exercised():
     wf = rm.synthetic_workforce(1500, 1)
     sa = sparse_assignment(wf, GAP1, k=1, block=(40, 30))
     assert len(sa.rounds) >= 4 and len(sa.rounds) == sa.assignment.rounds
-    assert sa.rounds[0].violators > sa.rounds[0].added > 0    # only the k worst per person join
-    assert sa.rounds[-2].cells < sa.rounds[0].cells / 4       # later passes price the pairs whose price fell
-    assert sa.rounds[-1].violators == 0                       # the last pass proves optimality
+    assert sa.rounds[0].violators > sa.rounds[0].added > 0  # only the k worst per person join
+    assert sa.rounds[-2].cells < sa.rounds[0].cells / 4  # later passes price the pairs whose price fell
+    assert sa.rounds[-1].violators == 0  # the last pass proves optimality
 
 
 @pytest.mark.parametrize("n, seed", [(150, 0), (400, 7), (700, 11)])
@@ -171,23 +191,30 @@ def test_result_depends_on_the_input_only(cache_bytes):
     """Tiles, arrival order (two worker threads, writing the score cache side by side, or reading
     through the bound) and repeated runs never change the pairs, the rounds or the proof."""
     wf = rm.synthetic_workforce(700, 3)
-    runs = [sparse_assignment(wf, GAP2, k=3, block=b, workers=w, cache_bytes=cache_bytes) for b, w in
-            [((8, 8), 1), ((8, 8), 2), ((31, 7), 2), ((1000, 1000), 1), ((8, 8), 2)]]
-    assert [r.workers for r in runs] == [1, 2, 2, 1, 2]     # an explicit workers=2 means two threads
+    runs = [
+        sparse_assignment(wf, GAP2, k=3, block=b, workers=w, cache_bytes=cache_bytes)
+        for b, w in [((8, 8), 1), ((8, 8), 2), ((31, 7), 2), ((1000, 1000), 1), ((8, 8), 2)]
+    ]
+    assert [r.workers for r in runs] == [1, 2, 2, 1, 2]  # an explicit workers=2 means two threads
     assert all(r.pairs == runs[0].pairs and r.objective == runs[0].objective for r in runs)
     assert all([p.violators for p in r.rounds] == [p.violators for p in runs[0].rounds] for r in runs)
     assert (runs[1].scores is not None) == (cache_bytes > 0)
-    if cache_bytes:   # the threads filled every cell of the cache
+    if cache_bytes:  # the threads filled every cell of the cache
         s = rm.score(wf, GAP2)
         assert np.array_equal(runs[1].scores, np.where(s.allowed, s.matrix, -np.inf).astype(np.float32))
 
 
 def test_fractional_weights_and_soft_preferences():
     # Non-integer scores go through the solver's scaling: the same scale, so the same pairs.
-    program = rm.Program(min_level_gap=1, forward_weight=1.25, backward_weight=0.4, shared_language_weight=0.7,
-                         timezone_overlap_weight=0.3)
+    program = rm.Program(
+        min_level_gap=1,
+        forward_weight=1.25,
+        backward_weight=0.4,
+        shared_language_weight=0.7,
+        timezone_overlap_weight=0.3,
+    )
     wf = rm.synthetic_workforce(500, 4)
-    s, d = dense(wf, program, 3)
+    _, d = dense(wf, program, 3)
     sa = sparse_assignment(wf, program, k=3, block=(11, 17))
     assert sa.assignment.tolerance > 0
     assert sa.pairs == d.pairs and sa.objective == d.objective
@@ -197,7 +224,7 @@ def test_few_allowed_pairs_go_to_the_solver_whole():
     # solve() skips candidates and pricing when there are few allowed pairs; so does the sparse route.
     program = rm.Program(min_level_gap=4, require_same_location=True)
     wf = rm.synthetic_workforce(400, 5)
-    s, d = dense(wf, program, 20)
+    _, d = dense(wf, program, 20)
     sa = sparse_assignment(wf, program, block=(10, 10))
     assert sa.rounds == () and sa.pairs == d.pairs and sa.objective == d.objective
 
@@ -213,8 +240,9 @@ def test_stopping_early_keeps_an_honest_bound():
 
 
 def test_nobody_on_one_side():
-    people = [rm.Employee(employee_id=f"E{i}", level=2, department="IT", role="mentor", skills={"SQL": 3})
-              for i in range(3)]
+    people = [
+        rm.Employee(employee_id=f"E{i}", level=2, department="IT", role="mentor", skills={"SQL": 3}) for i in range(3)
+    ]
     sa = sparse_assignment(rm.Workforce.from_employees(people), GAP2, block=2)
     assert sa.pairs == [] and sa.objective == 0 and sa.status == "optimal"
     assert len(sa.mentor_rows) == 3 and len(sa.mentee_rows) == 0
@@ -234,8 +262,13 @@ def test_bad_arguments_are_named():
 
 # ---- match(route="sparse"): the whole result, explanations included, equals the dense route's ----
 
-RICH = rm.Program(min_level_gap=1, require_shared_language=True, different_department_weight=1.5,
-                  same_location_weight=2, timezone_overlap_weight=0.25)
+RICH = rm.Program(
+    min_level_gap=1,
+    require_shared_language=True,
+    different_department_weight=1.5,
+    same_location_weight=2,
+    timezone_overlap_weight=0.25,
+)
 
 
 @pytest.mark.parametrize("n, seed, program", [(400, 0, GAP2), (700, 3, GAP1), (600, 5, RICH)])
@@ -256,7 +289,7 @@ def test_match_routes_give_the_same_explained_result(n, seed, program):
     pd_testing.assert_frame_equal(report.match_percent(a), report.match_percent(b))
     # An arbitrary pair's explanation (ranks by scanning when beyond the candidates) agrees too.
     m, e = a.scores.mentor_ids[-1], a.scores.mentee_ids[0]
-    assert repr(a.explain(m, e)) == repr(b.explain(m, e))   # repr: a NaN match % equals itself
+    assert repr(a.explain(m, e)) == repr(b.explain(m, e))  # repr: a NaN match % equals itself
 
 
 def test_match_auto_route_and_errors():

@@ -3,8 +3,16 @@
 from . import engine, explain, groups, kpis, lifecycle, reporting, scoring, sparse
 from .candidates import CandidateArcs, candidate_arcs
 from .engine import Assignment, Status, Tuning, solve
-from .errors import (ConfigError, InfeasibleError, InputError, Problem, ResourceError, RevmatchError, SolverError,
-                     UnknownPersonError)
+from .errors import (
+    ConfigError,
+    InfeasibleError,
+    InputError,
+    Problem,
+    ResourceError,
+    RevmatchError,
+    SolverError,
+    UnknownPersonError,
+)
 from .explain import PairExplanation, SkillTransfer
 from .groups import GroupResults, match_frame, match_groups
 from .kpis import fairness_audit, programme_kpis, read_checkins
@@ -17,9 +25,48 @@ from .synthetic import synthetic_workforce
 __version__ = "0.2.0"
 
 __all__ = [
-    "Assignment", "BlockScores", "CandidateArcs", "ConfigError", "Employee", "GroupResults", "InfeasibleError",
-    "InputError", "MatchResult", "PairExplanation", "Problem", "Program", "RematchResult", "ResourceError",
-    "RevmatchError", "Scores", "SkillTransfer", "SolverError", "Status", "Tuning", "UnknownPersonError", "Workforce",
-    "__version__", "candidate_arcs", "fairness_audit", "match", "match_frame", "match_groups", "next_round",
-    "programme_kpis", "read_checkins", "read_history", "rematch", "score", "solve", "synthetic_workforce",
+    "Assignment",
+    "BlockScores",
+    "CandidateArcs",
+    "ConfigError",
+    "Employee",
+    "GroupResults",
+    "InfeasibleError",
+    "InputError",
+    "MatchResult",
+    "PairExplanation",
+    "Problem",
+    "Program",
+    "RematchResult",
+    "ResourceError",
+    "RevmatchError",
+    "Scores",
+    "SkillTransfer",
+    "SolverError",
+    "Status",
+    "Tuning",
+    "UnknownPersonError",
+    "Workforce",
+    "__version__",
+    "candidate_arcs",
+    "engine",
+    "explain",
+    "fairness_audit",
+    "groups",
+    "kpis",
+    "lifecycle",
+    "match",
+    "match_frame",
+    "match_groups",
+    "next_round",
+    "programme_kpis",
+    "read_checkins",
+    "read_history",
+    "rematch",
+    "reporting",
+    "score",
+    "scoring",
+    "solve",
+    "sparse",
+    "synthetic_workforce",
 ]

@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ConfigError
-from .models import Program, Workforce
 from .engine.topk import TopK, contenders, held_arcs
 from .engine.tuning import DEFAULT, Tuning
+from .errors import ConfigError
+from .models import Program, Workforce
 from .scoring import participants, score_block
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
@@ -76,14 +76,21 @@ class _Partial:
 
     start: int
     stop: int
-    row_value: np.ndarray   # (stop - start, k) scores of each mentor's best pairs
-    row_index: np.ndarray   # their mentee positions
-    col_value: np.ndarray   # (mentees, k) scores of each mentee's best pairs with these mentors
-    col_index: np.ndarray   # their mentor positions
+    row_value: np.ndarray  # (stop - start, k) scores of each mentor's best pairs
+    row_index: np.ndarray  # their mentee positions
+    col_value: np.ndarray  # (mentees, k) scores of each mentee's best pairs with these mentors
+    col_index: np.ndarray  # their mentor positions
 
 
-def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int | None = None, *, client=None,
-                   band: int | None = None, tuning: Tuning | None = None) -> CandidateArcs:
+def candidate_arcs(
+    workforce: Workforce,
+    program: Program | None = None,
+    k: int | None = None,
+    *,
+    client=None,
+    band: int | None = None,
+    tuning: Tuning | None = None,
+) -> CandidateArcs:
     r"""Every mentor's and every mentee's ``k`` best pairs, in bands of mentors, serially or on Dask.
 
     A pair :math:`(i, j)` is a candidate when it is allowed, :math:`w_{ij} > 0`, and it is among the
@@ -116,8 +123,8 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
     Raises
     ------
     ConfigError
-        ``k`` or ``band`` is not a positive int; ``client`` is given but Dask's ``distributed`` is not installed, or ``client`` is not a
-        ``distributed.Client``.
+        ``k`` or ``band`` is not a positive int; ``client`` is given but Dask's ``distributed`` is
+        not installed, or ``client`` is not a ``distributed.Client``.
 
     Examples
     --------
@@ -154,8 +161,9 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
     k, band = int(k), int(band or _default_band(n_cols, tuning))
     if n_rows == 0 or n_cols == 0:
         empty = np.zeros(0, np.int64)
-        return CandidateArcs(empty, empty.copy(), np.zeros(0), mentor_rows, mentee_rows,
-                             time.perf_counter() - start, band)
+        return CandidateArcs(
+            empty, empty.copy(), np.zeros(0), mentor_rows, mentee_rows, time.perf_counter() - start, band
+        )
     width = _tile_width(n_cols, band, tuning)
     bands = [(r0, min(r0 + band, n_rows)) for r0 in range(0, n_rows, band)]
     if client is None:
@@ -168,6 +176,7 @@ def candidate_arcs(workforce: Workforce, program: Program | None = None, k: int 
 
 # ---- sizes --------------------------------------------------------------------------------------
 
+
 def _default_band(n_cols: int, tuning: Tuning) -> int:
     """Mentors per task: a tile of them against ``max_tile_mentees`` mentees fits ``tile_bytes``."""
     return max(1, tuning.tile_bytes // (tuning.bytes_per_cell * max(1, min(n_cols, tuning.max_tile_mentees))))
@@ -179,6 +188,7 @@ def _tile_width(n_cols: int, band: int, tuning: Tuning) -> int:
 
 
 # ---- the pass -----------------------------------------------------------------------------------
+
 
 def _candidates(call: Callable, workforce, program, bands: list[tuple[int, int]], k: int, width: int):
     """The whole pass, every step through ``call(fn, *args)``: a plain call here, ``client.submit`` on Dask.
@@ -193,8 +203,9 @@ def _candidates(call: Callable, workforce, program, bands: list[tuple[int, int]]
     return _merge_tree(itertools.chain([first], rest), lambda a, b: call(_merge, a, b))
 
 
-def _band(workforce: Workforce, program: Program, r0: int, r1: int, k: int, width: int,
-          col_floor: np.ndarray | None) -> _Partial:
+def _band(
+    workforce: Workforce, program: Program, r0: int, r1: int, k: int, width: int, col_floor: np.ndarray | None
+) -> _Partial:
     """Mentors ``[r0, r1)`` against every mentee, ``width`` mentees at a time: one task.
 
     Tiles come in increasing mentee order and each mentee meets the band once, after the mentors of
@@ -209,7 +220,7 @@ def _band(workforce: Workforce, program: Program, r0: int, r1: int, k: int, widt
     for c0 in range(0, len(mentee_rows), width):
         cols = np.arange(c0, min(c0 + width, len(mentee_rows)))
         w, allowed, _ = score_block(workforce, program, mentor_rows[rows], mentee_rows[cols], with_parts=False)
-        np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
+        np.copyto(w, -np.inf, where=~allowed)  # a forbidden pair never competes
         r, c, to_row, to_col = contenders(w, np.maximum(by_row.threshold(local), 0), col_floor[cols], k)
         v = w[r, c]
         by_row.merge(r[to_row], cols[c[to_row]], v[to_row], v[to_row])
@@ -224,6 +235,7 @@ def _col_floor(first: _Partial) -> np.ndarray:
 
 # ---- merging ------------------------------------------------------------------------------------
 
+
 def _merge(a: _Partial, b: _Partial) -> _Partial:
     """Two adjacent runs of bands as one: mentors side by side, each mentee's k best of both."""
     assert a.stop == b.start, f"bands [{a.start}, {a.stop}) and [{b.start}, {b.stop}) are not adjacent"
@@ -232,9 +244,14 @@ def _merge(a: _Partial, b: _Partial) -> _Partial:
     index = np.concatenate([a.col_index, b.col_index], axis=1)
     # Best score first, ties to the lower mentor (as TopK ranks); empty slots (-inf) go last.
     best = np.lexsort((index, -value), axis=-1)[:, :k]
-    return _Partial(a.start, b.stop, np.concatenate([a.row_value, b.row_value]),
-                    np.concatenate([a.row_index, b.row_index]),
-                    np.take_along_axis(value, best, axis=1), np.take_along_axis(index, best, axis=1))
+    return _Partial(
+        a.start,
+        b.stop,
+        np.concatenate([a.row_value, b.row_value]),
+        np.concatenate([a.row_index, b.row_index]),
+        np.take_along_axis(value, best, axis=1),
+        np.take_along_axis(index, best, axis=1),
+    )
 
 
 def _merge_tree(items: Iterable, merge: Callable):
@@ -260,12 +277,16 @@ def _merge_tree(items: Iterable, merge: Callable):
 
 def _arcs(whole: _Partial, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Union of every mentor's and every mentee's held pairs, sorted by (row, col), with scores."""
-    keys, weights = held_arcs((whole.row_value, whole.row_index, whole.row_value),
-                              (whole.col_value, whole.col_index, whole.col_value), row_offset=whole.start)
+    keys, weights = held_arcs(
+        (whole.row_value, whole.row_index, whole.row_value),
+        (whole.col_value, whole.col_index, whole.col_value),
+        row_offset=whole.start,
+    )
     return keys // n_cols, keys % n_cols, weights
 
 
 # ---- Dask ---------------------------------------------------------------------------------------
+
 
 def _check_client(client) -> None:
     try:
@@ -276,11 +297,12 @@ def _check_client(client) -> None:
         raise ConfigError(f"client must be a distributed.Client (or None to run here), got {type(client).__name__}")
 
 
-def _on_dask(client, workforce: Workforce, program: Program, bands: list[tuple[int, int]], k: int,
-             width: int) -> _Partial:
+def _on_dask(
+    client, workforce: Workforce, program: Program, bands: list[tuple[int, int]], k: int, width: int
+) -> _Partial:
     """The serial pass with ``client.submit`` for calls: futures all the way, one result back."""
     wf, prog = client.scatter([workforce, program], broadcast=True, hash=False)
-    order = itertools.count(0, -1)   # submission order as priority: run first what a serial run runs first
+    order = itertools.count(0, -1)  # submission order as priority: run first what a serial run runs first
 
     def submit(fn, *args):
         return client.submit(fn, *args, pure=False, priority=next(order))

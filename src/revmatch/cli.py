@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ConfigError, RevmatchError
-from .reporting.files import write_outputs, write_result, write_workforce
-from .reporting.kpi_page import kpis_html
-from .matching import ROUTES, MatchResult, match
-from .models import Employee, Program, Workforce
 from .kpis import fairness_audit, programme_kpis, read_checkins
 from .lifecycle import rematch
-from .tables import read_table
+from .matching import ROUTES, MatchResult, match
+from .models import Employee, Program, Workforce
+from .reporting.files import write_outputs, write_result, write_workforce
+from .reporting.kpi_page import kpis_html
 from .synthetic import synthetic_workforce
+from .tables import read_table
 
 DEMO_PROGRAM = Program(min_level_gap=2, exclude_reporting_line=True, objective="total")
 
@@ -30,18 +30,26 @@ def _print_summary(result: MatchResult, out) -> None:
     s = result.summary()
     t = result.timings
     mean = f"{s['mean_pair_score']:.1f}" if s["mean_pair_score"] is not None else "-"
-    print(f"status {s['status']} ({s['engine']}): {s['pairs']} pairs, total score {s['total_score']:g} "
-          f"(bound {s['bound']:g}), mean pair score {mean}", file=out)
-    print(f"mentors matched {s['mentors_matched']}/{s['mentors_opted_in']}, mentees matched "
-          f"{s['mentees_matched']}/{s['mentees_opted_in']}, unmatched people {s['unmatched']}", file=out)
+    print(
+        f"status {s['status']} ({s['engine']}): {s['pairs']} pairs, total score {s['total_score']:g} "
+        f"(bound {s['bound']:g}), mean pair score {mean}",
+        file=out,
+    )
+    print(
+        f"mentors matched {s['mentors_matched']}/{s['mentors_opted_in']}, mentees matched "
+        f"{s['mentees_matched']}/{s['mentees_opted_in']}, unmatched people {s['unmatched']}",
+        file=out,
+    )
     print("time " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()), file=out)
 
 
 def _demo(args) -> int:
     wf = synthetic_workforce(n_employees=args.employees, seed=args.seed)
     result = match(wf, DEMO_PROGRAM, route=args.route, progress=_progress(args))
-    print(f"Synthetic company: {len(wf)} employees (seed {args.seed}); programme: min level gap "
-          f"{DEMO_PROGRAM.min_level_gap}, no pairs within a reporting line\n")
+    print(
+        f"Synthetic company: {len(wf)} employees (seed {args.seed}); programme: min level gap "
+        f"{DEMO_PROGRAM.min_level_gap}, no pairs within a reporting line\n"
+    )
     shown = result.pairs.sort_values(["score", "mentor_id"], ascending=[False, True]).head(args.top)
     for row in shown.itertuples():
         print(f"{row.mentor_id} → {row.mentee_id}  score {row.score:g}")
@@ -51,8 +59,14 @@ def _demo(args) -> int:
     if len(result.unmatched):
         print("\nUnmatched, for example:")
         for row in result.unmatched.head(3).itertuples():
-            print(textwrap.fill(f"{row.employee_id} ({row.role}): {row.reason}", width=100,
-                                initial_indent="    ", subsequent_indent="      "))
+            print(
+                textwrap.fill(
+                    f"{row.employee_id} ({row.role}): {row.reason}",
+                    width=100,
+                    initial_indent="    ",
+                    subsequent_indent="      ",
+                )
+            )
     print()
     _print_summary(result, sys.stdout)
     _write_extras(result, args, inputs={}, seed=args.seed)
@@ -60,9 +74,13 @@ def _demo(args) -> int:
 
 
 def _route_arguments(parser) -> None:
-    parser.add_argument("--route", choices=ROUTES, default="auto",
-                        help="dense: score every pair at once; sparse: tile by tile in memory linear in the "
-                             "people (total objective, no locks or quotas); auto (default): sparse for large programmes")
+    parser.add_argument(
+        "--route",
+        choices=ROUTES,
+        default="auto",
+        help="dense: score every pair at once; sparse: tile by tile in memory linear in the "
+        "people (total objective, no locks or quotas); auto (default): sparse for large programmes",
+    )
     parser.add_argument("--progress", action="store_true", help="print each stage of a long match on stderr")
 
 
@@ -97,8 +115,10 @@ def _schema(args) -> int:
 
 def _match(args) -> int:
     if args.pseudonymize and (args.report or args.out_dir):
-        raise ConfigError("--pseudonymize covers -o and --unmatched only; the report and the audit folder "
-                          "name people, so leave --report/--out-dir out or drop --pseudonymize")
+        raise ConfigError(
+            "--pseudonymize covers -o and --unmatched only; the report and the audit folder "
+            "name people, so leave --report/--out-dir out or drop --pseudonymize"
+        )
     program = Program.from_toml(args.config) if args.config else Program()
     wf = Workforce.from_csv(args.employees, args.skills, external_managers=args.external_managers)
     result = match(wf, program, route=args.route, progress=_progress(args))
@@ -126,9 +146,14 @@ def _rematch(args) -> int:
     write_result(changed.result, args.output, args.unmatched)
     print(changed.summary_text())
     if args.changes:
-        frames = [changed.kept.assign(change="kept", reason=""), changed.broken.assign(change="broken"),
-                  changed.made.assign(change="new", reason="")]
-        pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]].to_csv(args.changes, index=False)
+        frames = [
+            changed.kept.assign(change="kept", reason=""),
+            changed.broken.assign(change="broken"),
+            changed.made.assign(change="new", reason=""),
+        ]
+        pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]].to_csv(
+            args.changes, index=False
+        )
         print(f"wrote {args.changes}")
     _print_summary(changed.result, sys.stdout)
     print(f"wrote {args.output}")
@@ -140,8 +165,9 @@ def _kpis(args) -> int:
     pairs = read_table(args.pairs)
     workforce = Workforce.from_csv(args.employees, args.skills) if args.employees else None
     as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-    kpis = programme_kpis(pairs, checkins, as_of, target_per_month=args.target_per_month,
-                          risk_weeks=args.risk_weeks, workforce=workforce)
+    kpis = programme_kpis(
+        pairs, checkins, as_of, target_per_month=args.target_per_month, risk_weeks=args.risk_weeks, workforce=workforce
+    )
     audit = None
     if args.audit:
         if workforce is None:
@@ -176,10 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
     m.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
     m.add_argument("--config", type=Path, help="programme rules and weights (TOML)")
-    m.add_argument("--external-managers", action="store_true",
-                   help="a manager_id missing from the file is someone outside it, not an error")
-    m.add_argument("--pseudonymize", action="store_true",
-                   help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY)")
+    m.add_argument(
+        "--external-managers",
+        action="store_true",
+        help="a manager_id missing from the file is someone outside it, not an error",
+    )
+    m.add_argument(
+        "--pseudonymize",
+        action="store_true",
+        help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY)",
+    )
     m.add_argument("--report", type=Path, help="write the self-contained HTML report here")
     m.add_argument("--out-dir", type=Path, help="write pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
     _route_arguments(m)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .engine import GroupPairCap, MenteeQuota
 from .errors import ConfigError, InfeasibleError
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, Scores, rule_masks
-from .engine import GroupPairCap, MenteeQuota
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,11 @@ def locked_positions(workforce: Workforce, program: Program, scores: Scores) -> 
                 conflicts.append(f"{label}: {who} did not opt in as a {side}")
         if i is None or j is None:
             continue
-        broken = [rule for rule, ok in rule_masks(workforce, program, scores.mentor_rows[[i]],
-                                                  scores.mentee_rows[[j]]).items() if not ok[0, 0]]
+        broken = [
+            rule
+            for rule, ok in rule_masks(workforce, program, scores.mentor_rows[[i]], scores.mentee_rows[[j]]).items()
+            if not ok[0, 0]
+        ]
         if broken:
             conflicts.append(f"{label} breaks the hard rule(s): " + ", ".join(RULE_WORDS[r] for r in broken))
         positions.append((i, j))
@@ -60,16 +63,20 @@ def mentee_quota(workforce: Workforce, program: Program, scores: Scores, locked)
         return None
     dept = workforce.employees["department"].to_numpy(dtype=object)[scores.mentee_rows]
     names = tuple(sorted(set(dept.tolist())))
-    wanted = share if isinstance(share, dict) else {name: share for name in names}
+    wanted = share if isinstance(share, dict) else dict.fromkeys(names, share)
     unknown = sorted(set(wanted) - set(names))
     if unknown:
-        raise ConfigError(f"min_matched_share names departments with no opted-in mentees: {', '.join(unknown)} "
-                          f"(departments with mentees: {', '.join(names)})")
+        raise ConfigError(
+            f"min_matched_share names departments with no opted-in mentees: {', '.join(unknown)} "
+            f"(departments with mentees: {', '.join(names)})"
+        )
     group = np.searchsorted(np.array(names, dtype=object), dept)
-    least = np.array([math.ceil(wanted.get(name, 0) * np.count_nonzero(group == g) - 1e-9)
-                      for g, name in enumerate(names)], dtype=np.int64)
+    least = np.array(
+        [math.ceil(wanted.get(name, 0) * np.count_nonzero(group == g) - 1e-9) for g, name in enumerate(names)],
+        dtype=np.int64,
+    )
     # A mentee can count only with a possible mentor: an allowed pair, or a lock.
-    reachable = (scores.allowed.any(axis=0) & (scores.mentee_capacity > 0))
+    reachable = scores.allowed.any(axis=0) & (scores.mentee_capacity > 0)
     reachable[[j for _, j in locked]] = True
     conflicts = []
     for g, name in enumerate(names):
@@ -80,7 +87,8 @@ def mentee_quota(workforce: Workforce, program: Program, scores: Scores, locked)
             conflicts.append(
                 f"quota {name} ≥ {wanted[name]:.0%} needs {least[g]} of {len(members)} {name} mentees matched, "
                 f"but only {len(able)} have any eligible mentor (see: {', '.join(stuck[:10])}"
-                f"{', …' if len(stuck) > 10 else ''})")
+                f"{', …' if len(stuck) > 10 else ''})"
+            )
     if conflicts:
         raise InfeasibleError(conflicts)
     labels = tuple(f"quota {name} ≥ {wanted.get(name, 0):.0%}" for name in names)
@@ -94,12 +102,21 @@ def department_pair_cap(workforce: Workforce, program: Program, scores: Scores) 
     dept = workforce.employees["department"].to_numpy(dtype=object)
     names = np.array(sorted(set(dept.tolist())), dtype=object)
     code = np.searchsorted(names, dept)
-    return GroupPairCap(code[scores.mentor_rows], code[scores.mentee_rows], program.max_pairs_per_department_pair,
-                        tuple(names), tuple(names))
+    return GroupPairCap(
+        code[scores.mentor_rows],
+        code[scores.mentee_rows],
+        program.max_pairs_per_department_pair,
+        tuple(names),
+        tuple(names),
+    )
 
 
 def solver_rules(workforce: Workforce, program: Program, scores: Scores) -> SolverRules:
     """Locks and quotas of a programme, diagnosed, in the solver's terms."""
     locked, labels = locked_positions(workforce, program, scores)
-    return SolverRules(locked, labels, mentee_quota(workforce, program, scores, locked),
-                       department_pair_cap(workforce, program, scores))
+    return SolverRules(
+        locked,
+        labels,
+        mentee_quota(workforce, program, scores, locked),
+        department_pair_cap(workforce, program, scores),
+    )

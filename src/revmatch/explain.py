@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .engine import Assignment
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, BlockScores, Scores, rule_masks
-from .engine import Assignment
 
 TOP_SKILLS = 3
 REASON_BLOCK = 1024  # unmatched people whose rule masks are computed together
@@ -45,7 +45,7 @@ class PairExplanation:
     allowed: bool
     paired: bool
     text: str
-    match_percent: float = float("nan")   # see pair_standing
+    match_percent: float = float("nan")  # see pair_standing
     rank_for_mentee: int = 0
     rank_for_mentor: int = 0
 
@@ -53,8 +53,9 @@ class PairExplanation:
         return self.text
 
 
-def transfers(workforce: Workforce, teachers: np.ndarray, learners: np.ndarray,
-              top: int = TOP_SKILLS) -> list[tuple[SkillTransfer, ...]]:
+def transfers(
+    workforce: Workforce, teachers: np.ndarray, learners: np.ndarray, top: int = TOP_SKILLS
+) -> list[tuple[SkillTransfer, ...]]:
     """The ``top`` skills each teacher can pass to each learner (row-aligned arrays), best first.
 
     Ties go to the alphabetically first skill, so explanations are deterministic.
@@ -65,15 +66,19 @@ def transfers(workforce: Workforce, teachers: np.ndarray, learners: np.ndarray,
     order = np.argsort(-points, axis=1, kind="stable")[:, :top]
     # Gather every field as (pairs, top) arrays, then to Python ints at once: no numpy scalar per field.
     rows = np.arange(len(teachers))[:, None]
-    fields = zip(order.tolist(), p[teachers[:, None], order].tolist(), p[learners[:, None], order].tolist(),
-                 q[learners[:, None], order].tolist(), points[rows, order].tolist())
+    fields = zip(
+        order.tolist(),
+        p[teachers[:, None], order].tolist(),
+        p[learners[:, None], order].tolist(),
+        q[learners[:, None], order].tolist(),
+        points[rows, order].tolist(),
+    )
     names = workforce.skill_names
-    return [tuple(SkillTransfer(names[s], *values) for s, *values in zip(*line) if values[-1] > 0)
-            for line in fields]
+    return [tuple(SkillTransfer(names[s], *values) for s, *values in zip(*line) if values[-1] > 0) for line in fields]
 
 
 def person_labels(workforce: Workforce, rows: np.ndarray) -> list[str]:
-    """"Name (L3, Finance)" per row: the name if the input had one, else the id."""
+    """ "Name (L3, Finance)" per row: the name if the input had one, else the id."""
     e = workforce.employees
     names = np.where(e["name"].to_numpy(dtype=object) != "", e["name"].to_numpy(dtype=object), workforce.ids)
     level, dept = e["level"].to_numpy(), e["department"].to_numpy(dtype=object)
@@ -95,17 +100,29 @@ PREFERENCE_WORDS = {
 }
 
 
-def pair_text(mentor: str, mentee: str, taught: tuple[SkillTransfer, ...],
-              given_back: tuple[SkillTransfer, ...], preferences: dict[str, float] | None = None) -> str:
+def pair_text(
+    mentor: str,
+    mentee: str,
+    taught: tuple[SkillTransfer, ...],
+    given_back: tuple[SkillTransfer, ...],
+    preferences: dict[str, float] | None = None,
+) -> str:
     """The one-line reason for a pair, naming the skills taught each way and any preference bonus."""
-    forward = f"{mentor} can teach {_skill_list(taught)}" if taught else f"{mentor} has nothing to teach on {mentee}'s needs"
-    backward = f"{mentee} gives back {_skill_list(given_back)}" if given_back else f"{mentee} has nothing to give back on the mentor's needs"
+    forward = (
+        f"{mentor} can teach {_skill_list(taught)}" if taught else f"{mentor} has nothing to teach on {mentee}'s needs"
+    )
+    backward = (
+        f"{mentee} gives back {_skill_list(given_back)}"
+        if given_back
+        else f"{mentee} has nothing to give back on the mentor's needs"
+    )
     bonus = [f"{PREFERENCE_WORDS[k]} ({v:+g})" for k, v in (preferences or {}).items() if v]
     return f"{forward}; {backward}" + (f"; preferences: {', '.join(bonus)}" if bonus else "")
 
 
-def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: np.ndarray,
-                  paired: np.ndarray | bool = True) -> list[PairExplanation]:
+def explain_pairs(
+    workforce: Workforce, scores: Scores, rows: np.ndarray, cols: np.ndarray, paired: np.ndarray | bool = True
+) -> list[PairExplanation]:
     """Explanations of the pairs at score-matrix positions ``(rows[k], cols[k])``, vectorised."""
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     paired = np.broadcast_to(paired, rows.shape)
@@ -120,21 +137,34 @@ def explain_pairs(workforce: Workforce, scores: Scores, rows: np.ndarray, cols: 
         i, j = rows[k], cols[k]
         parts = {name: float(scores.weights[name]) * float(part[k]) for name, part in pair_parts.items()}
         preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
-        text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k],
-                         preferences)
-        out.append(PairExplanation(
-            mentor_id=str(scores.mentor_ids[i]), mentee_id=str(scores.mentee_ids[j]),
-            score=float(pair_score[k]), parts=parts, taught=taught[k], given_back=given[k],
-            allowed=bool(pair_allowed[k]), paired=bool(paired[k]), text=text,
-            match_percent=float(standing["match_percent"][k]), rank_for_mentee=int(standing["rank_for_mentee"][k]),
-            rank_for_mentor=int(standing["rank_for_mentor"][k]),
-        ))
+        text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k], preferences)
+        out.append(
+            PairExplanation(
+                mentor_id=str(scores.mentor_ids[i]),
+                mentee_id=str(scores.mentee_ids[j]),
+                score=float(pair_score[k]),
+                parts=parts,
+                taught=taught[k],
+                given_back=given[k],
+                allowed=bool(pair_allowed[k]),
+                paired=bool(paired[k]),
+                text=text,
+                match_percent=float(standing["match_percent"][k]),
+                rank_for_mentee=int(standing["rank_for_mentee"][k]),
+                rank_for_mentor=int(standing["rank_for_mentor"][k]),
+            )
+        )
     return out
 
 
-def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarray,
-                  pair_scores: np.ndarray | None = None, options: bool = True,
-                  block: int = STANDING_BLOCK) -> dict[str, np.ndarray]:
+def pair_standing(
+    scores: Scores | BlockScores,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    pair_scores: np.ndarray | None = None,
+    options: bool = True,
+    block: int = STANDING_BLOCK,
+) -> dict[str, np.ndarray]:
     """Match % and ranks of the pairs at ``(rows[k], cols[k])`` among each side's allowed alternatives.
 
     ``match_percent`` = 100 · score / the best score any allowed mentor could give this mentee (NaN if
@@ -157,16 +187,19 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
         rank_mentee = np.empty(len(rows), dtype=np.int64)
         rank_mentor = np.empty(len(rows), dtype=np.int64)
         for a in range(0, len(rows), block):
-            r, c, w = rows[a:a + block], cols[a:a + block], pair_scores[a:a + block]
-            rank_mentee[a:a + block] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
-            rank_mentor[a:a + block] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
+            r, c, w = rows[a : a + block], cols[a : a + block], pair_scores[a : a + block]
+            rank_mentee[a : a + block] = 1 + (allowed_scores[:, c] > w[None, :]).sum(axis=0)
+            rank_mentor[a : a + block] = 1 + (allowed_scores[r, :] > w[:, None]).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        percent = np.where(best > 0, 100.0 * (pair_scores / best), np.nan)   # the best pair is 100 exactly
+        percent = np.where(best > 0, 100.0 * (pair_scores / best), np.nan)  # the best pair is 100 exactly
     # Float weights can put a pair a rounding error above its own column maximum: stay within 0–100.
-    out = {"match_percent": np.clip(percent, 0.0, 100.0), "rank_for_mentee": rank_mentee,
-           "rank_for_mentor": rank_mentor}
+    out = {
+        "match_percent": np.clip(percent, 0.0, 100.0),
+        "rank_for_mentee": rank_mentee,
+        "rank_for_mentor": rank_mentor,
+    }
     if options:
-        if isinstance(scores, BlockScores):   # partners scoring above 0 = (rank of a 0 score) − 1
+        if isinstance(scores, BlockScores):  # partners scoring above 0 = (rank of a 0 score) − 1
             zero = np.zeros(len(rows))
             out["mentee_options"] = _rank_in(scores, scores.mentee_top, cols, zero, axis=0, block=block) - 1
             out["mentor_options"] = _rank_in(scores, scores.mentor_top, rows, zero, axis=1, block=block) - 1
@@ -180,8 +213,9 @@ def pair_standing(scores: Scores | BlockScores, rows: np.ndarray, cols: np.ndarr
 STANDING_COLUMNS = ("match_percent", "rank_for_mentee", "mentee_options", "rank_for_mentor", "mentor_options")
 
 
-def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np.ndarray, axis: int,
-             block: int = STANDING_BLOCK) -> np.ndarray:
+def _rank_in(
+    scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np.ndarray, axis: int, block: int = STANDING_BLOCK
+) -> np.ndarray:
     """1 + allowed partners scoring strictly above ``values[k]`` on line ``lines[k]`` (axis 0: mentees).
 
     A value ≥ 0 and at least its line's k-th best has every better partner among the line's k best
@@ -191,10 +225,10 @@ def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np
     known = (values >= 0) & (values >= held[:, -1])
     rank = 1 + (held > values[:, None]).sum(axis=1)
     scan = np.flatnonzero(~known)
-    scan = scan[np.argsort(lines[scan], kind="stable")]   # lines in order: gathers walk memory forwards
+    scan = scan[np.argsort(lines[scan], kind="stable")]  # lines in order: gathers walk memory forwards
     everyone = np.arange(scores.shape[axis])
     for a in range(0, len(scan), block):
-        k = scan[a:a + block]
+        k = scan[a : a + block]
         if axis == 0:
             w, ok = scores.block(everyone, lines[k])
             rank[k] = 1 + (ok & (w > values[k][None, :])).sum(axis=0)
@@ -204,7 +238,9 @@ def _rank_in(scores: BlockScores, top: np.ndarray, lines: np.ndarray, values: np
     return rank
 
 
-def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...] = ("forward", "backward")) -> pd.DataFrame:
+def pairs_frame(
+    explanations: list[PairExplanation], part_names: tuple[str, ...] = ("forward", "backward")
+) -> pd.DataFrame:
     """The pairs as a table: ids, score, its weighted parts (which add up to it) and the reason."""
     columns = {
         "mentor_id": [e.mentor_id for e in explanations],
@@ -217,9 +253,20 @@ def pairs_frame(explanations: list[PairExplanation], part_names: tuple[str, ...]
     return pd.DataFrame(columns)
 
 
-def _side_reasons(side: str, other: str, capacity: np.ndarray, rules: dict[str, np.ndarray], scores: np.ndarray,
-                  other_ids: np.ndarray, other_load: np.ndarray, other_capacity: np.ndarray,
-                  other_worst: np.ndarray, other_rival: np.ndarray, plain_total: bool, across: int = 1) -> list[str]:
+def _side_reasons(
+    side: str,
+    other: str,
+    capacity: np.ndarray,
+    rules: dict[str, np.ndarray],
+    scores: np.ndarray,
+    other_ids: np.ndarray,
+    other_load: np.ndarray,
+    other_capacity: np.ndarray,
+    other_worst: np.ndarray,
+    other_rival: np.ndarray,
+    plain_total: bool,
+    across: int = 1,
+) -> list[str]:
     """Why each of a block of people got no pair on one side (mentor or mentee), checked, not assumed.
 
     ``scores`` and every rule mask hold the block's people against everyone on the other side, who
@@ -229,6 +276,7 @@ def _side_reasons(side: str, other: str, capacity: np.ndarray, rules: dict[str, 
     quota, so only pairs scoring > 0 are ever made; otherwise (coverage, fair, quotas) any eligible
     pair may be.
     """
+
     def per_other(values: np.ndarray) -> np.ndarray:
         return values[None, :] if across == 1 else values[:, None]
 
@@ -260,21 +308,28 @@ def _side_reasons(side: str, other: str, capacity: np.ndarray, rules: dict[str, 
             counts = ", ".join(f"{RULE_WORDS[rule]} {int(c[b])}" for rule, c in removed.items() if c[b])
             out.append(f"as {side}: no eligible {other} — of {n} {other}s, excluded by " + counts)
         elif not n_useful[b]:
-            out.append(f"as {side}: none of the {int(n_eligible[b])} eligible {other}s has complementary skills "
-                       f"(score 0)")
+            out.append(
+                f"as {side}: none of the {int(n_eligible[b])} eligible {other}s has complementary skills (score 0)"
+            )
         elif all_beaten[b]:
             score = line(scores, b)
-            j = int(np.argmax(np.where(line(useful, b), score, -np.inf)))   # the first best, in index order
-            out.append(f"as {side}: out-competed — all {int(n_useful[b])} eligible {other}s {kind}are "
-                       f"taken by partners who score at least as high with them (best: {other_ids[j]}, "
-                       f"{float(score[j]):g} vs {other_worst[j]:g} with {other_rival[j]})")
+            j = int(np.argmax(np.where(line(useful, b), score, -np.inf)))  # the first best, in index order
+            out.append(
+                f"as {side}: out-competed — all {int(n_useful[b])} eligible {other}s {kind}are "
+                f"taken by partners who score at least as high with them (best: {other_ids[j]}, "
+                f"{float(score[j]):g} vs {other_worst[j]:g} with {other_rival[j]})"
+            )
         elif not n_room[b]:
-            out.append(f"as {side}: all {int(n_useful[b])} eligible {other}s {kind}are taken; the programme's "
-                       f"objective, locks or quotas placed them with other partners")
+            out.append(
+                f"as {side}: all {int(n_useful[b])} eligible {other}s {kind}are taken; the programme's "
+                f"objective, locks or quotas placed them with other partners"
+            )
         else:
             first = int(np.argmax(line(room, b)))
-            out.append(f"as {side}: not paired although {int(n_room[b])} eligible {other}s have room (e.g. "
-                       f"{other_ids[first]}); the programme's quotas or the solver's time limit kept them apart")
+            out.append(
+                f"as {side}: not paired although {int(n_room[b])} eligible {other}s have room (e.g. "
+                f"{other_ids[first]}); the programme's quotas or the solver's time limit kept them apart"
+            )
     return out
 
 
@@ -316,21 +371,43 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assi
     # Rule masks for the unmatched, a block of them at a time (one mask call per block, not per person).
     mentors = np.array([row_of[p] for p in people if p in row_of], dtype=np.int64)
     for lo in range(0, len(mentors), REASON_BLOCK):
-        block = mentors[lo:lo + REASON_BLOCK]
+        block = mentors[lo : lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows[block], scores.mentee_rows)
         block_scores = scores.block(block, np.arange(scores.shape[1]))[0]
-        texts = _side_reasons("mentor", "mentee", scores.mentor_capacity[block], masks, block_scores,
-                              scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival, plain_total)
+        texts = _side_reasons(
+            "mentor",
+            "mentee",
+            scores.mentor_capacity[block],
+            masks,
+            block_scores,
+            scores.mentee_ids,
+            col_load,
+            scores.mentee_capacity,
+            col_worst,
+            col_rival,
+            plain_total,
+        )
         for i, text in zip(block, texts):
             reasons[int(scores.mentor_rows[i])].append(text)
     mentees = np.array([col_of[p] for p in people if p in col_of], dtype=np.int64)
     for lo in range(0, len(mentees), REASON_BLOCK):
-        block = mentees[lo:lo + REASON_BLOCK]
+        block = mentees[lo : lo + REASON_BLOCK]
         masks = rule_masks(workforce, program, scores.mentor_rows, scores.mentee_rows[block])
         block_scores = scores.block(np.arange(scores.shape[0]), block)[0]
-        texts = _side_reasons("mentee", "mentor", scores.mentee_capacity[block], masks, block_scores,
-                              scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival,
-                              plain_total, across=0)
+        texts = _side_reasons(
+            "mentee",
+            "mentor",
+            scores.mentee_capacity[block],
+            masks,
+            block_scores,
+            scores.mentor_ids,
+            row_load,
+            scores.mentor_capacity,
+            row_worst,
+            row_rival,
+            plain_total,
+            across=0,
+        )
         for j, text in zip(block, texts):
             reasons[int(scores.mentee_rows[j])].append(text)
     records = [(workforce.ids[p], role[p], "; ".join(reasons[p])) for p in people]

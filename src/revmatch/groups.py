@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InfeasibleError
-from .models import workforce_frames
 from .matching import MatchResult, match
-from .models import Program, Workforce
+from .models import Program, Workforce, workforce_frames
 
 GROUP_COLUMNS = ("group", "people", "pairs", "status", "objective", "seconds", "error")
 _PAIR_COLUMNS = ("mentor_id", "mentee_id", "score", "forward", "backward", "reason")
@@ -50,11 +49,15 @@ class GroupResults:
         return self.groups[self.groups["error"] != ""]
 
     def __repr__(self) -> str:
-        return (f"GroupResults(by={self.by!r}, groups={len(self.groups)}, failed={len(self.failed)}, "
-                f"pairs={len(self.pairs)}, unmatched={len(self.unmatched)})")
+        return (
+            f"GroupResults(by={self.by!r}, groups={len(self.groups)}, failed={len(self.failed)}, "
+            f"pairs={len(self.pairs)}, unmatched={len(self.unmatched)})"
+        )
 
 
-def group_frames(workforce: Workforce, by: str | list[str] = "department") -> list[tuple[object, pd.DataFrame, pd.DataFrame]]:
+def group_frames(
+    workforce: Workforce, by: str | list[str] = "department"
+) -> list[tuple[object, pd.DataFrame, pd.DataFrame]]:
     """Split a workforce into one (employees, skills) pair of input frames per group.
 
     A group is everyone with the same value in the employees column ``by`` (an empty cell is a value
@@ -93,19 +96,28 @@ def group_frames(workforce: Workforce, by: str | list[str] = "department") -> li
     """
     employees, skills = workforce_frames(workforce)
     if not len(employees):
-        _group_key(employees, by)   # still name a wrong column
+        _group_key(employees, by)  # still name a wrong column
         return []
     names, code = np.unique(_group_key(employees, by), return_inverse=True)
     code = code.reshape(-1)
     ids = workforce.ids
     manager = _nearest_in_group(workforce, code)
     employees["manager_id"] = np.where(manager >= 0, ids[np.maximum(manager, 0)], "")
-    skill_code = code[np.searchsorted(ids, skills["employee_id"].to_numpy(dtype=object))] if len(skills) else \
-        np.zeros(0, dtype=np.int64)
+    skill_code = (
+        code[np.searchsorted(ids, skills["employee_id"].to_numpy(dtype=object))]
+        if len(skills)
+        else np.zeros(0, dtype=np.int64)
+    )
     people = _split(code, len(names))
     skill_rows = _split(skill_code, len(names))
-    return [(_plain(names[g]), employees.iloc[people[g]].reset_index(drop=True),
-             skills.iloc[skill_rows[g]].reset_index(drop=True)) for g in range(len(names))]
+    return [
+        (
+            _plain(names[g]),
+            employees.iloc[people[g]].reset_index(drop=True),
+            skills.iloc[skill_rows[g]].reset_index(drop=True),
+        )
+        for g in range(len(names))
+    ]
 
 
 def _group_key(employees: pd.DataFrame, by: str | tuple[str, ...] | list[str]) -> np.ndarray:
@@ -114,15 +126,22 @@ def _group_key(employees: pd.DataFrame, by: str | tuple[str, ...] | list[str]) -
     missing = [c for c in columns if c not in employees.columns]
     if missing or not columns:
         which = "" if isinstance(by, str) else f"{', '.join(map(repr, missing)) or 'no column given'} is "
-        raise ConfigError(f"cannot group by {by!r}: {which}not an employees column (columns: "
-                          f"{', '.join(map(str, employees.columns))})")
+        raise ConfigError(
+            f"cannot group by {by!r}: {which}not an employees column (columns: "
+            f"{', '.join(map(str, employees.columns))})"
+        )
     if len(columns) == 1:
         return employees[columns[0]].to_numpy()
     return employees[columns].astype(str).agg(" / ".join, axis=1).to_numpy(dtype=object)
 
 
-def match_frame(employees: pd.DataFrame, skills: pd.DataFrame | None, program: Program | None = None, *,
-                external_managers: bool = False) -> pd.DataFrame:
+def match_frame(
+    employees: pd.DataFrame,
+    skills: pd.DataFrame | None,
+    program: Program | None = None,
+    *,
+    external_managers: bool = False,
+) -> pd.DataFrame:
     """Match one group given as input frames; return its pairs with the group's status and objective.
 
     A pure function of its arguments (and picklable, being a module-level function), so it can be the
@@ -196,8 +215,13 @@ def match_frame(employees: pd.DataFrame, skills: pd.DataFrame | None, program: P
     return result.pairs.assign(status=str(result.status), objective=float(result.objective))
 
 
-def match_groups(workforce: Workforce, program: Program | None = None, by: str | list[str] = "department",
-                 client=None, keep_results: bool = True) -> GroupResults:
+def match_groups(
+    workforce: Workforce,
+    program: Program | None = None,
+    by: str | list[str] = "department",
+    client=None,
+    keep_results: bool = True,
+) -> GroupResults:
     """Match each group of a workforce as its own programme, serially or on a Dask cluster.
 
     Every group gets an exact, independent :func:`revmatch.match`: pairs never cross groups, and for
@@ -277,8 +301,12 @@ def match_groups(workforce: Workforce, program: Program | None = None, by: str |
     if client is None:
         outcomes = [_match_group(e, s, program, conflicts.get(g, []), keep=keep_results) for g, e, s in parts]
     else:
-        futures = [client.submit(_match_group_pickled, pickle.dumps((e, s), protocol=5), program, conflicts.get(g, []),
-                                 pure=False) for g, e, s in parts]
+        futures = [
+            client.submit(
+                _match_group_pickled, pickle.dumps((e, s), protocol=5), program, conflicts.get(g, []), pure=False
+            )
+            for g, e, s in parts
+        ]
         outcomes = []
         for future, (_, e, _) in zip(futures, parts):
             try:
@@ -304,8 +332,14 @@ class _Outcome:
     result: MatchResult | None = None
 
 
-def _match_group(employees: pd.DataFrame, skills: pd.DataFrame, program: Program, conflicts: list[str],
-                 keep: bool, one_thread: bool = False) -> _Outcome:
+def _match_group(
+    employees: pd.DataFrame,
+    skills: pd.DataFrame,
+    program: Program,
+    conflicts: list[str],
+    keep: bool,
+    one_thread: bool = False,
+) -> _Outcome:
     """One group's task: build and match, turning any exception into a failed outcome."""
     start = time.perf_counter()
     try:
@@ -316,8 +350,16 @@ def _match_group(employees: pd.DataFrame, skills: pd.DataFrame, program: Program
             result = match(group, _program_for(program, group))
     except Exception as exc:
         return _failure(len(employees), exc, time.perf_counter() - start)
-    return _Outcome(len(employees), result.pairs, result.unmatched, str(result.status), float(result.objective),
-                    time.perf_counter() - start, "", result if keep else None)
+    return _Outcome(
+        len(employees),
+        result.pairs,
+        result.unmatched,
+        str(result.status),
+        float(result.objective),
+        time.perf_counter() - start,
+        "",
+        result if keep else None,
+    )
 
 
 def _match_group_pickled(frames: bytes, program: Program, conflicts: list[str]) -> bytes:
@@ -351,17 +393,23 @@ def _one_blas_thread():
 
 def _collect(by: str, names: list, outcomes: list[_Outcome]) -> GroupResults:
     pairs = [o.pairs.assign(group=name) for name, o in zip(names, outcomes) if o.pairs is not None and len(o.pairs)]
-    unmatched = [o.unmatched.assign(group=name) for name, o in zip(names, outcomes)
-                 if o.unmatched is not None and len(o.unmatched)]
-    groups = pd.DataFrame({
-        "group": pd.Series(names, dtype=object),
-        "people": np.array([o.people for o in outcomes], dtype=np.int64),
-        "pairs": np.array([0 if o.pairs is None else len(o.pairs) for o in outcomes], dtype=np.int64),
-        "status": pd.Series([o.status for o in outcomes], dtype=object),
-        "objective": np.array([o.objective for o in outcomes], dtype=float),
-        "seconds": np.array([o.seconds for o in outcomes], dtype=float),
-        "error": pd.Series([o.error for o in outcomes], dtype=object),
-    }, columns=list(GROUP_COLUMNS))
+    unmatched = [
+        o.unmatched.assign(group=name)
+        for name, o in zip(names, outcomes)
+        if o.unmatched is not None and len(o.unmatched)
+    ]
+    groups = pd.DataFrame(
+        {
+            "group": pd.Series(names, dtype=object),
+            "people": np.array([o.people for o in outcomes], dtype=np.int64),
+            "pairs": np.array([0 if o.pairs is None else len(o.pairs) for o in outcomes], dtype=np.int64),
+            "status": pd.Series([o.status for o in outcomes], dtype=object),
+            "objective": np.array([o.objective for o in outcomes], dtype=float),
+            "seconds": np.array([o.seconds for o in outcomes], dtype=float),
+            "error": pd.Series([o.error for o in outcomes], dtype=object),
+        },
+        columns=list(GROUP_COLUMNS),
+    )
     results = {name: o.result for name, o in zip(names, outcomes) if o.result is not None}
     return GroupResults(by, _stack(pairs, _PAIR_COLUMNS), _stack(unmatched, _UNMATCHED_COLUMNS), groups, results)
 
@@ -377,19 +425,22 @@ def _program_for(program: Program, group: Workforce) -> Program:
     """The programme as one group sees it: pair lists and department quotas cut to the group's people."""
     ids = set(group.ids.tolist())
     role = group.employees["role"].to_numpy(dtype=object)
-    mentee_departments = set(group.employees["department"].to_numpy(dtype=object)[
-        (role == "mentee") | (role == "both")].tolist())
+    mentee_departments = set(
+        group.employees["department"].to_numpy(dtype=object)[(role == "mentee") | (role == "both")].tolist()
+    )
     share = program.min_matched_share
     if isinstance(share, dict):
         # A department without mentees here has nothing to hold to; names were checked on the whole workforce.
         share = {name: value for name, value in share.items() if name in mentee_departments}
-    return program.model_copy(update={
-        # A lock with one person here stays, so that a partner elsewhere is reported as missing.
-        "locked": tuple(p for p in program.locked if p[0] in ids or p[1] in ids),
-        "forbidden": tuple(p for p in program.forbidden if p[0] in ids and p[1] in ids),
-        "past_pairs": tuple(p for p in program.past_pairs if p[0] in ids and p[1] in ids),
-        "min_matched_share": share or None,
-    })
+    return program.model_copy(
+        update={
+            # A lock with one person here stays, so that a partner elsewhere is reported as missing.
+            "locked": tuple(p for p in program.locked if p[0] in ids or p[1] in ids),
+            "forbidden": tuple(p for p in program.forbidden if p[0] in ids and p[1] in ids),
+            "past_pairs": tuple(p for p in program.past_pairs if p[0] in ids and p[1] in ids),
+            "min_matched_share": share or None,
+        }
+    )
 
 
 def _check_quota_departments(workforce: Workforce, program: Program) -> None:
@@ -398,12 +449,15 @@ def _check_quota_departments(workforce: Workforce, program: Program) -> None:
     if not isinstance(share, dict):
         return
     role = workforce.employees["role"].to_numpy(dtype=object)
-    known = sorted(set(workforce.employees["department"].to_numpy(dtype=object)[
-        (role == "mentee") | (role == "both")].tolist()))
+    known = sorted(
+        set(workforce.employees["department"].to_numpy(dtype=object)[(role == "mentee") | (role == "both")].tolist())
+    )
     unknown = sorted(set(share) - set(known))
     if unknown:
-        raise ConfigError(f"min_matched_share names departments with no opted-in mentees: {', '.join(unknown)} "
-                          f"(departments with mentees: {', '.join(known)})")
+        raise ConfigError(
+            f"min_matched_share names departments with no opted-in mentees: {', '.join(unknown)} "
+            f"(departments with mentees: {', '.join(known)})"
+        )
 
 
 def _lock_conflicts(workforce: Workforce, program: Program, by: str) -> dict[object, list[str]]:
@@ -413,13 +467,12 @@ def _lock_conflicts(workforce: Workforce, program: Program, by: str) -> dict[obj
     group_of = dict(zip(workforce.ids.tolist(), map(_plain, _group_key(workforce.employees, by))))
     nowhere, conflicts = [], {}
     for mentor_id, mentee_id in program.locked:
-        a, b = group_of.get(mentor_id, None), group_of.get(mentee_id, None)
+        a, b = group_of.get(mentor_id), group_of.get(mentee_id)
         label = f"lock {mentor_id} → {mentee_id}"
         if mentor_id not in group_of and mentee_id not in group_of:
             nowhere.append(f"{label}: neither {mentor_id} nor {mentee_id} is in the workforce")
         elif mentor_id in group_of and mentee_id in group_of and a != b:
-            text = (f"{label} crosses groups {a!r} and {b!r} ({by}): per-group matching makes pairs within a "
-                    f"group only")
+            text = f"{label} crosses groups {a!r} and {b!r} ({by}): per-group matching makes pairs within a group only"
             for name in (a, b):
                 conflicts.setdefault(name, []).append(text)
     if nowhere:
@@ -452,7 +505,7 @@ def _split(code: np.ndarray, n_groups: int) -> list[np.ndarray]:
     """Positions of each group's rows, in their original order."""
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(n_groups + 1))
-    return [order[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
+    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
 
 
 def _plain(value):

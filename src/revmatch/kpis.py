@@ -28,8 +28,11 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     optional. A ``notes`` column of free text is private: it is never loaded.
     """
     frame = source if isinstance(source, pd.DataFrame) else read_table(source)
-    table = Table.from_frame(frame, "checkins" if isinstance(source, pd.DataFrame) else str(source),
-                             spreadsheet_rows=not isinstance(source, pd.DataFrame))
+    table = Table.from_frame(
+        frame,
+        "checkins" if isinstance(source, pd.DataFrame) else str(source),
+        spreadsheet_rows=not isinstance(source, pd.DataFrame),
+    )
     problems = Problems()
     for column in CHECKIN_COLUMNS:
         if column not in table.cells:
@@ -42,14 +45,23 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     problems.add_rows(table, parsed.isna().to_numpy(), "date", lambda i: f"{when[i]!r} is not a date like 2026-03-15")
     rating = parse_int(table, "rating", problems, default=0, low=0, high=5)
     rated_by = np.array([x.casefold() for x in table.text("rated_by")], dtype=object)
-    problems.add_rows(table, ~pd.Series(rated_by).isin(["", "mentor", "mentee"]).to_numpy(), "rated_by",
-                      lambda i: f"{table.text('rated_by')[i]!r} is not mentor or mentee")
+    problems.add_rows(
+        table,
+        ~pd.Series(rated_by).isin(["", "mentor", "mentee"]).to_numpy(),
+        "rated_by",
+        lambda i: f"{table.text('rated_by')[i]!r} is not mentor or mentee",
+    )
     problems.raise_if_any()
-    return pd.DataFrame({
-        "mentor_id": mentor, "mentee_id": mentee, "date": parsed.dt.date.to_numpy(),
-        "rating": np.where(rating > 0, rating, np.nan), "rated_by": rated_by,
-        "skills": [tuple(skill_key(s) for s in x.split(";") if s.strip()) for x in table.text("skills")],
-    })
+    return pd.DataFrame(
+        {
+            "mentor_id": mentor,
+            "mentee_id": mentee,
+            "date": parsed.dt.date.to_numpy(),
+            "rating": np.where(rating > 0, rating, np.nan),
+            "rated_by": rated_by,
+            "skills": [tuple(skill_key(s) for s in x.split(";") if s.strip()) for x in table.text("skills")],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,17 @@ class Kpis:
     skills: pd.DataFrame
 
 
-def programme_kpis(pairs, checkins: pd.DataFrame, as_of: date, *, start: date | None = None,
-                   target_per_month: float = 1.0, risk_weeks: int = 6, low_rating: float = 2.0,
-                   workforce: Workforce | None = None) -> Kpis:
+def programme_kpis(
+    pairs,
+    checkins: pd.DataFrame,
+    as_of: date,
+    *,
+    start: date | None = None,
+    target_per_month: float = 1.0,
+    risk_weeks: int = 6,
+    low_rating: float = 2.0,
+    workforce: Workforce | None = None,
+) -> Kpis:
     """KPIs of the running pairs from their check-ins up to ``as_of``.
 
     - *active*: a pair with a check-in in the last ``risk_weeks`` weeks;
@@ -88,25 +108,43 @@ def programme_kpis(pairs, checkins: pd.DataFrame, as_of: date, *, start: date | 
     months = max((as_of - start).days / 30.44, 1 / 30.44)
     # One pass over the check-ins, grouped by pair, instead of one scan per pair.
     by_pair = seen_in.groupby(["mentor_id", "mentee_id"]).agg(
-        count=("date", "size"), last=("date", "max"), mean=("rating", "mean"))
-    stats = {key: (int(c), d, None if pd.isna(r) else float(r))
-             for key, c, d, r in zip(by_pair.index, by_pair["count"], by_pair["last"], by_pair["mean"])}
+        count=("date", "size"), last=("date", "max"), mean=("rating", "mean")
+    )
+    stats = {
+        key: (int(c), d, None if pd.isna(r) else float(r))
+        for key, c, d, r in zip(by_pair.index, by_pair["count"], by_pair["last"], by_pair["mean"])
+    }
     rows = []
     for m, e in current:
         count, last, mean = stats.get((m, e), (0, None, None))
         silent = last is None or (as_of - last) > timedelta(weeks=risk_weeks)
         low = mean is not None and mean <= low_rating
-        reason = "; ".join(filter(None, [
-            ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
-            f"mean rating {mean:.1f}" if low else ""]))
+        reason = "; ".join(
+            filter(
+                None,
+                [
+                    ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
+                    f"mean rating {mean:.1f}" if low else "",
+                ],
+            )
+        )
         rows.append((m, e, count, last, count / months, mean, not silent, reason))
-    per_pair = pd.DataFrame(rows, columns=["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month",
-                                           "mean_rating", "active", "risk"])
-    satisfaction = (seen_in[seen_in["rating"].notna() & (seen_in["rated_by"] != "")]
-                    .groupby("rated_by")["rating"].agg(["count", "mean"]).reset_index())
+    per_pair = pd.DataFrame(
+        rows,
+        columns=["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month", "mean_rating", "active", "risk"],
+    )
+    satisfaction = (
+        seen_in[seen_in["rating"].notna() & (seen_in["rated_by"] != "")]
+        .groupby("rated_by")["rating"]
+        .agg(["count", "mean"])
+        .reset_index()
+    )
     worked = pd.Series([s for skills in seen_in["skills"] for s in skills], dtype=object)
-    skills = worked.value_counts().rename_axis("skill").reset_index(name="checkins") if len(worked) else \
-        pd.DataFrame({"skill": [], "checkins": []})
+    skills = (
+        worked.value_counts().rename_axis("skill").reset_index(name="checkins")
+        if len(worked)
+        else pd.DataFrame({"skill": [], "checkins": []})
+    )
     if workforce is not None and len(skills):
         keys = [skill_key(s) for s in workforce.skill_names]
         need = {k: workforce.need[:, c] for c, k in enumerate(keys)}
@@ -114,19 +152,30 @@ def programme_kpis(pairs, checkins: pd.DataFrame, as_of: date, *, start: date | 
         for m, e, s in zip(seen_in["mentor_id"], seen_in["mentee_id"], seen_in["skills"]):
             pair_skills[(m, e)].update(s)
         mentee_row = {e: workforce.index_of([e])[0] for _, e in current if e in set(workforce.ids)}
-        skills["pairs_needing"] = [sum(1 for m, e in current if e in mentee_row and k in need
-                                       and need[k][mentee_row[e]] > 0) for k in skills["skill"]]
+        skills["pairs_needing"] = [
+            sum(1 for m, e in current if e in mentee_row and k in need and need[k][mentee_row[e]] > 0)
+            for k in skills["skill"]
+        ]
         skills["pairs_needing_and_worked"] = [
-            sum(1 for m, e in current if e in mentee_row and k in need and need[k][mentee_row[e]] > 0
-                and k in pair_skills[(m, e)]) for k in skills["skill"]]
+            sum(
+                1
+                for m, e in current
+                if e in mentee_row and k in need and need[k][mentee_row[e]] > 0 and k in pair_skills[(m, e)]
+            )
+            for k in skills["skill"]
+        ]
     side_mean = dict(zip(satisfaction["rated_by"], satisfaction["mean"]))
     figures = {
-        "as_of": str(as_of), "pairs": len(current), "checkins": int(len(seen_in)),
+        "as_of": str(as_of),
+        "pairs": len(current),
+        "checkins": len(seen_in),
         "checkins_outside_pairs": int(len(seen) - len(seen_in)),
-        "active_pairs": int(per_pair["active"].sum()), "active_share": _share(per_pair["active"].sum(), len(current)),
+        "active_pairs": int(per_pair["active"].sum()),
+        "active_share": _share(per_pair["active"].sum(), len(current)),
         "mean_checkins_per_month": float(per_pair["per_month"].mean()) if len(per_pair) else None,
         "on_cadence_share": _share((per_pair["per_month"] >= target_per_month).sum(), len(current)),
-        "mentor_satisfaction": side_mean.get("mentor"), "mentee_satisfaction": side_mean.get("mentee"),
+        "mentor_satisfaction": side_mean.get("mentor"),
+        "mentee_satisfaction": side_mean.get("mentee"),
         "pairs_at_risk": int((per_pair["risk"] != "").sum()),
     }
     return Kpis(figures, per_pair, per_pair[per_pair["risk"] != ""].reset_index(drop=True), satisfaction, skills)
@@ -143,8 +192,13 @@ def poorly_rated_pairs(checkins: pd.DataFrame, threshold: float = 2.0) -> list[t
     return sorted((str(m), str(e)) for (m, e), v in means.items() if v <= threshold)
 
 
-def fairness_audit(result: MatchResult | pd.DataFrame, audit: pd.DataFrame, attributes: list[str] | None = None,
-                   threshold: float = 0.8, opted_in=None) -> pd.DataFrame:
+def fairness_audit(
+    result: MatchResult | pd.DataFrame,
+    audit: pd.DataFrame,
+    attributes: list[str] | None = None,
+    threshold: float = 0.8,
+    opted_in=None,
+) -> pd.DataFrame:
     """Match rate and mean pair score per group of each audit attribute, with the worst-to-best ratio.
 
     ``audit`` holds ``employee_id`` and protected attributes (e.g. gender, age band) that revmatch never
@@ -164,8 +218,12 @@ def fairness_audit(result: MatchResult | pd.DataFrame, audit: pd.DataFrame, attr
         if opted_in is None:
             raise ValueError("with a pairs table, give opted_in: the ids of everyone who took part")
         opted, pairs = pd.Index(sorted(map(str, opted_in))), result.astype({"mentor_id": str, "mentee_id": str})
-    person_scores = pd.concat([pairs[["mentor_id", "score"]].rename(columns={"mentor_id": "employee_id"}),
-                               pairs[["mentee_id", "score"]].rename(columns={"mentee_id": "employee_id"})])
+    person_scores = pd.concat(
+        [
+            pairs[["mentor_id", "score"]].rename(columns={"mentor_id": "employee_id"}),
+            pairs[["mentee_id", "score"]].rename(columns={"mentee_id": "employee_id"}),
+        ]
+    )
     mean_score = person_scores.groupby("employee_id")["score"].mean()
     people = pd.DataFrame({"employee_id": opted})
     people["matched"] = people["employee_id"].isin(mean_score.index)

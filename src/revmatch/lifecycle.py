@@ -21,7 +21,9 @@ def pairs_of(previous: MatchResult | pd.DataFrame | list[Pair]) -> list[Pair]:
     if isinstance(previous, pd.DataFrame):
         missing = {"mentor_id", "mentee_id"} - set(previous.columns)
         if missing:
-            raise InputError([Problem("previous pairs", None, c, "required column is missing") for c in sorted(missing)])
+            raise InputError(
+                [Problem("previous pairs", None, c, "required column is missing") for c in sorted(missing)]
+            )
         return [(str(m), str(e)) for m, e in zip(previous["mentor_id"], previous["mentee_id"])]
     return [(str(m), str(e)) for m, e in previous]
 
@@ -51,11 +53,15 @@ class RematchResult:
     joiners: tuple[str, ...]
 
     def summary_text(self) -> str:
-        return (f"{len(self.kept)} pairs kept, {len(self.broken)} broken, {len(self.made)} new; "
-                f"{len(self.leavers)} leavers, {len(self.joiners)} joiners; total score {self.result.objective:g}")
+        return (
+            f"{len(self.kept)} pairs kept, {len(self.broken)} broken, {len(self.made)} new; "
+            f"{len(self.leavers)} leavers, {len(self.joiners)} joiners; total score {self.result.objective:g}"
+        )
 
 
-def _survivors(workforce: Workforce, program: Program, pairs: list[Pair]) -> tuple[list[Pair], list[tuple[str, str, str]]]:
+def _survivors(
+    workforce: Workforce, program: Program, pairs: list[Pair]
+) -> tuple[list[Pair], list[tuple[str, str, str]]]:
     """Previous pairs that can go on, and the others with the reason they cannot."""
     ids = set(workforce.ids.tolist())
     mentor_rows, mentee_rows = participants(workforce)
@@ -70,8 +76,11 @@ def _survivors(workforce: Workforce, program: Program, pairs: list[Pair]) -> tup
             broken.append((m, e, f"{m if m not in as_mentor else e} no longer opted in on that side"))
         else:
             rows = workforce.index_of([m, e])
-            failed = [RULE_WORDS[r] for r, mask in rule_masks(workforce, program, rows[:1], rows[1:]).items()
-                      if not mask[0, 0]]
+            failed = [
+                RULE_WORDS[r]
+                for r, mask in rule_masks(workforce, program, rows[:1], rows[1:]).items()
+                if not mask[0, 0]
+            ]
             if failed:
                 broken.append((m, e, f"no longer allowed: {', '.join(failed)}"))
             else:
@@ -85,8 +94,11 @@ def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair
     load: dict[tuple[str, str], int] = {}
     keep, broken = [], []
     for m, e in pairs:
-        over = [(x, side) for x, side in ((m, "mentor"), (e, "mentee"))
-                if load.get((x, side), 0) >= emp.at[x, f"{side}_capacity"]]
+        over = [
+            (x, side)
+            for x, side in ((m, "mentor"), (e, "mentee"))
+            if load.get((x, side), 0) >= emp.at[x, f"{side}_capacity"]
+        ]
         if over:
             broken.append((m, e, f"{over[0][0]}'s {over[0][1]}_capacity is now lower"))
             continue
@@ -96,8 +108,14 @@ def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair
     return keep, broken
 
 
-def rematch(previous: MatchResult | pd.DataFrame | list[Pair], workforce: Workforce, program: Program | None = None,
-            *, reshuffle: bool = False, previous_ids=None) -> RematchResult:
+def rematch(
+    previous: MatchResult | pd.DataFrame | list[Pair],
+    workforce: Workforce,
+    program: Program | None = None,
+    *,
+    reshuffle: bool = False,
+    previous_ids=None,
+) -> RematchResult:
     """Re-match a running programme after people left or joined.
 
     Previous pairs whose two people are still here, still opted in, still allowed by every hard rule
@@ -149,13 +167,20 @@ def rematch(previous: MatchResult | pd.DataFrame | list[Pair], workforce: Workfo
         kept=pd.DataFrame(kept, columns=["mentor_id", "mentee_id"]),
         broken=pd.DataFrame(broken, columns=["mentor_id", "mentee_id", "reason"]),
         made=pd.DataFrame(made, columns=["mentor_id", "mentee_id"]),
-        leavers=leavers, joiners=joiners,
+        leavers=leavers,
+        joiners=joiners,
     )
 
 
-def next_round(history: list[Pair] | pd.DataFrame | MatchResult, workforce: Workforce, program: Program | None = None,
-               *, priority: list[str] | tuple[str, ...] = (), priority_weight: float = 0.0,
-               poorly_rated: list[Pair] | tuple[Pair, ...] = ()) -> MatchResult:
+def next_round(
+    history: list[Pair] | pd.DataFrame | MatchResult,
+    workforce: Workforce,
+    program: Program | None = None,
+    *,
+    priority: list[str] | tuple[str, ...] = (),
+    priority_weight: float = 0.0,
+    poorly_rated: list[Pair] | tuple[Pair, ...] = (),
+) -> MatchResult:
     """The next cohort: never repeats a pair from ``history`` (either direction), favours ``priority``.
 
     ``priority`` is typically last round's unmatched (``previous.unmatched.employee_id``); each of them

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .constraints import solver_rules
-from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
+from .engine import Assignment, Status, Tuning, solve
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
+from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
 from .models import Program, Workforce
 from .scoring import RULE_WORDS, BlockScores, Scores, part_weights, rule_masks, score
-from .engine import Assignment, Status, Tuning, solve
 from .sparse import sparse_assignment, unsupported_settings
 
 
@@ -75,7 +75,7 @@ class MatchResult:
 
         return to_html(self, title)
 
-    def why_not(self, mentor_id: str, mentee_id: str) -> "WhyNot":
+    def why_not(self, mentor_id: str, mentee_id: str) -> WhyNot:
         """Why a pair was not made: the hard rule that forbids it, or the exact cost of forcing it.
 
         The cost is found by solving the programme again with the pair locked (same rules, same
@@ -85,24 +85,30 @@ class MatchResult:
         m, e = str(mentor_id), str(mentee_id)
         if (i, j) in set(self.assignment.pairs):
             return WhyNot(m, e, True, (), 0.0, self.objective, (), (), f"{m} → {e} is already a pair")
-        broken = tuple(RULE_WORDS[rule] for rule, ok in rule_masks(
-            self.workforce, self.program, self.scores.mentor_rows[[i]], self.scores.mentee_rows[[j]]).items()
-            if not ok[0, 0])
+        broken = tuple(
+            RULE_WORDS[rule]
+            for rule, ok in rule_masks(
+                self.workforce, self.program, self.scores.mentor_rows[[i]], self.scores.mentee_rows[[j]]
+            ).items()
+            if not ok[0, 0]
+        )
         if broken:
-            return WhyNot(m, e, False, broken, None, None, (), (),
-                          f"{m} → {e} is not allowed: {', '.join(broken)}")
+            return WhyNot(m, e, False, broken, None, None, (), (), f"{m} → {e} is not allowed: {', '.join(broken)}")
         forced = self.program.model_copy(update={"locked": (*self.program.locked, (m, e))})
         try:
             other = solve_program(self.workforce, forced, self.scores)
         except InfeasibleError as exc:
-            return WhyNot(m, e, False, (), None, None, (), (),
-                          f"{m} → {e} cannot be forced: " + "; ".join(exc.conflicts))
+            return WhyNot(
+                m, e, False, (), None, None, (), (), f"{m} → {e} cannot be forced: " + "; ".join(exc.conflicts)
+            )
         ids = lambda pairs: {(str(self.scores.mentor_ids[a]), str(self.scores.mentee_ids[b])) for a, b in pairs}
         before, after = ids(self.assignment.pairs), ids(other.pairs)
         undone, made = tuple(sorted(before - after)), tuple(sorted(after - before - {(m, e)}))
         cost = self.objective - other.objective
-        text = (f"forcing {m} → {e} would change the total score by {0.0 - cost:+g} ({self.objective:g} → "
-                f"{other.objective:g})")
+        text = (
+            f"forcing {m} → {e} would change the total score by {0.0 - cost:+g} ({self.objective:g} → "
+            f"{other.objective:g})"
+        )
         if undone:
             text += "; undone: " + ", ".join(f"{a} → {b}" for a, b in undone)
         if made:
@@ -122,8 +128,10 @@ class MatchResult:
         return self.to_html()
 
     def __repr__(self) -> str:
-        return (f"MatchResult(status={self.status!s}, pairs={len(self.pairs)}, unmatched={len(self.unmatched)}, "
-                f"objective={self.objective:g}, engine={self.engine})")
+        return (
+            f"MatchResult(status={self.status!s}, pairs={len(self.pairs)}, unmatched={len(self.unmatched)}, "
+            f"objective={self.objective:g}, engine={self.engine})"
+        )
 
 
 @dataclass(frozen=True)
@@ -145,22 +153,39 @@ class WhyNot:
         return self.text
 
 
-def solve_program(workforce: Workforce, program: Program, scores: Scores | BlockScores,
-                  tuning: Tuning | None = None) -> Assignment:
+def solve_program(
+    workforce: Workforce, program: Program, scores: Scores | BlockScores, tuning: Tuning | None = None
+) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
-    return solve(scores.matrix, scores.allowed, scores.mentor_capacity, scores.mentee_capacity,
-                 objective=program.objective, locked=rules.locked, lock_labels=rules.lock_labels,
-                 mentee_quota=rules.mentee_quota, pair_cap=rules.pair_cap, time_limit=program.time_limit,
-                 tuning=tuning)
+    return solve(
+        scores.matrix,
+        scores.allowed,
+        scores.mentor_capacity,
+        scores.mentee_capacity,
+        objective=program.objective,
+        locked=rules.locked,
+        lock_labels=rules.lock_labels,
+        mentee_quota=rules.mentee_quota,
+        pair_cap=rules.pair_cap,
+        time_limit=program.time_limit,
+        tuning=tuning,
+    )
 
 
 ROUTES = ("auto", "dense", "sparse")
 
 
-def match(workforce: Workforce, program: Program | None = None, *, route: str = "auto",
-          progress: Callable[[str], None] | None = None, client=None, tuning: Tuning | None = None,
-          memory_limit: int | None = None) -> MatchResult:
+def match(
+    workforce: Workforce,
+    program: Program | None = None,
+    *,
+    route: str = "auto",
+    progress: Callable[[str], None] | None = None,
+    client=None,
+    tuning: Tuning | None = None,
+    memory_limit: int | None = None,
+) -> MatchResult:
     """Pair mentors and mentees optimally under a programme and explain every decision.
 
     Scores every opted-in mentor × mentee, solves the programme's objective exactly under its locks
@@ -203,10 +228,18 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
     timings = {}
     t = time.perf_counter()
     if route == "sparse":
-        sparse = sparse_assignment(workforce, program, progress=progress, client=client, tuning=tuning,
-                                   memory_limit=memory_limit)
-        scores = BlockScores(workforce, program, sparse.mentor_rows, sparse.mentee_rows,
-                             sparse.mentor_top, sparse.mentee_top, sparse.scores)
+        sparse = sparse_assignment(
+            workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit
+        )
+        scores = BlockScores(
+            workforce,
+            program,
+            sparse.mentor_rows,
+            sparse.mentee_rows,
+            sparse.mentor_top,
+            sparse.mentee_top,
+            sparse.scores,
+        )
         assignment = sparse.assignment
         timings["score"] = sparse.timings["candidates"]
         timings["solve"] = sparse.timings["total"] - sparse.timings["candidates"]
@@ -226,8 +259,17 @@ def match(workforce: Workforce, program: Program | None = None, *, route: str = 
     if progress:
         progress(f"explained {len(pairs)} pairs and {len(unmatched)} unmatched people in {timings['explain']:.1f} s")
     return MatchResult(
-        pairs=pairs, unmatched=unmatched, status=assignment.status, objective=assignment.objective,
-        bound=assignment.bound, engine=assignment.engine, tolerance=assignment.tolerance, timings=timings,
-        program=program, workforce=workforce, scores=scores, assignment=assignment,
+        pairs=pairs,
+        unmatched=unmatched,
+        status=assignment.status,
+        objective=assignment.objective,
+        bound=assignment.bound,
+        engine=assignment.engine,
+        tolerance=assignment.tolerance,
+        timings=timings,
+        program=program,
+        workforce=workforce,
+        scores=scores,
+        assignment=assignment,
         explanations=tuple(explanations),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -154,7 +155,7 @@ class Program(BaseModel):
         return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Program":
+    def from_toml(cls, path: str | Path) -> Program:
         """Read a programme from TOML: keys at the top level or under a ``[program]`` table."""
         path = Path(path)
         try:
@@ -166,13 +167,15 @@ class Program(BaseModel):
         return cls.from_dict(data.get("program", data), where=str(path))
 
     @classmethod
-    def from_dict(cls, data: dict, where: str = "program") -> "Program":
+    def from_dict(cls, data: dict, where: str = "program") -> Program:
         """Build a programme from plain data, turning pydantic's errors into one ConfigError."""
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            lines = [f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg']} (got {e.get('input')!r})"
-                     for e in exc.errors()]
+            lines = [
+                f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg']} (got {e.get('input')!r})"
+                for e in exc.errors()
+            ]
             raise ConfigError("\n  ".join(["invalid programme configuration:", *lines])) from None
 
 
@@ -205,47 +208,80 @@ class Workforce:
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
-    def from_csv(cls, employees_path: str | Path, skills_path: str | Path | None = None, *,
-                 external_managers: bool = False) -> "Workforce":
+    def from_csv(
+        cls, employees_path: str | Path, skills_path: str | Path | None = None, *, external_managers: bool = False
+    ) -> Workforce:
         """Read the two HR exports (employees, long-format skills); errors name file, row and column.
 
         ``external_managers=True`` accepts a manager_id that is not in the file (someone outside the
         export); otherwise it is an error.
         """
-        employees = Table.from_frame(read_table(employees_path, strip=False), str(employees_path), spreadsheet_rows=True)
+        employees = Table.from_frame(
+            read_table(employees_path, strip=False), str(employees_path), spreadsheet_rows=True
+        )
         skills = None
         if skills_path is not None:
             skills = Table.from_frame(read_table(skills_path, strip=False), str(skills_path), spreadsheet_rows=True)
-        return cls._build(employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")},
-                          external_managers)
+        return cls._build(
+            employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")}, external_managers
+        )
 
     @classmethod
-    def from_frames(cls, employees: pd.DataFrame, skills: pd.DataFrame | None = None, *,
-                    external_managers: bool = False) -> "Workforce":
+    def from_frames(
+        cls, employees: pd.DataFrame, skills: pd.DataFrame | None = None, *, external_managers: bool = False
+    ) -> Workforce:
         """Build from DataFrames in the CSV schema; errors name the table, index label and column."""
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
         return cls._build(emp, sk, {}, external_managers)
 
     @classmethod
-    def from_employees(cls, people: Iterable[Employee]) -> "Workforce":
+    def from_employees(cls, people: Iterable[Employee]) -> Workforce:
         """Build from Employee objects (handy in notebooks and tests)."""
         people = list(people)
-        emp = pd.DataFrame([{
-            "employee_id": p.employee_id, "level": p.level, "department": p.department,
-            "manager_id": p.manager_id or "", "name": p.name or "", "location": p.location or "",
-            "timezone": p.timezone or "", "languages": ";".join(p.languages), "role": p.role,
-            "mentor_capacity": p.mentor_capacity, "mentee_capacity": p.mentee_capacity,
-        } for p in people], columns=["employee_id", "level", "department", "manager_id", "name", "location",
-                                     "timezone", "languages", "role", "mentor_capacity", "mentee_capacity"])
-        rows = [(p.employee_id, s, p.skills.get(s, 0), p.needs.get(s, 0))
-                for p in people for s in dict.fromkeys([*p.skills, *p.needs])]
+        emp = pd.DataFrame(
+            [
+                {
+                    "employee_id": p.employee_id,
+                    "level": p.level,
+                    "department": p.department,
+                    "manager_id": p.manager_id or "",
+                    "name": p.name or "",
+                    "location": p.location or "",
+                    "timezone": p.timezone or "",
+                    "languages": ";".join(p.languages),
+                    "role": p.role,
+                    "mentor_capacity": p.mentor_capacity,
+                    "mentee_capacity": p.mentee_capacity,
+                }
+                for p in people
+            ],
+            columns=[
+                "employee_id",
+                "level",
+                "department",
+                "manager_id",
+                "name",
+                "location",
+                "timezone",
+                "languages",
+                "role",
+                "mentor_capacity",
+                "mentee_capacity",
+            ],
+        )
+        rows = [
+            (p.employee_id, s, p.skills.get(s, 0), p.needs.get(s, 0))
+            for p in people
+            for s in dict.fromkeys([*p.skills, *p.needs])
+        ]
         skills = pd.DataFrame(rows, columns=["employee_id", "skill", "proficiency", "need"])
         return cls.from_frames(emp, skills)
 
     @classmethod
-    def _build(cls, emp_table: Table, skill_table: Table | None, sources: dict[str, str],
-               external_managers: bool = False) -> "Workforce":
+    def _build(
+        cls, emp_table: Table, skill_table: Table | None, sources: dict[str, str], external_managers: bool = False
+    ) -> Workforce:
         problems = Problems()
         emp = validate_employees(emp_table, problems, external_managers)
         known_ids = emp["employee_id"].to_numpy() if emp is not None else np.array([], dtype=object)
@@ -283,16 +319,28 @@ class Workforce:
         proficiency[person, column] = sk["proficiency"].to_numpy()
         need[person, column] = sk["need"].to_numpy()
 
-        skills = pd.DataFrame({
-            "employee_id": sk["employee_id"].to_numpy(dtype=object),
-            "skill": np.asarray(skill_names, dtype=object)[column] if len(keys) else np.array([], dtype=object),
-            "proficiency": sk["proficiency"].to_numpy(dtype=np.int64),
-            "need": sk["need"].to_numpy(dtype=np.int64),
-        }).iloc[np.lexsort((column, person))].reset_index(drop=True)
+        skills = (
+            pd.DataFrame(
+                {
+                    "employee_id": sk["employee_id"].to_numpy(dtype=object),
+                    "skill": np.asarray(skill_names, dtype=object)[column] if len(keys) else np.array([], dtype=object),
+                    "proficiency": sk["proficiency"].to_numpy(dtype=np.int64),
+                    "need": sk["need"].to_numpy(dtype=np.int64),
+                }
+            )
+            .iloc[np.lexsort((column, person))]
+            .reset_index(drop=True)
+        )
         return cls(
-            employees=emp.drop(columns="_row"), skills=skills, skill_names=skill_names,
-            proficiency=_readonly(proficiency), need=_readonly(need), parent=_readonly(parent),
-            tree_in=_readonly(tree_in), tree_size=_readonly(tree_size), sources=sources,
+            employees=emp.drop(columns="_row"),
+            skills=skills,
+            skill_names=skill_names,
+            proficiency=_readonly(proficiency),
+            need=_readonly(need),
+            parent=_readonly(parent),
+            tree_in=_readonly(tree_in),
+            tree_size=_readonly(tree_size),
+            sources=sources,
         )
 
     # ---- access -------------------------------------------------------------------------------
@@ -301,8 +349,11 @@ class Workforce:
 
     def __repr__(self) -> str:
         roles = self.employees["role"].value_counts().reindex(["mentor", "mentee", "both", "none"], fill_value=0)
-        return (f"Workforce({len(self)} employees, {len(self.skill_names)} skills, "
-                + ", ".join(f"{k} {v}" for k, v in roles.items()) + ")")
+        return (
+            f"Workforce({len(self)} employees, {len(self.skill_names)} skills, "
+            + ", ".join(f"{k} {v}" for k, v in roles.items())
+            + ")"
+        )
 
     @cached_property
     def ids(self) -> np.ndarray:
@@ -317,8 +368,9 @@ class Workforce:
         pos = np.minimum(pos, len(ids) - 1) if len(ids) else pos
         bad = (len(ids) == 0) | (ids[pos] != wanted) if len(ids) else np.ones(len(wanted), bool)
         if np.any(bad):
-            raise InputError([Problem("workforce", None, "employee_id", f"unknown employee {w!r}")
-                              for w in wanted[bad]])
+            raise InputError(
+                [Problem("workforce", None, "employee_id", f"unknown employee {w!r}") for w in wanted[bad]]
+            )
         return pos
 
     def employee(self, employee_id: str) -> Employee:
@@ -326,10 +378,17 @@ class Workforce:
         i = int(self.index_of(employee_id)[0])
         row = self.employees.iloc[i]
         return Employee(
-            employee_id=row.employee_id, level=int(row.level), department=row.department,
-            manager_id=row.manager_id or None, name=row["name"] or None, location=row.location or None,
-            timezone=row.timezone or None, languages=tuple(x for x in row.languages.split(";") if x),
-            role=row.role, mentor_capacity=int(row.mentor_capacity), mentee_capacity=int(row.mentee_capacity),
+            employee_id=row.employee_id,
+            level=int(row.level),
+            department=row.department,
+            manager_id=row.manager_id or None,
+            name=row["name"] or None,
+            location=row.location or None,
+            timezone=row.timezone or None,
+            languages=tuple(x for x in row.languages.split(";") if x),
+            role=row.role,
+            mentor_capacity=int(row.mentor_capacity),
+            mentee_capacity=int(row.mentee_capacity),
             skills={s: int(p) for s, p in zip(self.skill_names, self.proficiency[i]) if p},
             needs={s: int(q) for s, q in zip(self.skill_names, self.need[i]) if q},
         )
@@ -424,7 +483,7 @@ def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[li
             path.append(k)
             k = int(parent[k])
         if k in on_path:
-            cycle = path[on_path[k]:]
+            cycle = path[on_path[k] :]
             low = cycle.index(min(cycle))
             cycles.append(cycle[low:] + cycle[:low])
         seen[path] = True

@@ -27,11 +27,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .engine.arrays import take
 from .errors import ResourceError
 from .models import Program, Workforce
-from .engine.arrays import take
 from .validate import MAX_SCALE
-
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +47,7 @@ class Scores:
     weights: dict[str, float]
     mentor_ids: np.ndarray
     mentee_ids: np.ndarray
-    mentor_rows: np.ndarray   # positions of the mentors in the workforce
+    mentor_rows: np.ndarray  # positions of the mentors in the workforce
     mentee_rows: np.ndarray
     mentor_capacity: np.ndarray
     mentee_capacity: np.ndarray
@@ -75,8 +74,16 @@ class BlockScores:
     with :class:`ResourceError` when that would not fit in memory).
     """
 
-    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                 mentor_top: np.ndarray, mentee_top: np.ndarray, cache: np.ndarray | None = None):
+    def __init__(
+        self,
+        workforce: Workforce,
+        program: Program,
+        mentor_rows: np.ndarray,
+        mentee_rows: np.ndarray,
+        mentor_top: np.ndarray,
+        mentee_top: np.ndarray,
+        cache: np.ndarray | None = None,
+    ):
         emp = workforce.employees
         self.workforce, self.program = workforce, program
         self.weights = part_weights(program)
@@ -85,7 +92,7 @@ class BlockScores:
         self.mentor_capacity = emp["mentor_capacity"].to_numpy()[mentor_rows]
         self.mentee_capacity = emp["mentee_capacity"].to_numpy()[mentee_rows]
         self.mentor_top, self.mentee_top = mentor_top, mentee_top
-        self.cache = cache   # all scores, forbidden pairs as -inf, when the sparse route kept them
+        self.cache = cache  # all scores, forbidden pairs as -inf, when the sparse route kept them
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -99,8 +106,9 @@ class BlockScores:
         if self.cache is not None:
             matrix = take(self.cache, rows, cols)
             return matrix, matrix != -np.inf
-        matrix, allowed, _ = score_block(self.workforce, self.program, self.mentor_rows[rows],
-                                         self.mentee_rows[cols], with_parts=False)
+        matrix, allowed, _ = score_block(
+            self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], with_parts=False
+        )
         return matrix.astype(np.float64, copy=False), allowed
 
     @cached_property
@@ -126,15 +134,18 @@ def hinge_blocks(proficiency: np.ndarray, need: np.ndarray) -> tuple[np.ndarray,
     ``ahead[i] · wants[j] = Σ_s q_js · max(0, p_is − p_js)``: what i can teach on j's needs.
     """
     levels = np.arange(1, MAX_SCALE + 1, dtype=np.int8)[:, None, None]
-    ahead = (proficiency[None] >= levels)
+    ahead = proficiency[None] >= levels
     wants = need[None] * (proficiency[None] < levels)
     shape = (proficiency.shape[0], MAX_SCALE * proficiency.shape[1])
-    return (np.ascontiguousarray(ahead.transpose(1, 0, 2), dtype=np.float32).reshape(shape),
-            np.ascontiguousarray(wants.transpose(1, 0, 2), dtype=np.float32).reshape(shape))
+    return (
+        np.ascontiguousarray(ahead.transpose(1, 0, 2), dtype=np.float32).reshape(shape),
+        np.ascontiguousarray(wants.transpose(1, 0, 2), dtype=np.float32).reshape(shape),
+    )
 
 
-def score_parts(workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                aligned: bool = False) -> dict[str, np.ndarray]:
+def score_parts(
+    workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.ndarray, aligned: bool = False
+) -> dict[str, np.ndarray]:
     """Forward and backward complementarity of every mentor × mentee, as exact float32 matrices.
 
     ``aligned``: of the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as vectors.
@@ -142,8 +153,10 @@ def score_parts(workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.n
     if aligned:
         p, q = workforce.proficiency, workforce.need
         gap = p[mentor_rows].astype(np.int16) - p[mentee_rows]
-        return {"forward": (q[mentee_rows] * np.maximum(gap, 0)).sum(axis=1, dtype=np.float32),
-                "backward": (q[mentor_rows] * np.maximum(-gap, 0)).sum(axis=1, dtype=np.float32)}
+        return {
+            "forward": (q[mentee_rows] * np.maximum(gap, 0)).sum(axis=1, dtype=np.float32),
+            "backward": (q[mentor_rows] * np.maximum(-gap, 0)).sum(axis=1, dtype=np.float32),
+        }
     ahead_r, wants_r = hinge_blocks(workforce.proficiency[mentor_rows], workforce.need[mentor_rows])
     ahead_c, wants_c = hinge_blocks(workforce.proficiency[mentee_rows], workforce.need[mentee_rows])
     return {"forward": ahead_r @ wants_c.T, "backward": wants_r @ ahead_c.T}
@@ -155,8 +168,14 @@ class PairAttributes:
     Unknown values (empty cells) never count as "same", "shared" or "overlapping".
     """
 
-    def __init__(self, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                 aligned: bool = False):
+    def __init__(
+        self,
+        workforce: Workforce,
+        program: Program,
+        mentor_rows: np.ndarray,
+        mentee_rows: np.ndarray,
+        aligned: bool = False,
+    ):
         self.wf, self.program, self.aligned = workforce, program, aligned
         self.mentor_rows, self.mentee_rows = mentor_rows, mentee_rows
         # Block: every mentor × every mentee; aligned: the pairs (mentor_rows[k], mentee_rows[k]).
@@ -188,8 +207,14 @@ class PairAttributes:
 
     def continuity(self) -> np.ndarray:
         """1 where the pair is one of the running programme's pairs."""
-        return ~_pair_mask(self.wf, self.program.previous_pairs, self.mentor_rows, self.mentee_rows, both_ways=False,
-                           aligned=self.aligned)
+        return ~_pair_mask(
+            self.wf,
+            self.program.previous_pairs,
+            self.mentor_rows,
+            self.mentee_rows,
+            both_ways=False,
+            aligned=self.aligned,
+        )
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -203,8 +228,14 @@ class PairAttributes:
         return np.nan_to_num(hours, nan=0.0)
 
 
-def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-               both_ways: bool, aligned: bool = False) -> np.ndarray:
+def _pair_mask(
+    workforce: Workforce,
+    pairs,
+    mentor_rows: np.ndarray,
+    mentee_rows: np.ndarray,
+    both_ways: bool,
+    aligned: bool = False,
+) -> np.ndarray:
     """True where the (mentor, mentee) block pair is *not* in ``pairs``; unknown ids are ignored.
 
     ``aligned``: for the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as a vector.
@@ -233,8 +264,9 @@ def _pair_mask(workforce: Workforce, pairs, mentor_rows: np.ndarray, mentee_rows
     return mask
 
 
-def rule_masks(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
-               mentee_rows: np.ndarray, aligned: bool = False) -> dict[str, np.ndarray]:
+def rule_masks(
+    workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray, aligned: bool = False
+) -> dict[str, np.ndarray]:
     """Each hard rule as a boolean matrix (True = the rule allows the pair), in a fixed order.
 
     Opt-in is already applied by the choice of rows and columns. The same function serves the
@@ -305,8 +337,14 @@ def part_weights(program: Program) -> dict[str, float]:
     return weights
 
 
-def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray,
-                with_parts: bool = True, aligned: bool = False) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def score_block(
+    workforce: Workforce,
+    program: Program,
+    mentor_rows: np.ndarray,
+    mentee_rows: np.ndarray,
+    with_parts: bool = True,
+    aligned: bool = False,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Scores, allowed mask and unweighted parts of any block of mentors × mentees.
 
     The one place a score is computed: the dense :func:`score` calls it on everyone, large-scale
@@ -331,8 +369,8 @@ def score_block(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
         matrix = np.zeros(parts["forward"].shape)
         for name, weight in weights.items():
             if weight == 1:
-                matrix += parts[name]   # no temporary: the default weights
-            elif weight:   # in float64: a float32 part times 0.3 would round the weight to float32
+                matrix += parts[name]  # no temporary: the default weights
+            elif weight:  # in float64: a float32 part times 0.3 would round the weight to float32
                 matrix += np.multiply(parts[name], weight, dtype=np.float64)
     masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned).values())
     allowed = next(masks)
@@ -354,8 +392,9 @@ def exact_in_float32(weights: dict[str, float], n_skills: int) -> bool:
     return all(float(t).is_integer() for t in ticks) and largest < 2**24
 
 
-def _fused_scores(workforce: Workforce, weights: dict[str, float], mentor_rows: np.ndarray,
-                  mentee_rows: np.ndarray) -> np.ndarray:
+def _fused_scores(
+    workforce: Workforce, weights: dict[str, float], mentor_rows: np.ndarray, mentee_rows: np.ndarray
+) -> np.ndarray:
     """``w_f·forward + w_b·backward`` as one float32 GEMM: [w_f·ahead, w_b·wants]_i · [wants, ahead]_j."""
     ahead_r, wants_r = hinge_blocks(workforce.proficiency[mentor_rows], workforce.need[mentor_rows])
     ahead_c, wants_c = hinge_blocks(workforce.proficiency[mentee_rows], workforce.need[mentee_rows])
@@ -439,7 +478,8 @@ def check_dense_memory(n_mentors: int, n_mentees: int, memory_limit: int | None 
         raise ResourceError(
             f"scoring {n_mentors:,} mentors × {n_mentees:,} mentees densely needs about {need / 2**30:.1f} GiB; "
             f"{free / 2**30:.1f} GiB are free. Use the sparse route (revmatch.sparse.sparse_assignment), "
-            f"which never holds the full matrix, or match smaller groups.")
+            f"which never holds the full matrix, or match smaller groups."
+        )
 
 
 def score(workforce: Workforce, program: Program | None = None, *, memory_limit: int | None = None) -> Scores:
@@ -471,9 +511,14 @@ def score(workforce: Workforce, program: Program | None = None, *, memory_limit:
     matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
     emp = workforce.employees
     return Scores(
-        matrix=matrix, allowed=allowed, parts=parts, weights=part_weights(program),
-        mentor_ids=workforce.ids[mentor_rows], mentee_ids=workforce.ids[mentee_rows],
-        mentor_rows=mentor_rows, mentee_rows=mentee_rows,
+        matrix=matrix,
+        allowed=allowed,
+        parts=parts,
+        weights=part_weights(program),
+        mentor_ids=workforce.ids[mentor_rows],
+        mentee_ids=workforce.ids[mentee_rows],
+        mentor_rows=mentor_rows,
+        mentee_rows=mentee_rows,
         mentor_capacity=emp["mentor_capacity"].to_numpy()[mentor_rows],
         mentee_capacity=emp["mentee_capacity"].to_numpy()[mentee_rows],
     )

@@ -38,7 +38,7 @@ from .errors import ConfigError
 from .models import Program, Workforce
 from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block, skill_bound
 
-CACHE_BYTES = 2**30        # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
+CACHE_BYTES = 2**30  # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,14 +58,14 @@ class SparseAssignment:
     mentee_capacity: np.ndarray
     timings: dict[str, float]
     rounds: tuple[PricingRound, ...] = ()
-    candidates: int = 0              # arcs in the first solve
-    tile: tuple[int, int] = (0, 0)   # mentors × mentees per tile of the candidate pass
+    candidates: int = 0  # arcs in the first solve
+    tile: tuple[int, int] = (0, 0)  # mentors × mentees per tile of the candidate pass
     pricing_tile: tuple[int, int] = (0, 0)
-    cells: int = 0                   # cells scored by the candidate pass
-    mentor_top: np.ndarray | None = None   # each mentor's k best allowed positive scores (descending, -inf padded)
+    cells: int = 0  # cells scored by the candidate pass
+    mentor_top: np.ndarray | None = None  # each mentor's k best allowed positive scores (descending, -inf padded)
     mentee_top: np.ndarray | None = None
-    scores: np.ndarray | None = None         # every pair's score (forbidden: -inf) when it fit the cache budget
-    workers: int = 1                         # tiles scored at once (threads)
+    scores: np.ndarray | None = None  # every pair's score (forbidden: -inf) when it fit the cache budget
+    workers: int = 1  # tiles scored at once (threads)
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -90,18 +90,32 @@ class SparseAssignment:
 
 def unsupported_settings(program: Program) -> list[str]:
     """The programme's settings this route does not solve (it solves ``total`` without locks or quotas)."""
-    return [name for name, value in (
-        ("objective", program.objective != "total"),
-        ("locked", bool(program.locked)),
-        ("min_matched_share", program.min_matched_share is not None),
-        ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
-    ) if value]
+    return [
+        name
+        for name, value in (
+            ("objective", program.objective != "total"),
+            ("locked", bool(program.locked)),
+            ("min_matched_share", program.min_matched_share is not None),
+            ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
+        )
+        if value
+    ]
 
 
-def sparse_assignment(workforce: Workforce, program: Program | None = None, k: int | None = None,
-                      block=None, *, max_rounds: int | None = None, workers: int | None = None,
-                      progress: Callable[[str], None] | None = None, cache_bytes: int = CACHE_BYTES,
-                      memory_limit: int | None = None, client=None, tuning: Tuning | None = None) -> SparseAssignment:
+def sparse_assignment(
+    workforce: Workforce,
+    program: Program | None = None,
+    k: int | None = None,
+    block=None,
+    *,
+    max_rounds: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    cache_bytes: int = CACHE_BYTES,
+    memory_limit: int | None = None,
+    client=None,
+    tuning: Tuning | None = None,
+) -> SparseAssignment:
     r"""Optimal pairs of a workforce, scored and priced tile by tile (never the full matrix).
 
     Maximises :math:`\sum_{ij} w_{ij} x_{ij}` subject to the capacities and the programme's rules,
@@ -161,8 +175,10 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     tuning = _tuning(tuning, k=k, max_rounds=max_rounds, workers=workers)
     settings = unsupported_settings(program)
     if settings:
-        raise ConfigError(f"the sparse route solves the 'total' objective without locks or quotas; this programme "
-                          f"sets {', '.join(settings)} — use revmatch.match, which scores every pair")
+        raise ConfigError(
+            f"the sparse route solves the 'total' objective without locks or quotas; this programme "
+            f"sets {', '.join(settings)} — use revmatch.match, which scores every pair"
+        )
     problem = _Problem.of(workforce, program, tuning, block)
     free = available_memory() if memory_limit is None else memory_limit
     cache = problem.score_cache(min(cache_bytes, free // 4 or cache_bytes)) if client is None else None
@@ -183,18 +199,45 @@ def sparse_assignment(workforce: Workforce, program: Program | None = None, k: i
     else:
         # Pricing: the pairs outside the candidates that beat their dual price.
         score_tile = problem.score_tile if cache is None else lambda r, c: (take(cache, r, c), None)
-        pricer = TilePricer(problem.shape, score_tile, found.keys, found.weights, tuning, problem.pricing_tile,
-                            progress, bounded)
-        assignment = solve_arcs(problem.shape, rows, cols, found.weights, problem.row_cap, problem.col_cap,
-                                integral=not found.fractional, max_weight=float(found.weights.max()), price=pricer,
-                                tuning=tuning)
+        pricer = TilePricer(
+            problem.shape, score_tile, found.keys, found.weights, tuning, problem.pricing_tile, progress, bounded
+        )
+        assignment = solve_arcs(
+            problem.shape,
+            rows,
+            cols,
+            found.weights,
+            problem.row_cap,
+            problem.col_cap,
+            integral=not found.fractional,
+            max_weight=float(found.weights.max()),
+            price=pricer,
+            tuning=tuning,
+        )
     t_pricing = pricer.seconds if pricer else 0.0
-    timings = {"candidates": t_candidates, "solve": assignment.solve_time - t_pricing, "pricing": t_pricing,
-               "total": time.perf_counter() - start}
-    return SparseAssignment(assignment, problem.mentor_rows, problem.mentee_rows, problem.row_cap, problem.col_cap,
-                            timings, tuple(pricer.rounds if pricer else ()), len(rows), problem.candidate_tile,
-                            problem.pricing_tile, found.cells, found.mentor_top, found.mentee_top, cache,
-                            tuning.workers_for(problem.n_rows * problem.n_cols))
+    timings = {
+        "candidates": t_candidates,
+        "solve": assignment.solve_time - t_pricing,
+        "pricing": t_pricing,
+        "total": time.perf_counter() - start,
+    }
+    return SparseAssignment(
+        assignment,
+        problem.mentor_rows,
+        problem.mentee_rows,
+        problem.row_cap,
+        problem.col_cap,
+        timings,
+        tuple(pricer.rounds if pricer else ()),
+        len(rows),
+        problem.candidate_tile,
+        problem.pricing_tile,
+        found.cells,
+        found.mentor_top,
+        found.mentee_top,
+        cache,
+        tuning.workers_for(problem.n_rows * problem.n_cols),
+    )
 
 
 def _tuning(tuning: Tuning | None, **shorthands) -> Tuning:
@@ -210,6 +253,7 @@ def _tuning(tuning: Tuning | None, **shorthands) -> Tuning:
 
 # ---- the problem as tiles -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class _Problem:
     """The route's view of one programme: who takes part, their capacities, and how a tile is scored."""
@@ -223,7 +267,7 @@ class _Problem:
     col_cap: np.ndarray
     candidate_tile: tuple[int, int]
     pricing_tile: tuple[int, int]
-    whole_scores: bool   # every score is a whole number (skill parts only, whole weights)
+    whole_scores: bool  # every score is a whole number (skill parts only, whole weights)
 
     @classmethod
     def of(cls, workforce: Workforce, program: Program, tuning: Tuning, block) -> _Problem:
@@ -234,10 +278,17 @@ class _Problem:
         # Skill parts are whole numbers, so whole weights give whole scores; other parts (shared
         # hours) may not be, and then the scores themselves are checked, as solve() does.
         whole = set(weights) <= {"forward", "backward"} and all(float(x).is_integer() for x in weights.values())
-        return cls(workforce, program, tuning, mentor_rows, mentee_rows,
-                   emp["mentor_capacity"].to_numpy()[mentor_rows].astype(np.int64),
-                   emp["mentee_capacity"].to_numpy()[mentee_rows].astype(np.int64),
-                   *_tile_shapes(*shape, block, tuning), whole)
+        return cls(
+            workforce,
+            program,
+            tuning,
+            mentor_rows,
+            mentee_rows,
+            emp["mentor_capacity"].to_numpy()[mentor_rows].astype(np.int64),
+            emp["mentee_capacity"].to_numpy()[mentee_rows].astype(np.int64),
+            *_tile_shapes(*shape, block, tuning),
+            whole,
+        )
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -252,13 +303,15 @@ class _Problem:
         return len(self.mentee_rows)
 
     def score_tile(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w, allowed, _ = score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols],
-                                    with_parts=False)
+        w, allowed, _ = score_block(
+            self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], with_parts=False
+        )
         return w, allowed
 
     def exact_pairs(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return score_block(self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols],
-                           with_parts=False, aligned=True)[:2]
+        return score_block(
+            self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], with_parts=False, aligned=True
+        )[:2]
 
     def score_cache(self, budget: int) -> np.ndarray | None:
         """Room for every score when it fits ``budget`` (float32 where exact): pricing then reads it back."""
@@ -288,32 +341,45 @@ def _tile_shapes(n_rows: int, n_cols: int, block, tuning: Tuning) -> tuple[tuple
 
 # ---- the candidate pass ---------------------------------------------------------------------------
 
+
 @dataclass
 class _Found:
     """What the candidate pass found: the first solve's arcs, each line's best scores, and tallies."""
 
-    keys: np.ndarray          # sorted row · n_cols + col
+    keys: np.ndarray  # sorted row · n_cols + col
     weights: np.ndarray
     mentor_top: np.ndarray
     mentee_top: np.ndarray
-    cells: int                # cells scored exactly
-    fractional: bool          # some valid score is not a whole number
-    every: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None   # all valid pairs, when few
+    cells: int  # cells scored exactly
+    fractional: bool  # some valid score is not a whole number
+    every: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # all valid pairs, when few
 
 
 def _candidates(problem: _Problem, cache: np.ndarray | None, bounded: Bounded | None, client) -> _Found:
     """Every mentor's and every mentee's k best pairs: here (tile by tile), or on a Dask cluster."""
     k = problem.tuning.k
     if client is not None:
-        from .candidates import candidate_arcs   # the candidate pass in bands, on the cluster
+        from .candidates import candidate_arcs  # the candidate pass in bands, on the cluster
 
         arcs = candidate_arcs(problem.workforce, problem.program, k, client=client, tuning=problem.tuning)
         n_rows, n_cols = problem.shape
-        return _Found(arcs.rows * n_cols + arcs.cols, arcs.weights, line_top(n_rows, arcs.rows, arcs.weights, k),
-                      line_top(n_cols, arcs.cols, arcs.weights, k), n_rows * n_cols, not problem.whole_scores)
+        return _Found(
+            arcs.rows * n_cols + arcs.cols,
+            arcs.weights,
+            line_top(n_rows, arcs.rows, arcs.weights, k),
+            line_top(n_cols, arcs.cols, arcs.weights, k),
+            n_rows * n_cols,
+            not problem.whole_scores,
+        )
     tiles = _CandidateTiles(problem, cache, bounded)
-    by_row, by_col = candidate_pass(problem.shape, tiles.values, k, problem.candidate_tile,
-                                    problem.tuning.workers_for(problem.n_rows * problem.n_cols), tiles.collect)
+    by_row, by_col = candidate_pass(
+        problem.shape,
+        tiles.values,
+        k,
+        problem.candidate_tile,
+        problem.tuning.workers_for(problem.n_rows * problem.n_cols),
+        tiles.collect,
+    )
     keys, weights = candidate_arcs_of(by_row, by_col)
     return _Found(keys, weights, by_row.value, by_col.value, tiles.cells, tiles.fractional, tiles.every())
 
@@ -335,7 +401,7 @@ class _CandidateTiles:
     cells: int = 0
     fractional: bool = False
     valid: int = 0
-    kept: list | None = field(default_factory=list)   # the valid pairs, while they are few
+    kept: list | None = field(default_factory=list)  # the valid pairs, while they are few
 
     def values(self, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray):
         counting = self.kept is not None
@@ -345,9 +411,9 @@ class _CandidateTiles:
                 entries, scored = found
                 return entries, (0, None, False, scored)
         w, allowed = self.problem.score_tile(rows, cols)
-        np.copyto(w, -np.inf, where=~allowed)   # a forbidden pair never competes
-        if self.cache is not None:   # tiles are disjoint ranges: workers write without clashing
-            self.cache[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = w
+        np.copyto(w, -np.inf, where=~allowed)  # a forbidden pair never competes
+        if self.cache is not None:  # tiles are disjoint ranges: workers write without clashing
+            self.cache[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = w
         n_valid, every, fractional = 0, None, False
         if counting or not self.problem.whole_scores:
             valid = w > 0

@@ -11,24 +11,142 @@ import pandas as pd
 from .models import Workforce
 
 FIRST_NAMES = (
-    "Ahmed", "Aisha", "Akira", "Alejandro", "Amara", "Ana", "Anders", "Ayumi", "Bruno", "Camille", "Carlos", "Chen",
-    "Chloe", "Daniel", "Deepa", "Diego", "Elena", "Emeka", "Emma", "Fatima", "Felix", "Freya", "Gabriel", "Hana",
-    "Hannah", "Ibrahim", "Ines", "Ivan", "James", "Jia", "Jonas", "Kofi", "Lars", "Leila", "Lucas", "Maria", "Mateo",
-    "Mei", "Mohammed", "Nadia", "Nikhil", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rahul", "Sakura", "Samuel",
-    "Sara", "Sofia", "Sven", "Tariq", "Thandiwe", "Tomas", "Valentina", "Wei", "Yara", "Yusuf", "Zanele",
+    "Ahmed",
+    "Aisha",
+    "Akira",
+    "Alejandro",
+    "Amara",
+    "Ana",
+    "Anders",
+    "Ayumi",
+    "Bruno",
+    "Camille",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Daniel",
+    "Deepa",
+    "Diego",
+    "Elena",
+    "Emeka",
+    "Emma",
+    "Fatima",
+    "Felix",
+    "Freya",
+    "Gabriel",
+    "Hana",
+    "Hannah",
+    "Ibrahim",
+    "Ines",
+    "Ivan",
+    "James",
+    "Jia",
+    "Jonas",
+    "Kofi",
+    "Lars",
+    "Leila",
+    "Lucas",
+    "Maria",
+    "Mateo",
+    "Mei",
+    "Mohammed",
+    "Nadia",
+    "Nikhil",
+    "Noah",
+    "Olga",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Rahul",
+    "Sakura",
+    "Samuel",
+    "Sara",
+    "Sofia",
+    "Sven",
+    "Tariq",
+    "Thandiwe",
+    "Tomas",
+    "Valentina",
+    "Wei",
+    "Yara",
+    "Yusuf",
+    "Zanele",
 )
 LAST_NAMES = (
-    "Abebe", "Adeyemi", "Ali", "Andersson", "Bauer", "Becker", "Chatterjee", "Chen", "Costa", "da Silva", "Dubois",
-    "Fernandes", "Fischer", "Garcia", "Gonzalez", "Gupta", "Haddad", "Hansen", "Hernandez", "Ivanova", "Iyer",
-    "Jansen", "Johnson", "Kim", "Kowalski", "Kumar", "Lee", "Li", "Lopez", "Martin", "Mensah", "Meyer", "Moreau",
-    "Müller", "Nakamura", "Nguyen", "Novak", "O'Brien", "Okafor", "Oliveira", "Patel", "Pereira", "Rahman", "Reddy",
-    "Rossi", "Santos", "Schmidt", "Sharma", "Silva", "Singh", "Smith", "Suzuki", "Tan", "Taylor", "Wagner", "Wang",
-    "Williams", "Wong", "Yilmaz", "Zhang",
+    "Abebe",
+    "Adeyemi",
+    "Ali",
+    "Andersson",
+    "Bauer",
+    "Becker",
+    "Chatterjee",
+    "Chen",
+    "Costa",
+    "da Silva",
+    "Dubois",
+    "Fernandes",
+    "Fischer",
+    "Garcia",
+    "Gonzalez",
+    "Gupta",
+    "Haddad",
+    "Hansen",
+    "Hernandez",
+    "Ivanova",
+    "Iyer",
+    "Jansen",
+    "Johnson",
+    "Kim",
+    "Kowalski",
+    "Kumar",
+    "Lee",
+    "Li",
+    "Lopez",
+    "Martin",
+    "Mensah",
+    "Meyer",
+    "Moreau",
+    "Müller",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "O'Brien",
+    "Okafor",
+    "Oliveira",
+    "Patel",
+    "Pereira",
+    "Rahman",
+    "Reddy",
+    "Rossi",
+    "Santos",
+    "Schmidt",
+    "Sharma",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Suzuki",
+    "Tan",
+    "Taylor",
+    "Wagner",
+    "Wang",
+    "Williams",
+    "Wong",
+    "Yilmaz",
+    "Zhang",
 )
 # (department, relative size); heads take them in this order, so a small company has the core functions.
 DEPARTMENTS = (
-    ("Operations", 1.6), ("Sales", 1.5), ("IT", 1.2), ("Finance", 0.8), ("HR", 0.6), ("Marketing", 0.8),
-    ("R&D", 1.2), ("Customer Service", 1.4), ("Legal", 0.4), ("Procurement", 0.5), ("Data & Analytics", 0.7),
+    ("Operations", 1.6),
+    ("Sales", 1.5),
+    ("IT", 1.2),
+    ("Finance", 0.8),
+    ("HR", 0.6),
+    ("Marketing", 0.8),
+    ("R&D", 1.2),
+    ("Customer Service", 1.4),
+    ("Legal", 0.4),
+    ("Procurement", 0.5),
+    ("Data & Analytics", 0.7),
     ("Communications", 0.4),
 )
 LANGUAGES = ("English", "French", "German", "Hindi", "Mandarin", "Portuguese", "Spanish")
@@ -43,18 +161,42 @@ LOCATIONS = (
 )
 # (skill, popularity): how often people list it, relative to 1.
 DIGITAL_SKILLS = (
-    ("generative AI", 1.3), ("prompt engineering", 1.0), ("data visualisation", 1.0), ("social media", 1.4),
-    ("Python", 0.8), ("SQL", 0.8), ("cloud collaboration tools", 1.5), ("agile ways of working", 1.1),
-    ("cybersecurity hygiene", 1.0), ("diversity & inclusion", 0.9), ("no-code automation", 0.8),
-    ("digital marketing", 0.8), ("remote collaboration", 1.6), ("content creation", 1.0),
-    ("mobile-first design", 0.6), ("design thinking", 0.8), ("e-commerce", 0.6),
-    ("personal branding online", 0.7), ("machine learning basics", 0.6), ("video production", 0.5),
+    ("generative AI", 1.3),
+    ("prompt engineering", 1.0),
+    ("data visualisation", 1.0),
+    ("social media", 1.4),
+    ("Python", 0.8),
+    ("SQL", 0.8),
+    ("cloud collaboration tools", 1.5),
+    ("agile ways of working", 1.1),
+    ("cybersecurity hygiene", 1.0),
+    ("diversity & inclusion", 0.9),
+    ("no-code automation", 0.8),
+    ("digital marketing", 0.8),
+    ("remote collaboration", 1.6),
+    ("content creation", 1.0),
+    ("mobile-first design", 0.6),
+    ("design thinking", 0.8),
+    ("e-commerce", 0.6),
+    ("personal branding online", 0.7),
+    ("machine learning basics", 0.6),
+    ("video production", 0.5),
 )
 STRATEGIC_SKILLS = (
-    ("stakeholder management", 1.4), ("strategic planning", 1.1), ("negotiation", 1.0), ("budgeting", 1.1),
-    ("people leadership", 1.2), ("change management", 1.0), ("executive communication", 1.0),
-    ("governance & risk", 0.8), ("organisational navigation", 0.9), ("board reporting", 0.5), ("M&A", 0.4),
-    ("coaching", 1.0), ("decision making under uncertainty", 0.8), ("business case writing", 0.8),
+    ("stakeholder management", 1.4),
+    ("strategic planning", 1.1),
+    ("negotiation", 1.0),
+    ("budgeting", 1.1),
+    ("people leadership", 1.2),
+    ("change management", 1.0),
+    ("executive communication", 1.0),
+    ("governance & risk", 0.8),
+    ("organisational navigation", 0.9),
+    ("board reporting", 0.5),
+    ("M&A", 0.4),
+    ("coaching", 1.0),
+    ("decision making under uncertainty", 0.8),
+    ("business case writing", 0.8),
     ("crisis management", 0.6),
 )
 # Sorted by name, so skill rows come out sorted by (employee_id, skill) without a sort.
@@ -67,12 +209,14 @@ SPAN = np.array([0, 8, 6, 6, 5, 5, 4, 4, 0])  # target direct reports of a manag
 SENIORITY = np.array([0, 0.0, 0.1, 0.25, 0.45, 0.6, 0.75, 0.85, 0.95, 1.0], dtype=np.float32)
 SKIP_LEVEL = 0.10  # at most this share reports two levels up (e.g. a specialist under a director)
 SAME_LOCATION = 0.70  # share sitting in their manager's city
-ROLE_P = np.array([  # P(mentor, mentee, both, none) by level; juniors teach, seniors learn
-    [0.00, 0.00, 0.00, 1.00],
-    *[[0.55, 0.00, 0.10, 0.35]] * 3,  # levels 1-3
-    *[[0.30, 0.25, 0.15, 0.30]] * 2,  # levels 4-5
-    *[[0.00, 0.60, 0.12, 0.28]] * 4,  # levels 6-9
-])
+ROLE_P = np.array(
+    [  # P(mentor, mentee, both, none) by level; juniors teach, seniors learn
+        [0.00, 0.00, 0.00, 1.00],
+        *[[0.55, 0.00, 0.10, 0.35]] * 3,  # levels 1-3
+        *[[0.30, 0.25, 0.15, 0.30]] * 2,  # levels 4-5
+        *[[0.00, 0.60, 0.12, 0.28]] * 4,  # levels 6-9
+    ]
+)
 PERSONAL_SPREAD = np.array([0.6, 0.4, 0.5], dtype=np.float32)[:, None, None]  # savvy, modesty, eagerness
 CHUNK = 1 << 16  # employees per block of the skills matrix: bounds memory, fixed for determinism
 
@@ -107,7 +251,7 @@ def _level_counts(n: int) -> np.ndarray:
     whole = np.floor(real).astype(np.int64)
     largest = np.argsort(-(real - whole), kind="stable")[: rest - whole.sum()]
     whole[largest] += 1  # largest remainders, so the counts add up exactly
-    counts[TOP_LEVEL - 2:0:-1] = whole
+    counts[TOP_LEVEL - 2 : 0 : -1] = whole
     return counts
 
 
@@ -120,8 +264,9 @@ def _spread(rng: np.random.Generator, n_reports: int, bosses: np.ndarray, weight
     return out
 
 
-def _pick_bosses(rng: np.random.Generator, above: np.ndarray, dept: np.ndarray, manager: np.ndarray,
-                 target: int, n_reports: int) -> np.ndarray:
+def _pick_bosses(
+    rng: np.random.Generator, above: np.ndarray, dept: np.ndarray, manager: np.ndarray, target: int, n_reports: int
+) -> np.ndarray:
     """About ``target`` people of ``above`` to manage ``n_reports`` people, so no branch withers by chance.
 
     One per department first (every department keeps growing), then the rest evenly spread over
@@ -188,8 +333,9 @@ def _languages(rng: np.random.Generator, city: np.ndarray) -> np.ndarray:
     mask = np.where(u[0] < p_english, bit["English"], 0) | np.where(u[1] < p_local, local_bit, 0)
     mask |= np.where(u[2] < 0.05, bit["French"], 0) | np.where(u[3] < 0.05, bit["Spanish"], 0)
     mask = np.where(mask & (bit["English"] | local_bit), mask, mask | local_bit)  # everyone speaks one
-    table = np.array([";".join(lang for lang in LANGUAGES if m & bit[lang]) for m in range(1 << len(LANGUAGES))],
-                     dtype=object)
+    table = np.array(
+        [";".join(lang for lang in LANGUAGES if m & bit[lang]) for m in range(1 << len(LANGUAGES))], dtype=object
+    )
     return table[mask]
 
 
@@ -211,7 +357,7 @@ def _skills(rng: np.random.Generator, level: np.ndarray):
     popularity = np.array([p for _, p, _ in _SKILLS], dtype=np.float32)
     parts = []
     for lo in range(0, level.size, CHUNK):
-        seniority = SENIORITY[level[lo:lo + CHUNK]][:, None]
+        seniority = SENIORITY[level[lo : lo + CHUNK]][:, None]
         rows = seniority.shape[0]
         # Affinity 0..1: juniors lean digital, seniors strategic; tech-savviness shifts a person's balance,
         # self-rating (modest .. confident) scales proficiencies and eagerness scales needs.
@@ -226,8 +372,9 @@ def _skills(rng: np.random.Generator, level: np.ndarray):
         need = np.where(needed, np.clip(np.rint(0.8 + 4 * gap * (0.85 + eager) + noise[1]), 1, 5), 0)
         silent = rng.random(rows) < 0.01  # ~1 % never filled in their skills profile
         r, c = np.nonzero(((prof > 0) | (need > 0)) & ~silent[:, None])
-        parts.append(((lo + r).astype(np.int32), c.astype(np.int8), prof[r, c].astype(np.int8),
-                      need[r, c].astype(np.int8)))  # compact until the frame is built
+        parts.append(
+            ((lo + r).astype(np.int32), c.astype(np.int8), prof[r, c].astype(np.int8), need[r, c].astype(np.int8))
+        )  # compact until the frame is built
     return [np.concatenate([p[i] for p in parts]) for i in range(4)]
 
 
@@ -295,27 +442,31 @@ def synthetic_frames(n_employees: int = 1000, seed: int = 0) -> tuple[pd.DataFra
     role = np.minimum((rng.random(n)[:, None] >= np.cumsum(ROLE_P, axis=1)[level]).sum(axis=1), 3)
     teaches, learns = np.isin(role, (0, 2)), np.isin(role, (1, 2))
     u = rng.random((2, n))
-    employees = pd.DataFrame({
-        "employee_id": ids,
-        "name": names,
-        "level": level.astype(np.int64),
-        "department": np.array(["Executive"] + [d for d, _ in DEPARTMENTS], dtype=object)[dept],
-        "manager_id": np.where(manager >= 0, ids[np.maximum(manager, 0)], ""),
-        "location": np.array([loc[0] for loc in LOCATIONS], dtype=object)[city],
-        "timezone": np.array([loc[1] for loc in LOCATIONS], dtype=object)[city],
-        "languages": _languages(rng, city),
-        "role": np.array(["mentor", "mentee", "both", "none"], dtype=object)[role],
-        "mentor_capacity": 1 + (teaches & (u[0] < 0.15)).astype(np.int64),
-        "mentee_capacity": 1 + (learns & (level >= 6) & (u[1] < 0.10)).astype(np.int64),
-    })
+    employees = pd.DataFrame(
+        {
+            "employee_id": ids,
+            "name": names,
+            "level": level.astype(np.int64),
+            "department": np.array(["Executive"] + [d for d, _ in DEPARTMENTS], dtype=object)[dept],
+            "manager_id": np.where(manager >= 0, ids[np.maximum(manager, 0)], ""),
+            "location": np.array([loc[0] for loc in LOCATIONS], dtype=object)[city],
+            "timezone": np.array([loc[1] for loc in LOCATIONS], dtype=object)[city],
+            "languages": _languages(rng, city),
+            "role": np.array(["mentor", "mentee", "both", "none"], dtype=object)[role],
+            "mentor_capacity": 1 + (teaches & (u[0] < 0.15)).astype(np.int64),
+            "mentee_capacity": 1 + (learns & (level >= 6) & (u[1] < 0.10)).astype(np.int64),
+        }
+    )
 
     who, skill, proficiency, need = _skills(rng, level)
-    skills = pd.DataFrame({
-        "employee_id": ids[who],
-        "skill": np.array(SKILLS, dtype=object)[skill],
-        "proficiency": proficiency.astype(np.int64),
-        "need": need.astype(np.int64),
-    })
+    skills = pd.DataFrame(
+        {
+            "employee_id": ids[who],
+            "skill": np.array(SKILLS, dtype=object)[skill],
+            "proficiency": proficiency.astype(np.int64),
+            "need": need.astype(np.int64),
+        }
+    )
     return employees, skills
 
 

@@ -24,7 +24,9 @@ def read_table(path: str | Path, strip: bool = True) -> pd.DataFrame:
     except FileNotFoundError:
         raise InputError([Problem(str(path), None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise InputError(
+            [Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:

@@ -15,7 +15,13 @@ from .errors import InputError, Problem
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
 OPTIONAL_EMPLOYEE_COLUMNS = (
-    "name", "location", "timezone", "languages", "role", "mentor_capacity", "mentee_capacity",
+    "name",
+    "location",
+    "timezone",
+    "languages",
+    "role",
+    "mentor_capacity",
+    "mentee_capacity",
 )
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
@@ -31,11 +37,34 @@ class ProtectedColumnsWarning(IgnoredColumnsWarning):
 
 
 # Column names (lower-case, spaces and dashes as underscores) that carry protected or sensitive data.
-PROTECTED_COLUMNS = frozenset({
-    "age", "age_band", "date_of_birth", "dob", "birth_date", "birthday", "year_of_birth", "gender", "sex",
-    "ethnicity", "race", "religion", "belief", "health", "disability", "medical", "pregnancy", "marital_status",
-    "sexual_orientation", "nationality", "national_id", "ssn", "political_opinion", "union_membership",
-})
+PROTECTED_COLUMNS = frozenset(
+    {
+        "age",
+        "age_band",
+        "date_of_birth",
+        "dob",
+        "birth_date",
+        "birthday",
+        "year_of_birth",
+        "gender",
+        "sex",
+        "ethnicity",
+        "race",
+        "religion",
+        "belief",
+        "health",
+        "disability",
+        "medical",
+        "pregnancy",
+        "marital_status",
+        "sexual_orientation",
+        "nationality",
+        "national_id",
+        "ssn",
+        "political_opinion",
+        "union_membership",
+    }
+)
 
 
 @dataclass
@@ -50,7 +79,7 @@ class Problems:
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(where, row, column, message))
 
-    def add_rows(self, table: "Table", mask: np.ndarray, column: str | None, message) -> None:
+    def add_rows(self, table: Table, mask: np.ndarray, column: str | None, message) -> None:
         """Add one problem per row where ``mask`` holds; ``message(i)`` words it for row position i."""
         for i in np.flatnonzero(mask):
             if len(self.items) >= MAX_PROBLEMS:
@@ -73,7 +102,7 @@ class Table:
     n: int
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> "Table":
+    def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> Table:
         if not isinstance(frame, pd.DataFrame):
             raise InputError([Problem(where, None, None, f"expected a pandas DataFrame, got {type(frame).__name__}")])
         columns = [str(c).strip() for c in frame.columns]
@@ -114,8 +143,9 @@ def _as_text(col: pd.Series) -> np.ndarray:
     return np.array([v.strip() if v.__class__ is str else str(v).strip() for v in values.tolist()], dtype=object)
 
 
-def parse_int(table: Table, column: str, problems: Problems, default: int | None,
-               low: int | None = None, high: int | None = None) -> np.ndarray:
+def parse_int(
+    table: Table, column: str, problems: Problems, default: int | None, low: int | None = None, high: int | None = None
+) -> np.ndarray:
     """Whole numbers from a text column; empty cells take ``default`` (or are a problem if None)."""
     text = table.text(column)
     empty = text == ""
@@ -125,9 +155,13 @@ def parse_int(table: Table, column: str, problems: Problems, default: int | None
     if default is None:
         problems.add_rows(table, empty, column, lambda i: "missing value (required)")
     values = np.where(empty | bad, 0 if default is None else default, np.nan_to_num(numbers)).astype(np.int64)
-    out_of_range = ~empty & ~bad & (
-        (values < (low if low is not None else np.iinfo(np.int64).min))
-        | (values > (high if high is not None else np.iinfo(np.int64).max))
+    out_of_range = (
+        ~empty
+        & ~bad
+        & (
+            (values < (low if low is not None else np.iinfo(np.int64).min))
+            | (values > (high if high is not None else np.iinfo(np.int64).max))
+        )
     )
     span = f"from {low} to {high}" if high is not None else f"at least {low}"
     problems.add_rows(table, out_of_range, column, lambda i: f"{text[i]} is out of range (must be {span})")
@@ -147,12 +181,18 @@ def _warn_ignored(table: Table, known: tuple[str, ...]) -> None:
     protected = [c for c in ignored if c.lower().replace(" ", "_").replace("-", "_") in PROTECTED_COLUMNS]
     other = [c for c in ignored if c not in protected]
     if protected:
-        warnings.warn(f"{table.where}: protected or sensitive columns dropped on load and never scored: "
-                      f"{', '.join(protected)} (give them to an audit, not to the match)",
-                      ProtectedColumnsWarning, stacklevel=4)
+        warnings.warn(
+            f"{table.where}: protected or sensitive columns dropped on load and never scored: "
+            f"{', '.join(protected)} (give them to an audit, not to the match)",
+            ProtectedColumnsWarning,
+            stacklevel=4,
+        )
     if other:
-        warnings.warn(f"{table.where}: columns not used by revmatch and not loaded: {', '.join(other)}",
-                      IgnoredColumnsWarning, stacklevel=4)
+        warnings.warn(
+            f"{table.where}: columns not used by revmatch and not loaded: {', '.join(other)}",
+            IgnoredColumnsWarning,
+            stacklevel=4,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +200,15 @@ def _known_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _report_duplicates(table: Table, frame: pd.DataFrame, keys: list[str], considered: np.ndarray,
-                       column: str, describe, problems: Problems) -> None:
+def _report_duplicates(
+    table: Table,
+    frame: pd.DataFrame,
+    keys: list[str],
+    considered: np.ndarray,
+    column: str,
+    describe,
+    problems: Problems,
+) -> None:
     """One problem per repeat of a key (among rows where ``considered``), naming the first row."""
     sub = frame.loc[considered, keys]
     later = sub.duplicated(keep="first").to_numpy()
@@ -173,8 +220,9 @@ def _report_duplicates(table: Table, frame: pd.DataFrame, keys: list[str], consi
     for g, pos in zip(first_pos, positions):
         first_of_group.setdefault(g, pos)
     for g, pos in zip(first_pos[later], positions[later]):
-        problems.add(table.where, table.rows[pos], column,
-                     f"{describe(pos)} (first on row {table.rows[first_of_group[g]]})")
+        problems.add(
+            table.where, table.rows[pos], column, f"{describe(pos)} (first on row {table.rows[first_of_group[g]]})"
+        )
 
 
 def skill_key(name: str) -> str:
@@ -193,35 +241,59 @@ def validate_employees(table: Table, problems: Problems, external_managers: bool
     _warn_ignored(table, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
     ids = table.text("employee_id")
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
-    _report_duplicates(table, pd.DataFrame({"id": ids}), ["id"], ids != "", "employee_id",
-                       lambda i: f"duplicate employee_id {ids[i]!r}", problems)
+    _report_duplicates(
+        table,
+        pd.DataFrame({"id": ids}),
+        ["id"],
+        ids != "",
+        "employee_id",
+        lambda i: f"duplicate employee_id {ids[i]!r}",
+        problems,
+    )
     level = parse_int(table, "level", problems, default=None)
     department = table.text("department")
     problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
     manager = table.text("manager_id")
     if not external_managers:
         unknown = (manager != "") & ~_member(manager, ids)
-        problems.add_rows(table, unknown, "manager_id",
-                          lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)")
+        problems.add_rows(
+            table, unknown, "manager_id", lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)"
+        )
     role = np.array([r.casefold() for r in table.text("role", "both")], dtype=object)
     role[role == ""] = "both"
-    problems.add_rows(table, ~_member(role, ROLES), "role",
-                      lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}")
+    problems.add_rows(
+        table, ~_member(role, ROLES), "role", lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}"
+    )
     mentor_cap = parse_int(table, "mentor_capacity", problems, default=1, low=0)
     mentee_cap = parse_int(table, "mentee_capacity", problems, default=1, low=0)
     timezone = table.text("timezone")
     zones = _known_timezones()
     if zones:
-        problems.add_rows(table, (timezone != "") & ~_member(timezone, zones), "timezone",
-                          lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)")
-    languages = np.array([";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")],
-                         dtype=object)
-    return pd.DataFrame({
-        "employee_id": ids, "name": table.text("name"), "level": level, "department": department,
-        "manager_id": manager, "location": table.text("location"), "timezone": timezone,
-        "languages": languages, "role": role, "mentor_capacity": mentor_cap, "mentee_capacity": mentee_cap,
-        "_row": table.rows,
-    })
+        problems.add_rows(
+            table,
+            (timezone != "") & ~_member(timezone, zones),
+            "timezone",
+            lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)",
+        )
+    languages = np.array(
+        [";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")], dtype=object
+    )
+    return pd.DataFrame(
+        {
+            "employee_id": ids,
+            "name": table.text("name"),
+            "level": level,
+            "department": department,
+            "manager_id": manager,
+            "location": table.text("location"),
+            "timezone": timezone,
+            "languages": languages,
+            "role": role,
+            "mentor_capacity": mentor_cap,
+            "mentee_capacity": mentee_cap,
+            "_row": table.rows,
+        }
+    )
 
 
 def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) -> pd.DataFrame | None:
@@ -231,16 +303,28 @@ def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) 
     _warn_ignored(table, SKILL_COLUMNS)
     ids = table.text("employee_id")
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
-    problems.add_rows(table, (ids != "") & ~_member(ids, employee_ids), "employee_id",
-                      lambda i: f"unknown employee {ids[i]!r} (not in the employees table)")
+    problems.add_rows(
+        table,
+        (ids != "") & ~_member(ids, employee_ids),
+        "employee_id",
+        lambda i: f"unknown employee {ids[i]!r} (not in the employees table)",
+    )
     skill = table.text("skill")
     problems.add_rows(table, skill == "", "skill", lambda i: "missing value (required)")
-    code, distinct = pd.factorize(skill)   # a skill name is spelt the same on many rows: key each once
+    code, distinct = pd.factorize(skill)  # a skill name is spelt the same on many rows: key each once
     key = np.array([skill_key(s) for s in distinct] + [""], dtype=object)[code]
     proficiency = parse_int(table, "proficiency", problems, default=0, low=0, high=MAX_SCALE)
     need = parse_int(table, "need", problems, default=0, low=0, high=MAX_SCALE)
-    frame = pd.DataFrame({"employee_id": ids, "skill": skill, "key": key,
-                          "proficiency": proficiency, "need": need, "_row": table.rows})
-    _report_duplicates(table, frame, ["employee_id", "key"], skill != "", "skill",
-                       lambda i: f"duplicate skill {skill[i]!r} for employee {ids[i]!r}", problems)
+    frame = pd.DataFrame(
+        {"employee_id": ids, "skill": skill, "key": key, "proficiency": proficiency, "need": need, "_row": table.rows}
+    )
+    _report_duplicates(
+        table,
+        frame,
+        ["employee_id", "key"],
+        skill != "",
+        "skill",
+        lambda i: f"duplicate skill {skill[i]!r} for employee {ids[i]!r}",
+        problems,
+    )
     return frame

@@ -52,5 +52,16 @@ from .pricing import Bounded, PricingRound, TilePricer
 from .solve import OBJECTIVES, solve
 from .tuning import Tuning
 
-__all__ = ["OBJECTIVES", "Assignment", "Bounded", "GroupPairCap", "MenteeQuota", "PricingRound", "Status",
-           "TilePricer", "Tuning", "solve", "solve_arcs"]
+__all__ = [
+    "OBJECTIVES",
+    "Assignment",
+    "Bounded",
+    "GroupPairCap",
+    "MenteeQuota",
+    "PricingRound",
+    "Status",
+    "TilePricer",
+    "Tuning",
+    "solve",
+    "solve_arcs",
+]

@@ -46,8 +46,9 @@ def line_top(n_lines: int, line: np.ndarray, values: np.ndarray, k: int) -> np.n
 
 def take(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``matrix[np.ix_(rows, cols)]``, without copying the side that is every row (or column) in order."""
-    whole_rows, whole_cols = (len(ix) == n and bool(np.all(ix == np.arange(n)))
-                              for ix, n in zip((rows, cols), matrix.shape))
+    whole_rows, whole_cols = (
+        len(ix) == n and bool(np.all(ix == np.arange(n))) for ix, n in zip((rows, cols), matrix.shape)
+    )
     if whole_cols:
         return matrix if whole_rows else matrix[rows]
     return matrix[:, cols] if whole_rows else matrix[np.ix_(rows, cols)]

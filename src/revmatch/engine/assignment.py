@@ -32,9 +32,9 @@ class Assignment:
     engine: str
     solve_time: float
     tolerance: float
-    rounds: int = 1   # solves on a growing candidate set until the duals proved optimality
-    arcs: int = 0     # candidate arcs in the last solve
-    warm_starts: int = 0   # solves that started from the last flow and potentials instead of from scratch
+    rounds: int = 1  # solves on a growing candidate set until the duals proved optimality
+    arcs: int = 0  # candidate arcs in the last solve
+    warm_starts: int = 0  # solves that started from the last flow and potentials instead of from scratch
 
     @property
     def gap(self) -> float:

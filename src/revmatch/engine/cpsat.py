@@ -12,8 +12,18 @@ from .assignment import Assignment, GroupPairCap, MenteeQuota, Status
 from .mincost import integer_scale
 
 
-def cp_sat(w, free, row_cap, col_cap, locks, lock_labels, objective, quota: MenteeQuota | None,
-            pair_cap: GroupPairCap | None, time_limit: float) -> Assignment:
+def cp_sat(
+    w,
+    free,
+    row_cap,
+    col_cap,
+    locks,
+    lock_labels,
+    objective,
+    quota: MenteeQuota | None,
+    pair_cap: GroupPairCap | None,
+    time_limit: float,
+) -> Assignment:
     """Quotas a graph cannot carry, on CP-SAT: lexicographic stages, each proved before the next.
 
     Every lock and quota is switched on by an assumption literal, so an infeasible model names the
@@ -58,7 +68,9 @@ def cp_sat(w, free, row_cap, col_cap, locks, lock_labels, objective, quota: Ment
         # Enough of each group's mentees are matched.
         for g in np.flatnonzero(quota.least):
             on = model.new_bool_var(f"quota{g}")
-            model.add(sum(col_matched[c] for c in np.flatnonzero(quota.group == g)) >= int(quota.least[g])).only_enforce_if(on)
+            model.add(
+                sum(col_matched[c] for c in np.flatnonzero(quota.group == g)) >= int(quota.least[g])
+            ).only_enforce_if(on)
             rules.append((on, f"{quota.names[g]}: at least {quota.least[g]} mentees matched"))
     if pair_cap is not None:
         # No (mentor group, mentee group) pair of groups takes more than its share of pairs.
@@ -71,8 +83,13 @@ def cp_sat(w, free, row_cap, col_cap, locks, lock_labels, objective, quota: Ment
             rg, cg = pair_cap.row_group[rows[arcs[0]]], pair_cap.col_group[cols[arcs[0]]]
             on = model.new_bool_var(f"cap{k}")
             model.add(sum(x[a] for a in arcs) <= pair_cap.limit).only_enforce_if(on)
-            rules.append((on, f"at most {pair_cap.limit} pairs from {pair_cap.row_names[rg]} mentors to "
-                              f"{pair_cap.col_names[cg]} mentees"))
+            rules.append(
+                (
+                    on,
+                    f"at most {pair_cap.limit} pairs from {pair_cap.row_names[rg]} mentors to "
+                    f"{pair_cap.col_names[cg]} mentees",
+                )
+            )
     model.add_assumptions([on for on, _ in rules])
     total = sum(c * v for c, v in zip(costs, x))
     if objective == "coverage":
@@ -102,7 +119,7 @@ def cp_sat(w, free, row_cap, col_cap, locks, lock_labels, objective, quota: Ment
             raise SolverError(f"CP-SAT found no solution within {time_limit:g} s ({solver.status_name(outcome)})")
         if outcome == cp_model.FEASIBLE:
             status = Status.FEASIBLE
-        value = int(round(solver.objective_value))
+        value = round(solver.objective_value)
         model.clear_hints()
         for v in x:
             model.add_hint(v, solver.boolean_value(v))
@@ -112,5 +129,11 @@ def cp_sat(w, free, row_cap, col_cap, locks, lock_labels, objective, quota: Ment
     pairs = sorted(zip(rows[chosen].tolist(), cols[chosen].tolist()))
     objective_value = float(weights[chosen].sum())
     tolerance = 0.0 if scale == 1.0 else len(rows) / scale
-    bound = objective_value + tolerance if status == Status.OPTIMAL else max(objective_value, solver.best_objective_bound / scale) + tolerance
-    return Assignment(pairs, objective_value, bound, status, "cp_sat", time.perf_counter() - start, tolerance, arcs=len(rows))
+    bound = (
+        objective_value + tolerance
+        if status == Status.OPTIMAL
+        else max(objective_value, solver.best_objective_bound / scale) + tolerance
+    )
+    return Assignment(
+        pairs, objective_value, bound, status, "cp_sat", time.perf_counter() - start, tolerance, arcs=len(rows)
+    )

@@ -34,9 +34,11 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
 
     def most_pairs(keep: np.ndarray) -> int:
         g = max_flow.SimpleMaxFlow()
-        g.add_arcs_with_capacity(np.concatenate([rows[keep], side_tails]).astype(np.int32),
-                                 np.concatenate([n_rows + cols[keep], side_heads]).astype(np.int32),
-                                 np.concatenate([np.ones(int(keep.sum()), np.int64), side_caps]))
+        g.add_arcs_with_capacity(
+            np.concatenate([rows[keep], side_tails]).astype(np.int32),
+            np.concatenate([n_rows + cols[keep], side_heads]).astype(np.int32),
+            np.concatenate([np.ones(int(keep.sum()), np.int64), side_caps]),
+        )
         if g.solve(source, sink) != g.OPTIMAL:
             raise SolverError("max-flow failed")
         return g.optimal_flow()
@@ -45,7 +47,7 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
     keep = np.zeros(len(rows), bool)
     if target:
         levels = np.unique(costs)
-        lo, hi = 0, len(levels) - 1          # levels[lo] always admits target pairs
+        lo, hi = 0, len(levels) - 1  # levels[lo] always admits target pairs
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if most_pairs(costs >= levels[mid]) == target:
@@ -61,7 +63,8 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
             np.concatenate([rows[keep], side_tails]).astype(np.int32),
             np.concatenate([n_rows + cols[keep], side_heads]).astype(np.int32),
             np.concatenate([np.ones(int(keep.sum()), np.int64), side_caps]),
-            np.concatenate([-costs[keep], np.zeros(len(side_caps), np.int64)]))
+            np.concatenate([-costs[keep], np.zeros(len(side_caps), np.int64)]),
+        )
         mcf.set_node_supply(source, max_pairs)
         mcf.set_node_supply(sink, -max_pairs)
         if mcf.solve_max_flow_with_min_cost() != mcf.OPTIMAL:
@@ -72,5 +75,13 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
     pairs = sorted(zip(rows[keep].tolist(), cols[keep].tolist()))
     objective = float(weights[keep].sum())
     tolerance = 0.0 if scale == 1.0 else max_pairs / scale
-    return Assignment(pairs, objective, objective + tolerance, Status.OPTIMAL, "max_flow+min_cost_flow",
-                      time.perf_counter() - start, tolerance, arcs=len(rows))
+    return Assignment(
+        pairs,
+        objective,
+        objective + tolerance,
+        Status.OPTIMAL,
+        "max_flow+min_cost_flow",
+        time.perf_counter() - start,
+        tolerance,
+        arcs=len(rows),
+    )

@@ -57,18 +57,18 @@ class _Warm:
     """What the next solve needs to start from this one: node potentials and the flows on the side arcs."""
 
     potential: np.ndarray
-    side_flows: np.ndarray   # flows on the arcs after the candidates (source, sink, groups)
+    side_flows: np.ndarray  # flows on the arcs after the candidates (source, sink, groups)
 
 
 @dataclass(frozen=True)
 class _Flow:
     """One min-cost-flow solve on candidate arcs, with the residual-graph potentials as duals."""
 
-    chosen: np.ndarray      # bool per candidate arc
-    row_dual: np.ndarray    # u_i per mentor, in integer cost units
-    col_dual: np.ndarray    # v_j per mentee; an outside arc can improve only if cost_ij > u_i + v_j
+    chosen: np.ndarray  # bool per candidate arc
+    row_dual: np.ndarray  # u_i per mentor, in integer cost units
+    col_dual: np.ndarray  # v_j per mentee; an outside arc can improve only if cost_ij > u_i + v_j
     warm: _Warm | None = None
-    warm_started: bool = False   # solved by the warm re-solve from the last flow
+    warm_started: bool = False  # solved by the warm re-solve from the last flow
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,16 @@ class _Arcs:
         return int(max(self.tails.max(), self.heads.max())) + 1
 
 
-def _network_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, costs: np.ndarray,
-                  row_capacity: np.ndarray, col_capacity: np.ndarray, network: Network, bonus_cost: int) -> _Arcs:
+def _network_arcs(
+    shape: tuple[int, int],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    costs: np.ndarray,
+    row_capacity: np.ndarray,
+    col_capacity: np.ndarray,
+    network: Network,
+    bonus_cost: int,
+) -> _Arcs:
     """Source → mentors → candidate arcs → mentees → sink, a bypass, and (coverage, quotas) first-pair arcs."""
     n_rows, n_cols = shape
     flow = int(min(row_capacity.sum(), col_capacity.sum()))
@@ -120,8 +128,13 @@ def _network_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, co
             members = np.bincount(quota.group[in_group], weights=col_open[in_group], minlength=len(quota.least))
             short = np.flatnonzero(members < quota.least)
             if len(short):
-                raise InfeasibleError([f"{quota.names[g]}: needs {quota.least[g]} mentees matched but only "
-                                       f"{int(members[g])} are free to be" for g in short])
+                raise InfeasibleError(
+                    [
+                        f"{quota.names[g]}: needs {quota.least[g]} mentees matched but only "
+                        f"{int(members[g])} are free to be"
+                        for g in short
+                    ]
+                )
             tails += [groups]
             heads += [np.full(len(groups), sink)]
             caps += [members.astype(np.int64) - quota.least]
@@ -131,13 +144,34 @@ def _network_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, co
         tails += [np.full(n_rows, source), np.full(n_rows, source), c_nodes, c_nodes]
         heads += [r_nodes, r_nodes, first_head, np.full(n_cols, sink)]
         caps += [row_open, row_capacity - row_open, col_open, col_capacity - col_open]
-        unit += [np.full(n_rows, -bonus), np.zeros(n_rows, np.int64), np.full(n_cols, -bonus), np.zeros(n_cols, np.int64)]
-    return _Arcs(np.concatenate(tails).astype(np.int32), np.concatenate(heads).astype(np.int32),
-                 np.concatenate(caps).astype(np.int64), np.concatenate(unit).astype(np.int64), supplies)
+        unit += [
+            np.full(n_rows, -bonus),
+            np.zeros(n_rows, np.int64),
+            np.full(n_cols, -bonus),
+            np.zeros(n_cols, np.int64),
+        ]
+    return _Arcs(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(unit).astype(np.int64),
+        supplies,
+    )
 
 
-def _min_cost_flow(shape, rows, cols, costs, row_capacity, col_capacity, network: Network, bonus_cost: int,
-                   warm: _Warm | None, chosen: np.ndarray | None, tuning: Tuning) -> _Flow:
+def _min_cost_flow(
+    shape,
+    rows,
+    cols,
+    costs,
+    row_capacity,
+    col_capacity,
+    network: Network,
+    bonus_cost: int,
+    warm: _Warm | None,
+    chosen: np.ndarray | None,
+    tuning: Tuning,
+) -> _Flow:
     """One solve; ``warm`` (the last solve's) and ``chosen`` (its pairs among these arcs) let a few new
     arcs be folded in by :func:`revmatch.engine.warm.reoptimise` instead of solving from scratch."""
     n_rows, n_cols = shape
@@ -148,12 +182,17 @@ def _min_cost_flow(shape, rows, cols, costs, row_capacity, col_capacity, network
     else:
         flows, d = _cold(arcs, network, len(rows), costs)
     sink = n_rows + n_cols + 1
-    u, v = d[:n_rows] - d[sink], d[sink] - d[n_rows:n_rows + n_cols]
+    u, v = d[:n_rows] - d[sink], d[sink] - d[n_rows : n_rows + n_cols]
     if network.plain:
         # Potentials → LP duals of the plain b-matching (u, v ≥ 0), whose value bounds the optimum.
         u, v = np.maximum(0, u), np.maximum(0, v)
-    return _Flow(chosen=flows[: len(rows)] > 0, row_dual=u, col_dual=v, warm=_Warm(d, flows[len(rows):]),
-                 warm_started=again is not None)
+    return _Flow(
+        chosen=flows[: len(rows)] > 0,
+        row_dual=u,
+        col_dual=v,
+        warm=_Warm(d, flows[len(rows) :]),
+        warm_started=again is not None,
+    )
 
 
 def _reoptimised(arcs: _Arcs, warm: _Warm | None, chosen: np.ndarray | None, tuning: Tuning):
@@ -168,8 +207,9 @@ def _reoptimised(arcs: _Arcs, warm: _Warm | None, chosen: np.ndarray | None, tun
         return None
     supply = np.zeros(n_nodes, np.int64)
     supply[list(arcs.supplies)] = list(arcs.supplies.values())
-    return reoptimise(arcs.tails, arcs.heads, arcs.capacities, arcs.costs, supply, flows, potential,
-                      max_phases=tuning.max_phases)
+    return reoptimise(
+        arcs.tails, arcs.heads, arcs.capacities, arcs.costs, supply, flows, potential, max_phases=tuning.max_phases
+    )
 
 
 def _cold(arcs: _Arcs, network: Network, n_pairs: int, costs: np.ndarray):
@@ -181,11 +221,17 @@ def _cold(arcs: _Arcs, network: Network, n_pairs: int, costs: np.ndarray):
     status = mcf.solve()
     if status == mcf.INFEASIBLE and network.quota is not None:
         q = network.quota
-        raise InfeasibleError(["the mentee quotas cannot all be met at once with the mentors' capacity: "
-                               + ", ".join(f"{q.names[g]} ≥ {q.least[g]}" for g in np.flatnonzero(q.least))])
+        raise InfeasibleError(
+            [
+                "the mentee quotas cannot all be met at once with the mentors' capacity: "
+                + ", ".join(f"{q.names[g]} ≥ {q.least[g]}" for g in np.flatnonzero(q.least))
+            ]
+        )
     if status != mcf.OPTIMAL:
-        raise SolverError(f"min-cost flow ended with status {status.name} on {n_pairs} arcs "
-                          f"(max integer cost {int(np.abs(costs).max()) if len(costs) else 0})")
+        raise SolverError(
+            f"min-cost flow ended with status {status.name} on {n_pairs} arcs "
+            f"(max integer cost {int(np.abs(costs).max()) if len(costs) else 0})"
+        )
     flows = np.asarray(mcf.flows(np.arange(len(arcs.tails), dtype=np.int32)))
     return flows, residual_distances(arcs.n_nodes, arcs.tails, arcs.heads, arcs.capacities, arcs.costs, flows)
 
@@ -197,7 +243,7 @@ class _Candidates:
     rows: np.ndarray
     cols: np.ndarray
     weights: np.ndarray
-    chosen: np.ndarray | None = None   # the last solve's pairs among them
+    chosen: np.ndarray | None = None  # the last solve's pairs among them
 
     def drop(self, keep: np.ndarray) -> None:
         self.rows, self.cols, self.weights = self.rows[keep], self.cols[keep], self.weights[keep]
@@ -213,10 +259,20 @@ class _Candidates:
         self.drop(order)
 
 
-def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weights: np.ndarray,
-               row_capacity: np.ndarray, col_capacity: np.ndarray, *, integral: bool | None = None,
-               max_weight: float | None = None, price=None, network: Network | None = None,
-               tuning: Tuning = DEFAULT) -> Assignment:
+def solve_arcs(
+    shape: tuple[int, int],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    weights: np.ndarray,
+    row_capacity: np.ndarray,
+    col_capacity: np.ndarray,
+    *,
+    integral: bool | None = None,
+    max_weight: float | None = None,
+    price=None,
+    network: Network | None = None,
+    tuning: Tuning = DEFAULT,
+) -> Assignment:
     """Optimal flow on candidate arcs, proved optimal against every arc by LP duality.
 
     Solves on the candidate arcs (row, col, weight), turns the flow's residual potentials into
@@ -231,8 +287,9 @@ def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weigh
     start = time.perf_counter()
     network = network or Network()
     n_rows, n_cols = shape
-    arcs = _Candidates(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                       np.asarray(weights, dtype=np.float64))
+    arcs = _Candidates(
+        np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    )
     if integral is None:
         integral = bool(np.all(arcs.weights == np.round(arcs.weights)))
     if max_weight is None:
@@ -248,8 +305,19 @@ def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weigh
         rounds += 1
         costs = np.round(arcs.weights * scale).astype(np.int64)
         if max_pairs and (len(arcs.rows) or network.quota is not None):
-            flow = _min_cost_flow(shape, arcs.rows, arcs.cols, costs, row_capacity, col_capacity, network,
-                                  bonus_cost, warm, arcs.chosen, tuning)
+            flow = _min_cost_flow(
+                shape,
+                arcs.rows,
+                arcs.cols,
+                costs,
+                row_capacity,
+                col_capacity,
+                network,
+                bonus_cost,
+                warm,
+                arcs.chosen,
+                tuning,
+            )
         else:
             flow = _Flow(np.zeros(len(arcs.rows), bool), np.zeros(n_rows, np.int64), np.zeros(n_cols, np.int64))
         u, v, warm, arcs.chosen = flow.row_dual, flow.col_dual, flow.warm, flow.chosen
@@ -285,5 +353,15 @@ def solve_arcs(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, weigh
         bound = max(objective, dual / scale) + tolerance
     else:
         bound = float("inf")
-    return Assignment(pairs, objective, bound, status, "min_cost_flow", time.perf_counter() - start, tolerance,
-                      rounds=rounds, arcs=len(arcs.rows), warm_starts=warm_starts)
+    return Assignment(
+        pairs,
+        objective,
+        bound,
+        status,
+        "min_cost_flow",
+        time.perf_counter() - start,
+        tolerance,
+        rounds=rounds,
+        arcs=len(arcs.rows),
+        warm_starts=warm_starts,
+    )

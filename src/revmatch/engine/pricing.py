@@ -37,17 +37,17 @@ from .topk import TopK, candidate_arcs_of, contenders
 from .tuning import DEFAULT, Tuning
 
 ScoreTile = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | None]]
-NewArcs = tuple[np.ndarray, np.ndarray, np.ndarray, float]   # rows, cols, weights of the joiners; total excess
+NewArcs = tuple[np.ndarray, np.ndarray, np.ndarray, float]  # rows, cols, weights of the joiners; total excess
 
 
 @dataclass(frozen=True)
 class PricingRound:
     """One pricing pass over every pair outside the candidates."""
 
-    violators: int   # valid pairs whose integer cost beat their dual price u_i + v_j
-    added: int       # of which joined the candidates: the k worst of each mentor and each mentee
-    excess: float    # Σ (cost − u_i − v_j) over the violators, in the solver's integer cost units
-    cells: int       # mentor × mentee cells scored; the bounds skipped the others
+    violators: int  # valid pairs whose integer cost beat their dual price u_i + v_j
+    added: int  # of which joined the candidates: the k worst of each mentor and each mentee
+    excess: float  # Σ (cost − u_i − v_j) over the violators, in the solver's integer cost units
+    cells: int  # mentor × mentee cells scored; the bounds skipped the others
     seconds: float
     bounded: int = 0  # cells read through a Bounded score bound (only those clearing it are in ``cells``)
     sampled: bool = False  # read one block in Tuning.sample: finds violators, proves nothing (infinite excess)
@@ -80,15 +80,16 @@ class Bounded:
         return r, c, w, valid
 
 
-def bounded_candidates(bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray,
-                       col_floor: np.ndarray):
+def bounded_candidates(
+    bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray
+):
     """``(r, c, value)`` of the tile's valid cells beating their row's or column's floor, read through the
     bound, and how many cells were scored exactly to find them.
 
     None when the bound lets too many cells through (floors not yet set, say): score the tile whole.
     A cell can beat a floor only if its bound does, so no contender is missed.
     """
-    rf, cf = row_floor.astype(np.float32), col_floor.astype(np.float32)   # scores: exact in float32 here
+    rf, cf = row_floor.astype(np.float32), col_floor.astype(np.float32)  # scores: exact in float32 here
     got = bounded.above(rows, cols, lambda ub: ub > np.minimum.outer(rf, cf))
     if got is None:
         return None
@@ -98,6 +99,7 @@ def bounded_candidates(bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row
 
 
 # ---- one pass's records ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Prices:
@@ -117,7 +119,7 @@ class _Prices:
     col_order: np.ndarray
     top_row: np.ndarray
     top_col: np.ndarray
-    exact32: bool                 # whole scores and prices below 2**23: float32 arithmetic is exact
+    exact32: bool  # whole scores and prices below 2**23: float32 arithmetic is exact
     u32: np.ndarray
     v32: np.ndarray
 
@@ -126,27 +128,42 @@ class _Prices:
 class _Found:
     """What one pricing tile found: its violators that may join (among their lines' k worst) and counts."""
 
-    rows: np.ndarray         # positions in the problem
+    rows: np.ndarray  # positions in the problem
     cols: np.ndarray
-    gain: np.ndarray         # cost − u_i − v_j > 0
-    weight: np.ndarray       # the pair's score
-    to_row: np.ndarray       # may enter its mentor's k worst
-    to_col: np.ndarray       # may enter its mentee's k worst
-    tile_rows: np.ndarray    # the tile's lines, with violators per line
+    gain: np.ndarray  # cost − u_i − v_j > 0
+    weight: np.ndarray  # the pair's score
+    to_row: np.ndarray  # may enter its mentor's k worst
+    to_col: np.ndarray  # may enter its mentee's k worst
+    tile_rows: np.ndarray  # the tile's lines, with violators per line
     per_row: np.ndarray
     tile_cols: np.ndarray
     per_col: np.ndarray
     violators: int
     excess: float
-    cells: int               # scored exactly
-    bounded: int             # read through the bound
-    bound_next: bool         # whether the bound is worth trying on the next tile
+    cells: int  # scored exactly
+    bounded: int  # read through the bound
+    bound_next: bool  # whether the bound is worth trying on the next tile
 
     @staticmethod
     def nothing(cells: int, bounded: int, bound_next: bool) -> _Found:
         empty = np.zeros(0, np.int64)
-        return _Found(empty, empty, np.zeros(0), np.zeros(0), np.zeros(0, bool), np.zeros(0, bool),
-                      empty, empty, empty, empty, 0, 0.0, cells, bounded, bound_next)
+        return _Found(
+            empty,
+            empty,
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0, bool),
+            np.zeros(0, bool),
+            empty,
+            empty,
+            empty,
+            empty,
+            0,
+            0.0,
+            cells,
+            bounded,
+            bound_next,
+        )
 
 
 @dataclass
@@ -191,6 +208,7 @@ class _Previous:
 
 # ---- the pricer -----------------------------------------------------------------------------------
 
+
 @dataclass
 class TilePricer:
     """The ``price(u, v, scale, final)`` callback of :func:`revmatch.engine.solve_arcs`, tile by tile.
@@ -234,10 +252,10 @@ class TilePricer:
         self.col_best = line_top(self.n_cols, cols, self.weights, 1)[:, 0]
         self.previous: _Previous | None = None
         self.sampling = cells >= self.tuning.sample_cells
-        self.estimate = math.inf   # violators in all, by the last sampled pass
+        self.estimate = math.inf  # violators in all, by the last sampled pass
 
     def __call__(self, u: np.ndarray, v: np.ndarray, scale: float, final: bool = False) -> NewArcs:
-        if self.sampling and not final:   # the solver's final round gets a full pass: a finite bound
+        if self.sampling and not final:  # the solver's final round gets a full pass: a finite bound
             share = sampled_share(self.shape, len(self.rounds), self.tuning)
             new_rows, new_cols, new_weights, _ = self._pass(u, v, scale, sampled=True)
             # Sample while the violators, scaled from the sample, are more than can join at once and
@@ -265,8 +283,13 @@ class TilePricer:
         t0 = time.perf_counter()
         prices = self._prices(u, v, scale)
         k = self.k
-        tally = _Tally(TopK(self.n_rows, k), TopK(self.n_cols, k), np.zeros(self.n_rows, np.int64),
-                       np.zeros(self.n_cols, np.int64), use_bound=self.bounded is not None)
+        tally = _Tally(
+            TopK(self.n_rows, k),
+            TopK(self.n_cols, k),
+            np.zeros(self.n_rows, np.int64),
+            np.zeros(self.n_cols, np.int64),
+            use_bound=self.bounded is not None,
+        )
         # In index order (sampled blocks only), a tie with a held value loses (see contenders).
         strict = sampled
 
@@ -298,18 +321,30 @@ class TilePricer:
         top_row = np.where(np.isfinite(self.row_best), np.round(self.row_best * scale), 0)
         top_col = np.where(np.isfinite(self.col_best), np.round(self.col_best * scale), 0)
         exact32 = scale == 1.0 and max(np.abs(u).max(initial=0), np.abs(v).max(initial=0)) < 2**23
-        return _Prices(u, v, scale, du, dv, row_order, col_order, top_row, top_col, exact32,
-                       u.astype(np.float32), v.astype(np.float32))
+        return _Prices(
+            u,
+            v,
+            scale,
+            du,
+            dv,
+            row_order,
+            col_order,
+            top_row,
+            top_col,
+            exact32,
+            u.astype(np.float32),
+            v.astype(np.float32),
+        )
 
     def _staircase(self, p: _Prices) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Tiles of lines in order of their change in price, stopping each band where prices rose."""
         tile_rows, tile_cols = self.tile
         for r0 in range(0, self.n_rows, tile_rows):
-            band = p.row_order[r0:r0 + tile_rows]
+            band = p.row_order[r0 : r0 + tile_rows]
             for c0 in range(0, self.n_cols, tile_cols):
                 if p.du[band[0]] + p.dv[p.col_order[c0]] >= 0:
-                    break   # sorted: every later tile of the band has risen in price too
-                yield band, p.col_order[c0:c0 + tile_cols]
+                    break  # sorted: every later tile of the band has risen in price too
+                yield band, p.col_order[c0 : c0 + tile_cols]
 
     def _jobs(self, p: _Prices, tally: _Tally, sampled: bool):
         """Each tile's people who may still gain, with their floors; built when a worker frees up."""
@@ -324,11 +359,24 @@ class TilePricer:
                 cols = cols[(p.dv[cols] + p.du[rows].min() < 0) & (p.top_col[cols] - p.v[cols] > p.u[rows].min())]
             if len(rows) and len(cols):
                 rows, cols = np.sort(rows), np.sort(cols)
-                yield (rows, cols, np.maximum(tally.worst_row.threshold(rows), 0),
-                       np.maximum(tally.worst_col.threshold(cols), 0), tally.use_bound)
+                yield (
+                    rows,
+                    cols,
+                    np.maximum(tally.worst_row.threshold(rows), 0),
+                    np.maximum(tally.worst_col.threshold(cols), 0),
+                    tally.use_bound,
+                )
 
-    def _price_tile(self, p: _Prices, strict: bool, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray,
-                    col_floor: np.ndarray, use_bound: bool) -> _Found:
+    def _price_tile(
+        self,
+        p: _Prices,
+        strict: bool,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        row_floor: np.ndarray,
+        col_floor: np.ndarray,
+        use_bound: bool,
+    ) -> _Found:
         """The violators of a tile: through the bound while it pays, else scoring the tile whole.
 
         The bound is not tried after a tile it let too much through, nor after a whole tile with many
@@ -340,12 +388,13 @@ class TilePricer:
                 return found
         return self._scored_tile(p, strict, rows, cols, row_floor, col_floor)
 
-    def _bounded_tile(self, p: _Prices, strict: bool, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray,
-                      col_floor: np.ndarray) -> _Found | None:
+    def _bounded_tile(
+        self, p: _Prices, strict: bool, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray
+    ) -> _Found | None:
         """The violators of a tile among the pairs whose bound beats their price; None: too many clear it."""
         assert self.bounded is not None
         u_t, v_t = p.u[rows], p.v[cols]
-        if p.exact32:   # the float32 bound, whole prices below 2**23: exact in float32
+        if p.exact32:  # the float32 bound, whole prices below 2**23: exact in float32
             u_32, v_32 = p.u32[rows], p.v32[cols]
             got = self.bounded.above(rows, cols, lambda ub: ub - v_32 > u_32[:, None])
         else:
@@ -357,28 +406,43 @@ class TilePricer:
         gain = (np.round(w * p.scale) if p.scale != 1.0 else w.astype(np.float64)) - u_t[r] - v_t[c]
         keys = rows[r] * self.n_cols + cols[c]
         at = np.minimum(np.searchsorted(self.candidate_keys, keys), len(self.candidate_keys) - 1)
-        violating = valid & (gain > 0) & (self.candidate_keys[at] != keys)   # candidates: the solver's
+        violating = valid & (gain > 0) & (self.candidate_keys[at] != keys)  # candidates: the solver's
         r, c, g, w = r[violating], c[violating], gain[violating], w[violating]
         cells, bounded = len(violating), len(rows) * len(cols)
         if not len(r):
             return _Found.nothing(cells, bounded, bound_next=True)
         beats = np.greater if strict else np.greater_equal
-        return _Found(rows[r], cols[c], g, w, beats(g, row_floor[r]), beats(g, col_floor[c]),
-                      rows, np.bincount(r, minlength=len(rows)), cols, np.bincount(c, minlength=len(cols)),
-                      len(r), float(g.sum()), cells, bounded, bound_next=True)
+        return _Found(
+            rows[r],
+            cols[c],
+            g,
+            w,
+            beats(g, row_floor[r]),
+            beats(g, col_floor[c]),
+            rows,
+            np.bincount(r, minlength=len(rows)),
+            cols,
+            np.bincount(c, minlength=len(cols)),
+            len(r),
+            float(g.sum()),
+            cells,
+            bounded,
+            bound_next=True,
+        )
 
-    def _scored_tile(self, p: _Prices, strict: bool, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray,
-                     col_floor: np.ndarray) -> _Found:
+    def _scored_tile(
+        self, p: _Prices, strict: bool, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray
+    ) -> _Found:
         """The violators of a tile scored whole; candidates are priced by the solver itself, so skipped."""
         w, valid = self.score_tile(rows, cols)
-        if p.exact32 and w.dtype == np.float32:   # whole scores and prices: float32 is exact, half the traffic
+        if p.exact32 and w.dtype == np.float32:  # whole scores and prices: float32 is exact, half the traffic
             gain = np.subtract(w, p.u32[rows, None])
             gain -= p.v32[None, cols]
         else:
             gain = np.subtract(np.round(w.astype(np.float64) * p.scale) if p.scale != 1.0 else w, p.u[rows, None])
             gain -= p.v[None, cols]
-        if valid is not None:   # None: invalid pairs already score -inf
-            np.copyto(gain, -np.inf, where=~valid)   # invalid pairs never violate
+        if valid is not None:  # None: invalid pairs already score -inf
+            np.copyto(gain, -np.inf, where=~valid)  # invalid pairs never violate
         gain[self._held_in(rows, cols)] = -np.inf
         violating = gain > 0
         n_violating = int(np.count_nonzero(violating))
@@ -387,9 +451,23 @@ class TilePricer:
             return _Found.nothing(w.size, 0, bound_next)
         excess = float(np.sum(gain, where=violating, dtype=np.float64))
         r, c, to_row, to_col = contenders(gain, row_floor, col_floor, self.k, strict)
-        return _Found(rows[r], cols[c], gain[r, c], w[r, c], to_row, to_col,
-                      rows, np.count_nonzero(violating, axis=1), cols, np.count_nonzero(violating, axis=0),
-                      n_violating, excess, w.size, 0, bound_next)
+        return _Found(
+            rows[r],
+            cols[c],
+            gain[r, c],
+            w[r, c],
+            to_row,
+            to_col,
+            rows,
+            np.count_nonzero(violating, axis=1),
+            cols,
+            np.count_nonzero(violating, axis=0),
+            n_violating,
+            excess,
+            w.size,
+            0,
+            bound_next,
+        )
 
     def _held_in(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Tile positions of the candidates inside a tile (each row's candidates: a slice of the keys)."""
@@ -407,10 +485,11 @@ class TilePricer:
         new_rows, new_cols = new_keys // self.n_cols, new_keys % self.n_cols
         self.candidate_keys = sorted_unique(np.concatenate([self.candidate_keys, new_keys]))
         excess = math.inf if sampled else tally.excess
-        self.rounds.append(PricingRound(tally.violators, len(new_keys), excess, tally.cells, seconds,
-                                        tally.bounded, sampled=sampled))
+        self.rounds.append(
+            PricingRound(tally.violators, len(new_keys), excess, tally.cells, seconds, tally.bounded, sampled=sampled)
+        )
         self._report()
-        if not sampled:   # a sampled pass leaves no state: the next full pass prices every pair
+        if not sampled:  # a sampled pass leaves no state: the next full pass prices every pair
             self.previous = self._dirty_lines(tally, p, new_rows, new_cols)
         return new_rows, new_cols, new_weights, excess
 
@@ -428,7 +507,9 @@ class TilePricer:
     def _report(self) -> None:
         if self.progress:
             p, pairs = self.rounds[-1], max(1, self.n_rows * self.n_cols)
-            self.progress(f"pricing round {len(self.rounds)}{' (sampled)' if p.sampled else ''}: {p.violators} "
-                          f"violators, {p.added} added, {p.cells / pairs:.1%} of pairs scored"
-                          + (f" ({p.bounded / pairs:.1%} bounded)" if p.bounded else "")
-                          + f", {p.seconds:.1f} s")
+            self.progress(
+                f"pricing round {len(self.rounds)}{' (sampled)' if p.sampled else ''}: {p.violators} "
+                f"violators, {p.added} added, {p.cells / pairs:.1%} of pairs scored"
+                + (f" ({p.bounded / pairs:.1%} bounded)" if p.bounded else "")
+                + f", {p.seconds:.1f} s"
+            )

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import InfeasibleError, InputError, Problem
+from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota
 from .cpsat import cp_sat
 from .fair import fair
@@ -15,15 +16,25 @@ from .mincost import Network, solve_arcs
 from .pricing import TilePricer
 from .tiles import candidate_tile_shape
 from .topk import candidate_arcs_of, candidate_pass
-from .arrays import take
 from .tuning import DEFAULT, Tuning
 
 OBJECTIVES = ("total", "coverage", "fair")
 
 
-def solve(matrix, allowed=None, mentor_capacity=1, mentee_capacity=1, *, objective: str = "total",
-          locked=(), mentee_quota: MenteeQuota | None = None, pair_cap: GroupPairCap | None = None,
-          time_limit: float = 60.0, lock_labels: list[str] | None = None, tuning: Tuning | None = None) -> Assignment:
+def solve(
+    matrix,
+    allowed=None,
+    mentor_capacity=1,
+    mentee_capacity=1,
+    *,
+    objective: str = "total",
+    locked=(),
+    mentee_quota: MenteeQuota | None = None,
+    pair_cap: GroupPairCap | None = None,
+    time_limit: float = 60.0,
+    lock_labels: list[str] | None = None,
+    tuning: Tuning | None = None,
+) -> Assignment:
     r"""Best pairs for a mentors × mentees score matrix.
 
     Parameters
@@ -88,8 +99,9 @@ def solve(matrix, allowed=None, mentor_capacity=1, mentee_capacity=1, *, objecti
     else:
         # For the plain total, a pair scoring ≤ 0 never helps; coverage and quotas may need one.
         useful = free if objective != "total" or mentee_quota is not None else free & (w > 0)
-        result = _flow_route(w, useful, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota,
-                             tuning=tuning)
+        result = _flow_route(
+            w, useful, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota, tuning=tuning
+        )
     return _with_locks(result, w, locks, time.perf_counter() - start)
 
 
@@ -114,8 +126,10 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
     invalid = mask & ~np.isfinite(w)
     if invalid.any():
         i, j = np.argwhere(invalid)[0]
-        raise _problem(f"matrix contains invalid numeric entries (e.g. {w[i, j]} at row {i}, column {j}) "
-                       "in allowed cells; mask them with allowed=False")
+        raise _problem(
+            f"matrix contains invalid numeric entries (e.g. {w[i, j]} at row {i}, column {j}) "
+            "in allowed cells; mask them with allowed=False"
+        )
     return w, mask
 
 
@@ -130,8 +144,9 @@ def _capacity(value, n: int, name: str) -> np.ndarray:
     return cap.astype(np.int64)
 
 
-def _check_locks(locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray,
-                 col_cap: np.ndarray) -> None:
+def _check_locks(
+    locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray
+) -> None:
     """Locks inside the matrix, allowed, made once, and within each person's capacity."""
     if len(locks):
         outside = (locks < 0).any(1) | (locks[:, 0] >= mask.shape[0]) | (locks[:, 1] >= mask.shape[1])
@@ -146,8 +161,10 @@ def _check_locks(locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap
     for side, axis, cap in (("mentor row", 0, row_cap), ("mentee column", 1, col_cap)):
         for line in np.flatnonzero(np.bincount(locks[:, axis], minlength=len(cap)) > cap):
             held = np.flatnonzero(locks[:, axis] == line)
-            over.append(f"{len(held)} locks on {side} {line} exceed its capacity {cap[line]}: "
-                        + "; ".join(labels[k] for k in held))
+            over.append(
+                f"{len(held)} locks on {side} {line} exceed its capacity {cap[line]}: "
+                + "; ".join(labels[k] for k in held)
+            )
     if over:
         raise InfeasibleError(over)
 
@@ -157,12 +174,18 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
     made = set(a.pairs)
     extra = [(int(r), int(c)) for r, c in locks if (int(r), int(c)) not in made]
     locked_total = float(sum(w[r, c] for r, c in extra))
-    return replace(a, pairs=sorted(a.pairs + extra), objective=a.objective + locked_total,
-                   bound=a.bound + locked_total, solve_time=seconds)
+    return replace(
+        a,
+        pairs=sorted(a.pairs + extra),
+        objective=a.objective + locked_total,
+        bound=a.bound + locked_total,
+        solve_time=seconds,
+    )
 
 
-def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None,
-                tuning: Tuning) -> Assignment:
+def _flow_route(
+    w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None, tuning: Tuning
+) -> Assignment:
     """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix."""
     row_open = (row_cap > 0) & (np.bincount(locks[:, 0], minlength=w.shape[0]) == 0)
     col_open = (col_cap > 0) & (np.bincount(locks[:, 1], minlength=w.shape[1]) == 0)
@@ -171,23 +194,40 @@ def _flow_route(w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: Mentee
     if n_valid <= tuning.k * (w.shape[0] + w.shape[1]):
         rows, cols = np.nonzero(valid)
         return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network, tuning=tuning)
-    masked = np.where(valid, w, -np.inf)   # an invalid pair is never a candidate, nor a violator
+    masked = np.where(valid, w, -np.inf)  # an invalid pair is never a candidate, nor a violator
     valid_scores = w[valid]
     integral = bool(np.all(valid_scores == np.round(valid_scores)))
     # The sparse route's candidate pass, on tiles of the matrix. It ranks positive values, so when
     # valid pairs may score ≤ 0 (coverage, quotas) they are shifted up; the order stays.
     lowest = float(valid_scores.min())
     values = masked if lowest > 0 else masked - (lowest - 1.0)
-    by_row, by_col = candidate_pass(w.shape, lambda r, c, *_: (values[r[0]:r[-1] + 1, c[0]:c[-1] + 1], None),
-                                    tuning.k, candidate_tile_shape(*w.shape, tuning), tuning.workers_for(w.size))
+    by_row, by_col = candidate_pass(
+        w.shape,
+        lambda r, c, *_: (values[r[0] : r[-1] + 1, c[0] : c[-1] + 1], None),
+        tuning.k,
+        candidate_tile_shape(*w.shape, tuning),
+        tuning.workers_for(w.size),
+    )
     keys, _ = candidate_arcs_of(by_row, by_col)
     rows, cols = keys // w.shape[1], keys % w.shape[1]
 
     # The same tile-by-tile pricing as the sparse route, reading the matrix.
-    pricer = TilePricer(w.shape, lambda r, c: (take(masked, r, c), None), rows * w.shape[1] + cols, w[rows, cols],
-                        tuning)
-    return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, integral=integral,
-                      max_weight=float(np.abs(valid_scores).max()), price=pricer, network=network, tuning=tuning)
+    pricer = TilePricer(
+        w.shape, lambda r, c: (take(masked, r, c), None), rows * w.shape[1] + cols, w[rows, cols], tuning
+    )
+    return solve_arcs(
+        w.shape,
+        rows,
+        cols,
+        w[rows, cols],
+        row_cap,
+        col_cap,
+        integral=integral,
+        max_weight=float(np.abs(valid_scores).max()),
+        price=pricer,
+        network=network,
+        tuning=tuning,
+    )
 
 
 def _shift_quota(quota: MenteeQuota | None, locks: np.ndarray) -> MenteeQuota | None:

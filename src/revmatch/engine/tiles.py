@@ -46,8 +46,11 @@ def tiles(n_rows: int, n_cols: int, shape: tuple[int, int], strip_first: bool = 
     band's row floors are set before its other tiles; every line still sees its tiles in index order.
     """
     bands, strips = range(0, n_rows, shape[0]), range(0, n_cols, shape[1])
-    order = ([(r0, 0) for r0 in bands] + [(r0, c0) for r0 in bands for c0 in strips[1:]] if strip_first
-             else [(r0, c0) for r0 in bands for c0 in strips])
+    order = (
+        [(r0, 0) for r0 in bands] + [(r0, c0) for r0 in bands for c0 in strips[1:]]
+        if strip_first
+        else [(r0, c0) for r0 in bands for c0 in strips]
+    )
     for r0, c0 in order:
         yield np.arange(r0, min(r0 + shape[0], n_rows)), np.arange(c0, min(c0 + shape[1], n_cols))
 
@@ -60,8 +63,9 @@ def pricing_tile_shape(n_rows: int, n_cols: int, tuning: Tuning = DEFAULT) -> tu
     return max(1, min(n_rows, side)), max(1, min(n_cols, side))
 
 
-def sampled_blocks(shape: tuple[int, int], turn: int,
-                   tuning: Tuning = DEFAULT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sampled_blocks(
+    shape: tuple[int, int], turn: int, tuning: Tuning = DEFAULT
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of the ``sample_block`` blocks on both sides, and which blocks (i, j) a sampled pass reads
     on ``turn``: those with ``(i + j + turn) % sample == 0`` — on the first ``first_turns``, ``% m`` with
     ``m`` up to ``sample_first`` but no more than the smaller side's block count (nor less than

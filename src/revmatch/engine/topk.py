@@ -44,7 +44,7 @@ class TopK:
         order = line_order(key, val, idx)
         key, val, idx, ext = key[order], val[order], idx[order], ext[order]
         first = np.r_[True, key[1:] != key[:-1]]
-        local = np.cumsum(first) - 1          # runs of a line, in the order of ``lines``
+        local = np.cumsum(first) - 1  # runs of a line, in the order of ``lines``
         rank = np.arange(len(key)) - np.flatnonzero(first)[local]
         keep = rank < self.k
         new_value = np.full((len(lines), self.k), -np.inf)
@@ -95,8 +95,14 @@ def contenders(value: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray, 
     return r, c, to_row, to_col
 
 
-def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: tuple[int, int],
-                   workers: int = 1, collect: Callable | None = None) -> tuple[TopK, TopK]:
+def candidate_pass(
+    shape: tuple[int, int],
+    tile_values: Callable,
+    k: int,
+    tile: tuple[int, int],
+    workers: int = 1,
+    collect: Callable | None = None,
+) -> tuple[TopK, TopK]:
     """Every mentor's and every mentee's ``k`` best positive values, tile by tile in index order.
 
     ``tile_values(rows, cols, row_floor, col_floor)`` returns the tile's values (-inf, or ≤ 0, for a
@@ -129,8 +135,11 @@ def candidate_pass(shape: tuple[int, int], tile_values: Callable, k: int, tile: 
     return by_row, by_col
 
 
-def held_arcs(rows: tuple[np.ndarray, np.ndarray, np.ndarray], cols: tuple[np.ndarray, np.ndarray, np.ndarray],
-              row_offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def held_arcs(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cols: tuple[np.ndarray, np.ndarray, np.ndarray],
+    row_offset: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
     """The union of the pairs each mentor and each mentee holds, as sorted (row · n_cols + col) keys.
 
     ``rows`` and ``cols`` are (value, index, weight) arrays of shape (lines, k), a line's held

@@ -74,8 +74,18 @@ class Tuning:
     sparse_share: float = 1 / 50
 
     def __post_init__(self) -> None:
-        for name in ("k", "max_rounds", "max_phases", "tile_bytes", "bytes_per_cell", "max_tile_mentees",
-                     "pricing_tile", "sample", "sample_first", "sample_block"):
+        for name in (
+            "k",
+            "max_rounds",
+            "max_phases",
+            "tile_bytes",
+            "bytes_per_cell",
+            "max_tile_mentees",
+            "pricing_tile",
+            "sample",
+            "sample_first",
+            "sample_block",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a positive int, got {value!r}")

@@ -23,8 +23,7 @@ from ..errors import SolverError
 from .arrays import sorted_unique
 from .tuning import DEFAULT
 
-INF = np.iinfo(np.int64).max // 4   # "unreached"; INF + INF still fits in int64
-
+INF = np.iinfo(np.int64).max // 4  # "unreached"; INF + INF still fits in int64
 
 
 def _by_tail(n_nodes: int, tails: np.ndarray, *columns: np.ndarray):
@@ -66,9 +65,12 @@ def residual_distances(n_nodes, tails, heads, capacities, costs, flows) -> np.nd
     An optimal flow leaves no negative cycle, so relaxing converges; late sweeps touch a few nodes.
     """
     fwd, bwd = flows < capacities, flows > 0
-    out_start, t, h, c = _by_tail(n_nodes, np.concatenate([tails[fwd], heads[bwd]]),
-                                  np.concatenate([heads[fwd], tails[bwd]]),
-                                  np.concatenate([costs[fwd], -costs[bwd]]))
+    out_start, t, h, c = _by_tail(
+        n_nodes,
+        np.concatenate([tails[fwd], heads[bwd]]),
+        np.concatenate([heads[fwd], tails[bwd]]),
+        np.concatenate([costs[fwd], -costs[bwd]]),
+    )
     return relax(out_start, t, h, c, np.zeros(n_nodes, np.int64), np.arange(n_nodes))
 
 
@@ -82,17 +84,21 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
     n_nodes, n_arcs = len(supplies), len(tails)
     flows, potential = flows.copy(), potential.copy()
     worth = costs + potential[tails] - potential[heads] < 0
-    flows[worth] = capacities[worth]   # the new arcs worth using (old ones already are, and an old arc
-                                       # of positive reduced cost is empty)
-    excess = supplies + np.bincount(heads, flows, n_nodes).astype(np.int64) \
+    flows[worth] = capacities[worth]  # the new arcs worth using (old ones already are, and an old arc
+    # of positive reduced cost is empty)
+    excess = (
+        supplies
+        + np.bincount(heads, flows, n_nodes).astype(np.int64)
         - np.bincount(tails, flows, n_nodes).astype(np.int64)
+    )
     # Both directions of every arc ("copies"), sorted by the node they leave; a copy's room and
     # reduced cost are kept up to date phase by phase rather than recomputed.
-    out_start, t, h, copy = _by_tail(n_nodes, np.concatenate([tails, heads]), np.concatenate([heads, tails]),
-                                     np.arange(2 * n_arcs))
+    out_start, t, h, copy = _by_tail(
+        n_nodes, np.concatenate([tails, heads]), np.concatenate([heads, tails]), np.arange(2 * n_arcs)
+    )
     arc, forward = copy % n_arcs, copy < n_arcs
     where = np.empty(2 * n_arcs, np.int64)
-    where[copy] = np.arange(2 * n_arcs)    # an arc's forward copy sits at where[a], its reverse at where[a + m]
+    where[copy] = np.arange(2 * n_arcs)  # an arc's forward copy sits at where[a], its reverse at where[a + m]
     room = np.where(forward, capacities[arc] - flows[arc], flows[arc])
     reduced = np.where(forward, costs[arc], -costs[arc]) + potential[t] - potential[h]
     source, sink = n_nodes, n_nodes + 1
@@ -105,7 +111,7 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
         relax(out_start, t, h, np.where(room > 0, reduced, INF), d, sources, targets=sinks)
         nearest = int(d[sinks].min())
         if nearest >= INF:
-            return None   # stranded flow with nowhere to go: infeasible
+            return None  # stranded flow with nowhere to go: infeasible
         # Raise potentials by the distance (capped at the nearest sink's): reduced costs stay
         # non-negative, and every shortest path to a nearest sink is now made of zero-cost arcs.
         rise = np.minimum(d, nearest)
@@ -116,16 +122,17 @@ def reoptimise(tails, heads, capacities, costs, supplies, flows, potential, max_
         push.add_arcs_with_capacity(
             np.concatenate([t[tight], np.full(len(sources), source), sinks]).astype(np.int32),
             np.concatenate([h[tight], sources, np.full(len(sinks), sink)]).astype(np.int32),
-            np.concatenate([room[tight], excess[sources], -excess[sinks]]))
+            np.concatenate([room[tight], excess[sources], -excess[sinks]]),
+        )
         if push.solve(source, sink) != push.OPTIMAL:
             return None
         sent = np.asarray(push.flows(np.arange(len(tight) + len(sources) + len(sinks), dtype=np.int32)))
-        used = np.flatnonzero(sent[:len(tight)])
+        used = np.flatnonzero(sent[: len(tight)])
         moved = tight[used]
         np.add.at(flows, arc[moved], np.where(forward[moved], 1, -1) * sent[used])
         changed = sorted_unique(arc[moved])
         room[where[changed]] = capacities[changed] - flows[changed]
         room[where[changed + n_arcs]] = flows[changed]
-        excess[sources] -= sent[len(tight):len(tight) + len(sources)]
-        excess[sinks] += sent[len(tight) + len(sources):]
+        excess[sources] -= sent[len(tight) : len(tight) + len(sources)]
+        excess[sinks] += sent[len(tight) + len(sources) :]
     return None

@@ -10,7 +10,20 @@ from .plots import plot_needs, plot_scores
 from .report import to_html
 
 __all__ = [
-    "blocking_pairs", "coverage_by_skill", "department_flow", "kpis_html", "kpis_section", "match_percent",
-    "plot_needs", "plot_scores", "pseudonym", "pseudonymized_tables", "summary", "to_html", "workforce_frames",
-    "write_outputs", "write_result", "write_workforce",
+    "blocking_pairs",
+    "coverage_by_skill",
+    "department_flow",
+    "kpis_html",
+    "kpis_section",
+    "match_percent",
+    "plot_needs",
+    "plot_scores",
+    "pseudonym",
+    "pseudonymized_tables",
+    "summary",
+    "to_html",
+    "workforce_frames",
+    "write_outputs",
+    "write_result",
+    "write_workforce",
 ]

@@ -26,18 +26,20 @@ def svg_histogram(values: np.ndarray, xlabel: str, width: int = 560, height: int
     if np.all(values == np.round(values)):
         step = max(1.0, math.ceil(step))  # integer scores: bins of whole points
     start = math.floor(lo / step) * step
-    n_bins = max(1, int(math.floor((hi - start) / step)) + 1)
+    n_bins = max(1, math.floor((hi - start) / step) + 1)
     edges = start + step * np.arange(n_bins + 1)
     counts = np.bincount(np.minimum(((values - start) // step).astype(np.int64), n_bins - 1), minlength=n_bins)
     left, right, top, bottom = 44, 12, 10, 40
     pw, ph = width - left - right, height - top - bottom
     ymax = int(counts.max())
     ystep = nice_step(ymax, 4) if ymax > 4 else 1
-    ystep = max(1, int(math.ceil(ystep)))
-    ytop = max(ystep, int(math.ceil(ymax / ystep) * ystep))
+    ystep = max(1, math.ceil(ystep))
+    ytop = max(ystep, math.ceil(ymax / ystep) * ystep)
     bw = pw / n_bins
-    out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-           f'aria-label="{escape(xlabel)} histogram">']
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(xlabel)} histogram">'
+    ]
     for t in range(0, ytop + 1, ystep):
         y = top + ph - ph * t / ytop
         out.append(f'<line class="axis" x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke-opacity="0.35"/>')
@@ -46,13 +48,17 @@ def svg_histogram(values: np.ndarray, xlabel: str, width: int = 560, height: int
         h = ph * n / ytop
         x = left + k * bw
         label = f"{number(edges[k])} to under {number(edges[k + 1])}: {n} pair{'s' if n != 1 else ''}"
-        out.append(f'<rect class="bar" x="{x + 0.5:.1f}" y="{top + ph - h:.1f}" width="{max(bw - 1, 0.5):.1f}" '
-                   f'height="{h:.1f}"><title>{escape(label)}</title></rect>')
-    tick_every = max(1, int(math.ceil(n_bins / 8)))
+        out.append(
+            f'<rect class="bar" x="{x + 0.5:.1f}" y="{top + ph - h:.1f}" width="{max(bw - 1, 0.5):.1f}" '
+            f'height="{h:.1f}"><title>{escape(label)}</title></rect>'
+        )
+    tick_every = max(1, math.ceil(n_bins / 8))
     for k in range(0, n_bins + 1, tick_every):
         x = left + k * bw
-        out.append(f'<text x="{x:.1f}" y="{top + ph + 15}" text-anchor="middle" class="muted">'
-                   f'{escape(number(edges[k]))}</text>')
+        out.append(
+            f'<text x="{x:.1f}" y="{top + ph + 15}" text-anchor="middle" class="muted">'
+            f"{escape(number(edges[k]))}</text>"
+        )
     out.append(f'<line class="axis" x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}"/>')
     out.append(f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle">{escape(xlabel)}</text>')
     mid = top + ph / 2
@@ -61,8 +67,15 @@ def svg_histogram(values: np.ndarray, xlabel: str, width: int = 560, height: int
     return "".join(out)
 
 
-def svg_bars(labels: list[str], totals: np.ndarray, parts: np.ndarray, total_word: str, part_word: str,
-              width: int = 520, row: int = 17) -> str:
+def svg_bars(
+    labels: list[str],
+    totals: np.ndarray,
+    parts: np.ndarray,
+    total_word: str,
+    part_word: str,
+    width: int = 520,
+    row: int = 17,
+) -> str:
     """Horizontal bars per label: the total in a pale bar, the part of it in colour on top."""
     if len(labels) == 0 or totals.max(initial=0) <= 0:
         return '<p class="empty">No stated needs.</p>'
@@ -70,19 +83,23 @@ def svg_bars(labels: list[str], totals: np.ndarray, parts: np.ndarray, total_wor
     pw = width - label_w - value_w
     height = top + row * len(labels) + 4
     scale = pw / float(totals.max())
-    out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-           f'aria-label="{escape(part_word)} of {escape(total_word)} by skill">']
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(part_word)} of {escape(total_word)} by skill">'
+    ]
     for k, (name, total, part) in enumerate(zip(labels, totals, parts)):
         y = top + k * row
         share = f" ({100 * part / total:.0f}%)" if total else ""
         tip = f"{name}: {int(part)} of {int(total)} need points {part_word}{share}"
         shown = name if len(name) <= 28 else name[:27] + "…"
-        out.append(f'<g><title>{escape(tip)}</title>'
-                   f'<text x="{label_w - 6}" y="{y + row - 5}" text-anchor="end">{escape(shown)}</text>'
-                   f'<rect class="bar2" x="{label_w}" y="{y + 2}" width="{total * scale:.1f}" height="{row - 4}"/>'
-                   f'<rect class="bar" x="{label_w}" y="{y + 2}" width="{part * scale:.1f}" height="{row - 4}"/>'
-                   f'<text x="{label_w + pw + 6}" y="{y + row - 5}" class="muted">'
-                   f'{int(part)}/{int(total)}{escape(share)}</text></g>')
+        out.append(
+            f"<g><title>{escape(tip)}</title>"
+            f'<text x="{label_w - 6}" y="{y + row - 5}" text-anchor="end">{escape(shown)}</text>'
+            f'<rect class="bar2" x="{label_w}" y="{y + 2}" width="{total * scale:.1f}" height="{row - 4}"/>'
+            f'<rect class="bar" x="{label_w}" y="{y + 2}" width="{part * scale:.1f}" height="{row - 4}"/>'
+            f'<text x="{label_w + pw + 6}" y="{y + row - 5}" class="muted">'
+            f"{int(part)}/{int(total)}{escape(share)}</text></g>"
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -93,8 +110,10 @@ def flow_table(flow: pd.DataFrame) -> str:
         return '<p class="empty">No pairs.</p>'
     peak = max(int(flow.to_numpy().max()), 1)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in flow.columns)
-    out = ['<div class="scroll" style="max-height:none"><table class="flow"><thead><tr>'
-           f'<th class="row">mentor dept ↓ / mentee dept →</th>{head}<th>total</th></tr></thead><tbody>']
+    out = [
+        '<div class="scroll" style="max-height:none"><table class="flow"><thead><tr>'
+        f'<th class="row">mentor dept ↓ / mentee dept →</th>{head}<th>total</th></tr></thead><tbody>'
+    ]
     for dept, counts in flow.iterrows():
         cells = []
         for n in counts.to_numpy():
@@ -102,8 +121,10 @@ def flow_table(flow: pd.DataFrame) -> str:
             ink = "#fff" if alpha > 0.55 else "inherit"
             style = f' style="background:rgba(37,99,235,{alpha:.2f});color:{ink}"' if n else ""
             cells.append(f'<td class="n"{style}>{int(n) if n else ""}</td>')
-        out.append(f'<tr><th class="row" scope="row">{escape(dept)}</th>{"".join(cells)}'
-                   f'<td class="n"><b>{int(counts.sum())}</b></td></tr>')
+        out.append(
+            f'<tr><th class="row" scope="row">{escape(dept)}</th>{"".join(cells)}'
+            f'<td class="n"><b>{int(counts.sum())}</b></td></tr>'
+        )
     col_totals = "".join(f'<td class="n"><b>{int(n)}</b></td>' for n in flow.sum(axis=0).to_numpy())
     out.append(f'<tr><th class="row">total</th>{col_totals}<td class="n"><b>{int(flow.to_numpy().sum())}</b></td></tr>')
     out.append("</tbody></table></div>")

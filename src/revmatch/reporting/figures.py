@@ -12,7 +12,7 @@ from ..explain import STANDING_BLOCK, pair_standing, partner_loads
 if TYPE_CHECKING:
     from ..matching import MatchResult
 
-ROW_BLOCK = 2048          # score-matrix rows scanned at a time: bounds the temporary memory of a scan
+ROW_BLOCK = 2048  # score-matrix rows scanned at a time: bounds the temporary memory of a scan
 
 
 # ---- shared helpers -------------------------------------------------------------------------------
@@ -22,8 +22,10 @@ def _positions(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
     rows = pd.Index(s.mentor_ids).get_indexer(result.pairs["mentor_id"].astype(str))
     cols = pd.Index(s.mentee_ids).get_indexer(result.pairs["mentee_id"].astype(str))
     if np.any(rows < 0) or np.any(cols < 0):
-        raise ValueError("result.pairs names a mentor or mentee that is not in result.scores; "
-                         "was the pairs table edited after match()?")
+        raise ValueError(
+            "result.pairs names a mentor or mentee that is not in result.scores; "
+            "was the pairs table edited after match()?"
+        )
     return rows.astype(np.int64), cols.astype(np.int64)
 
 
@@ -47,8 +49,12 @@ def _share(part: float, whole: float) -> float | None:
 def _stats(values: np.ndarray) -> dict[str, float | None]:
     if len(values) == 0:
         return {"mean": None, "median": None, "min": None, "max": None}
-    return {"mean": float(np.mean(values)), "median": float(np.median(values)),
-            "min": float(np.min(values)), "max": float(np.max(values))}
+    return {
+        "mean": float(np.mean(values)),
+        "median": float(np.median(values)),
+        "min": float(np.min(values)),
+        "max": float(np.max(values)),
+    }
 
 
 # ---- figures ----------------------------------------------------------------------------------------
@@ -89,8 +95,10 @@ def coverage_by_skill(result: MatchResult) -> pd.DataFrame:
     m_rows, e_rows = s.mentor_rows[rows], s.mentee_rows[cols]
     need = wf.need.astype(np.int64)
     out = {"skill": list(wf.skill_names)}
-    for side, learner_rows, teacher_rows, opted in (("mentee", e_rows, m_rows, s.mentee_rows),
-                                                     ("mentor", m_rows, e_rows, s.mentor_rows)):
+    for side, learner_rows, teacher_rows, opted in (
+        ("mentee", e_rows, m_rows, s.mentee_rows),
+        ("mentor", m_rows, e_rows, s.mentor_rows),
+    ):
         learners, covered = _covered(learner_rows, teacher_rows, wf.proficiency)
         out[f"{side}_need"] = need[opted].sum(axis=0)
         out[f"{side}_need_matched"] = need[learners].sum(axis=0)
@@ -112,10 +120,16 @@ def department_flow(result: MatchResult) -> pd.DataFrame:
     """
     wf = result.workforce
     dept = wf.employees["department"].to_numpy(dtype=object)
-    mentor = pd.Series(dept[wf.index_of(result.pairs["mentor_id"])] if len(result.pairs) else [],
-                       name="mentor department", dtype=object)
-    mentee = pd.Series(dept[wf.index_of(result.pairs["mentee_id"])] if len(result.pairs) else [],
-                       name="mentee department", dtype=object)
+    mentor = pd.Series(
+        dept[wf.index_of(result.pairs["mentor_id"])] if len(result.pairs) else [],
+        name="mentor department",
+        dtype=object,
+    )
+    mentee = pd.Series(
+        dept[wf.index_of(result.pairs["mentee_id"])] if len(result.pairs) else [],
+        name="mentee department",
+        dtype=object,
+    )
     return pd.crosstab(mentor, mentee).sort_index(axis=0).sort_index(axis=1)
 
 
@@ -181,8 +195,11 @@ def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dic
     rows, cols = _positions(result)
     m_rows, e_rows = result.scores.mentor_rows[rows], result.scores.mentee_rows[cols]
     out: dict[str, float | int | str | None] = {
-        "status": str(result.status), "engine": result.engine,
-        "objective": float(result.objective), "bound": float(result.bound), "gap": float(result.gap),
+        "status": str(result.status),
+        "engine": result.engine,
+        "objective": float(result.objective),
+        "bound": float(result.bound),
+        "gap": float(result.gap),
         "tolerance": float(result.tolerance),
     }
     out.update(_people(result, m_rows, e_rows))
@@ -203,8 +220,10 @@ def _people(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict
         "people_opted_in": len(np.union1d(sc.mentor_rows, sc.mentee_rows)),
         "people_matched": len(np.union1d(m_rows, e_rows)),
         "unmatched": len(result.unmatched),
-        "mentors_opted_in": sc.shape[0], "mentors_matched": len(np.unique(m_rows)),
-        "mentees_opted_in": sc.shape[1], "mentees_matched": len(np.unique(e_rows)),
+        "mentors_opted_in": sc.shape[0],
+        "mentors_matched": len(np.unique(m_rows)),
+        "mentees_opted_in": sc.shape[1],
+        "mentees_matched": len(np.unique(e_rows)),
         "pairs": len(result.pairs),
     }
 
@@ -228,7 +247,8 @@ def _diversity(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> d
     loc = emp["location"].fillna("").astype(str).to_numpy(dtype=object)
     level = emp["level"].to_numpy(dtype=np.int64)
     out: dict[str, float | int | None] = {
-        "cross_department_share": _share(int(np.sum(dept[m_rows] != dept[e_rows])), len(m_rows))}
+        "cross_department_share": _share(int(np.sum(dept[m_rows] != dept[e_rows])), len(m_rows))
+    }
     # An unknown location is neither "same" nor "different": those pairs are left out of the share.
     known = (loc[m_rows] != "") & (loc[e_rows] != "")
     out["cross_location_share"] = _share(int(np.sum(known & (loc[m_rows] != loc[e_rows]))), int(known.sum()))
@@ -333,7 +353,7 @@ def blocking_pairs(result: MatchResult, block: int = ROW_BLOCK) -> pd.DataFrame:
     found_r, found_c = [], []
     for a in range(0, s.shape[0], block):
         w, allowed = s.block(np.arange(a, min(a + block, s.shape[0])), np.arange(s.shape[1]))
-        hit = allowed & (w > row_bar[a:a + block, None]) & (w > col_bar[None, :])
+        hit = allowed & (w > row_bar[a : a + block, None]) & (w > col_bar[None, :])
         inside = (rows >= a) & (rows < a + block)
         # A made pair can pass both bars when both people have spare capacity: it is not a blocker.
         hit[rows[inside] - a, cols[inside]] = False
@@ -342,12 +362,17 @@ def blocking_pairs(result: MatchResult, block: int = ROW_BLOCK) -> pd.DataFrame:
         found_c.append(c)
     r = np.concatenate(found_r) if found_r else np.zeros(0, dtype=np.int64)
     c = np.concatenate(found_c) if found_c else np.zeros(0, dtype=np.int64)
-    out = pd.DataFrame({
-        "mentor_id": s.mentor_ids[r].astype(object), "mentee_id": s.mentee_ids[c].astype(object),
-        "score": s.pair_scores(r, c)[0].astype(float),
-        "mentor_current_worst": np.where(np.isinf(row_worst[r]), np.nan, row_worst[r]),
-        "mentee_current_worst": np.where(np.isinf(col_worst[c]), np.nan, col_worst[c]),
-        "mentor_spare": row_spare[r].astype(np.int64), "mentee_spare": col_spare[c].astype(np.int64),
-    })
-    return out.sort_values(["score", "mentor_id", "mentee_id"], ascending=[False, True, True],
-                           kind="stable", ignore_index=True)
+    out = pd.DataFrame(
+        {
+            "mentor_id": s.mentor_ids[r].astype(object),
+            "mentee_id": s.mentee_ids[c].astype(object),
+            "score": s.pair_scores(r, c)[0].astype(float),
+            "mentor_current_worst": np.where(np.isinf(row_worst[r]), np.nan, row_worst[r]),
+            "mentee_current_worst": np.where(np.isinf(col_worst[c]), np.nan, col_worst[c]),
+            "mentor_spare": row_spare[r].astype(np.int64),
+            "mentee_spare": col_spare[c].astype(np.int64),
+        }
+    )
+    return out.sort_values(
+        ["score", "mentor_id", "mentee_id"], ascending=[False, True, True], kind="stable", ignore_index=True
+    )

@@ -11,7 +11,7 @@ import json
 import math
 import platform
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,15 +40,20 @@ def write_workforce(workforce: Workforce, directory: str | Path) -> tuple[Path, 
     return paths
 
 
-def write_result(result: MatchResult, pairs_path: str | Path, unmatched_path: str | Path | None = None,
-                 pseudonym_key: str | None = None) -> None:
+def write_result(
+    result: MatchResult,
+    pairs_path: str | Path,
+    unmatched_path: str | Path | None = None,
+    pseudonym_key: str | None = None,
+) -> None:
     """Write the pairs (with score parts and reasons) and, if asked, the unmatched people.
 
     With ``pseudonym_key`` (any string, "" included) ids are written as stable pseudonyms and reasons
     carry no names (see :func:`pseudonymized_tables`).
     """
-    pairs, unmatched = (result.pairs, result.unmatched) if pseudonym_key is None else \
-        pseudonymized_tables(result, pseudonym_key)
+    pairs, unmatched = (
+        (result.pairs, result.unmatched) if pseudonym_key is None else pseudonymized_tables(result, pseudonym_key)
+    )
     pairs.to_csv(pairs_path, index=False)
     if unmatched_path is not None:
         unmatched.to_csv(unmatched_path, index=False)
@@ -74,9 +79,16 @@ def pseudonymized_tables(result: MatchResult, key: str = "") -> tuple[pd.DataFra
     dept = dict(zip(wf.ids, wf.employees["department"]))
     label = lambda i: f"{pseudonym(i, key)} (L{level[i]}, {dept[i]})"
     pairs = result.pairs.copy()
-    pairs["reason"] = [pair_text(label(e.mentor_id), label(e.mentee_id), e.taught, e.given_back,
-                                 {k: v for k, v in e.parts.items() if k in PREFERENCE_WORDS})
-                       for e in result.explanations]
+    pairs["reason"] = [
+        pair_text(
+            label(e.mentor_id),
+            label(e.mentee_id),
+            e.taught,
+            e.given_back,
+            {k: v for k, v in e.parts.items() if k in PREFERENCE_WORDS},
+        )
+        for e in result.explanations
+    ]
     for column in ("mentor_id", "mentee_id"):
         pairs[column] = [pseudonym(i, key) for i in pairs[column]]
     unmatched = result.unmatched.copy()
@@ -121,8 +133,9 @@ def _plain(value):
     return value
 
 
-def write_outputs(result: MatchResult, directory: str | Path, inputs: dict[str, str | Path] | None = None,
-                  seed: int | None = None) -> dict[str, Path]:
+def write_outputs(
+    result: MatchResult, directory: str | Path, inputs: dict[str, str | Path] | None = None, seed: int | None = None
+) -> dict[str, Path]:
     r"""Write the result and an audit manifest into ``directory`` (created if needed).
 
     Files:
@@ -183,18 +196,27 @@ def write_outputs(result: MatchResult, directory: str | Path, inputs: dict[str, 
             f.write(json.dumps(_plain(dataclasses.asdict(e)), ensure_ascii=False, allow_nan=False) + "\n")
 
     manifest = {
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "inputs": {name: {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
-                   for name, path in inputs.items()},
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": {
+            name: {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
+            for name, path in inputs.items()
+        },
         "versions": {**{name: _version(name) for name in VERSIONED}, "python": platform.python_version()},
         "program": result.program.model_dump(mode="json"),
         "seed": seed,
-        "status": str(result.status), "objective": result.objective, "bound": result.bound, "gap": result.gap,
-        "tolerance": result.tolerance, "engine": result.engine,
+        "status": str(result.status),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "tolerance": result.tolerance,
+        "engine": result.engine,
         "timings": dict(result.timings),
         "counts": summary(result),
         "outputs": {name: _sha256(paths[name]) for name in ("pairs.csv", "unmatched.csv", "pairs.jsonl")},
     }
-    paths["run.json"].write_text(json.dumps(_plain(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-                                 encoding="utf-8", newline="\n")
+    paths["run.json"].write_text(
+        json.dumps(_plain(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
     return paths

@@ -22,30 +22,52 @@ def kpis_section(kpis: Kpis, audit: pd.DataFrame | None = None) -> str:
     f = kpis.figures
     pct = lambda v: "–" if v is None else f"{v:.0%}"
     num = lambda v: "–" if v is None else f"{v:.1f}"
-    figures = cards([
-        ("active pairs", f"{f['active_pairs']}/{f['pairs']}", "a check-in in the last weeks"),
-        ("on cadence", pct(f["on_cadence_share"]), "pairs meeting the target check-ins per month"),
-        ("check-ins per month", num(f["mean_checkins_per_month"]), "mean over pairs"),
-        ("mentor satisfaction", num(f["mentor_satisfaction"]), "mean rating 1-5 given by mentors"),
-        ("mentee satisfaction", num(f["mentee_satisfaction"]), "mean rating 1-5 given by mentees"),
-        ("pairs at risk", str(f["pairs_at_risk"]), "silent too long or rated low"),
-    ])
-    risk = table(kpis.at_risk, [("mentor_id", "Mentor", "id"), ("mentee_id", "Mentee", "id"),
-                                 ("checkins", "Check-ins", "n"), ("risk", "Why at risk", "text")],
-                  empty="No pair at risk.")
-    skills = table(kpis.skills, [(c, c.replace("_", " ").capitalize(), "n" if c != "skill" else "text")
-                                  for c in kpis.skills.columns], empty="No skills reported yet.")
+    figures = cards(
+        [
+            ("active pairs", f"{f['active_pairs']}/{f['pairs']}", "a check-in in the last weeks"),
+            ("on cadence", pct(f["on_cadence_share"]), "pairs meeting the target check-ins per month"),
+            ("check-ins per month", num(f["mean_checkins_per_month"]), "mean over pairs"),
+            ("mentor satisfaction", num(f["mentor_satisfaction"]), "mean rating 1-5 given by mentors"),
+            ("mentee satisfaction", num(f["mentee_satisfaction"]), "mean rating 1-5 given by mentees"),
+            ("pairs at risk", str(f["pairs_at_risk"]), "silent too long or rated low"),
+        ]
+    )
+    risk = table(
+        kpis.at_risk,
+        [
+            ("mentor_id", "Mentor", "id"),
+            ("mentee_id", "Mentee", "id"),
+            ("checkins", "Check-ins", "n"),
+            ("risk", "Why at risk", "text"),
+        ],
+        empty="No pair at risk.",
+    )
+    skills = table(
+        kpis.skills,
+        [(c, c.replace("_", " ").capitalize(), "n" if c != "skill" else "text") for c in kpis.skills.columns],
+        empty="No skills reported yet.",
+    )
     fairness = ""
     if audit is not None:
-        fairness = "<h3>Fairness audit</h3><p class=\"sub\">Audit attributes are never scored. Flag: match rate " \
-                   "below 80 % of the best group's.</p>" + table(audit.assign(
-                       match_rate=100 * audit["match_rate"], rate_ratio=100 * audit["rate_ratio"]), [
-                       ("attribute", "Attribute", "text"), ("group", "Group", "text"), ("people", "People", "n"),
-                       ("matched", "Matched", "n"), ("match_rate", "Match rate", "pct"),
-                       ("mean_score", "Mean score", "n"), ("rate_ratio", "Ratio to best", "pct"),
-                       ("flag", "Flag", "text")])
+        fairness = (
+            '<h3>Fairness audit</h3><p class="sub">Audit attributes are never scored. Flag: match rate '
+            "below 80 % of the best group's.</p>"
+            + table(
+                audit.assign(match_rate=100 * audit["match_rate"], rate_ratio=100 * audit["rate_ratio"]),
+                [
+                    ("attribute", "Attribute", "text"),
+                    ("group", "Group", "text"),
+                    ("people", "People", "n"),
+                    ("matched", "Matched", "n"),
+                    ("match_rate", "Match rate", "pct"),
+                    ("mean_score", "Mean score", "n"),
+                    ("rate_ratio", "Ratio to best", "pct"),
+                    ("flag", "Flag", "text"),
+                ],
+            )
+        )
     return f"""<section id="kpis">
-<h2>Programme KPIs as of {escape(f['as_of'])}</h2>
+<h2>Programme KPIs as of {escape(f["as_of"])}</h2>
 {figures}
 <h3>Pairs at risk</h3>{risk}
 <h3>Skills worked on</h3>{skills}

@@ -1,4 +1,4 @@
-"""One HTML page shell for every page revmatch writes (inline CSS and script, a CSP that loads nothing), and its parts."""
+"""One HTML page shell for every page revmatch writes (inline CSS and script, a CSP loading nothing), and its parts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import math
 
 import pandas as pd
 
-
 CSS = """
 :root{--ink:#1f2933;--muted:#616e7c;--line:#d9e2ec;--bg:#f5f7fa;--accent:#2563eb;--accent2:#f59e0b;--soft:#cbd5e1}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:var(--bg)}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+  color:var(--ink);background:var(--bg)}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:18px;margin:0 0 10px;padding-top:6px}
@@ -69,8 +69,10 @@ document.querySelectorAll('table.sortable').forEach(function(t){
 """
 
 # Nothing may be fetched: the report is read offline and may hold personal data.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
-        "form-action 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+    "form-action 'none'; base-uri 'none'"
+)
 
 
 def escape(value) -> str:
@@ -91,14 +93,15 @@ def percent(value) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
-def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bool = True,
-           empty: str = "None.") -> str:
+def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bool = True, empty: str = "None.") -> str:
     """A table of ``frame``; ``columns`` are (column, header, kind) with kind 'id', 'n', 'pct' or 'text'."""
     if frame.empty:
         return f'<p class="empty">{escape(empty)}</p>'
     cls = ' class="sortable"' if sortable else ""
-    head = "".join(f'<th scope="col"{" class=n" if kind in ("n", "pct") else ""}>{escape(label)}</th>'
-                   for _, label, kind in columns)
+    head = "".join(
+        f'<th scope="col"{" class=n" if kind in ("n", "pct") else ""}>{escape(label)}</th>'
+        for _, label, kind in columns
+    )
     body = []
     data = {col: frame[col].tolist() for col, _, _ in columns}
     for k in range(len(frame)):
@@ -112,14 +115,23 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bo
             else:
                 cells.append(f'<td class="{"id" if kind == "id" else col}">{escape(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll"><table{cls}><thead><tr>{head}</tr></thead><tbody>'
-            + "\n".join(body) + "</tbody></table></div>")
+    return (
+        f'<div class="scroll"><table{cls}><thead><tr>{head}</tr></thead><tbody>'
+        + "\n".join(body)
+        + "</tbody></table></div>"
+    )
 
 
 def cards(items: list[tuple[str, str, str]]) -> str:
-    return '<div class="cards">' + "".join(
-        f'<div class="card" title="{escape(tip)}"><div class="v">{escape(value)}</div><div class="k">{escape(key)}</div></div>'
-        for key, value, tip in items) + "</div>"
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card" title="{escape(tip)}"><div class="v">{escape(value)}</div>'
+            f'<div class="k">{escape(key)}</div></div>'
+            for key, value, tip in items
+        )
+        + "</div>"
+    )
 
 
 def page(title: str, body: str, subtitle: str = "") -> str:
