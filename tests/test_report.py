@@ -571,7 +571,7 @@ def test_write_outputs_is_deterministic_apart_from_the_timestamp(tmp_path, compa
 
 
 def test_write_outputs_refuses_a_missing_input_before_writing(tmp_path, company_result):
-    with pytest.raises(FileNotFoundError, match="input 'employees'"):
+    with pytest.raises(rm.InputError, match="input 'employees' is not a file"):
         rm.reporting.write_outputs(company_result, tmp_path / "out", inputs={"employees": tmp_path / "nope.csv"})
     assert not (tmp_path / "out").exists()
 

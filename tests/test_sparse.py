@@ -32,7 +32,7 @@ def dense(wf, program, k, tuning=DEFAULT_TUNING):
 
 # (employees, seed, programme, k, tile): tiny tiles and small k force many tiles, floors that start
 # empty, and several pricing rounds (five, some pricing only the pairs whose price fell, for
-# 1500/1); k=20 with the default tiles is the production setting.
+# 1500/1); k=20 with the default tiles is a large k at the default tile shape.
 CASES = [
     (120, 0, GAP2, 2, 4),
     (300, 1, GAP2, 3, (7, 5)),
@@ -67,7 +67,7 @@ def test_same_pairs_and_objective_as_the_dense_route(n, seed, program, k, block)
     [
         (900, 3, GAP2, 3, (50, 23), 1.0),  # every tile with floors read through the bound
         (1500, 1, GAP1, 2, (120, 90), 1.0),
-        (2000, 5, GAP2, 5, (128, 64), None),  # the production share: most of these small tiles are scored whole
+        (2000, 5, GAP2, 5, (128, 64), None),  # the default share: most of these small tiles are scored whole
         (1200, 4, GAP1, 8, (100, 64), 1.0),
     ],
 )

@@ -18,7 +18,8 @@ from .groups import GroupResults, match_frame, match_groups
 from .kpis import fairness_audit, programme_kpis, read_checkins
 from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
-from .models import Employee, Program, Workforce
+from .models import Employee, Workforce
+from .program import Program
 from .scoring import BlockScores, Scores, score
 from .synthetic import synthetic_workforce
 

@@ -38,7 +38,8 @@ import numpy as np
 from .engine.topk import TopK, contenders, held_arcs
 from .engine.tuning import DEFAULT, Tuning
 from .errors import ConfigError
-from .models import Program, Workforce
+from .models import Workforce
+from .program import Program
 from .scoring import participants, score_block
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
@@ -97,8 +98,7 @@ def candidate_arcs(
     ``k`` best of row :math:`i` or of column :math:`j` — ranked by score, ties to the lower index
     on the other side. These are the arcs of the first solve of
     :func:`revmatch.sparse.sparse_assignment` (when more than ``k (n + m)`` pairs are valid), and
-    can be handed to :func:`revmatch.solver.solve_arcs`. The result is the same array for array
-    with or without ``client`` and for every ``band``.
+    can be handed to :func:`revmatch.engine.solve_arcs`; the same arrays with or without ``client``.
 
     Parameters
     ----------
@@ -128,23 +128,16 @@ def candidate_arcs(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> import revmatch as rm
-    >>> from revmatch.candidates import candidate_arcs
-    >>> wf = rm.synthetic_workforce(300, seed=1)
-    >>> arcs = candidate_arcs(wf, rm.Program(min_level_gap=2), k=5, band=40)
-    >>> s = rm.score(wf, rm.Program(min_level_gap=2))
-    >>> bool(np.array_equal(arcs.weights, s.matrix[arcs.rows, arcs.cols]))
+    >>> import numpy as np, revmatch as rm
+    >>> wf, gap2 = rm.synthetic_workforce(300, seed=1), rm.Program(min_level_gap=2)
+    >>> arcs, same = candidate_arcs(wf, gap2, k=5, band=40), candidate_arcs(wf, gap2, k=5)
+    >>> bool(np.array_equal(arcs.weights, rm.score(wf, gap2).matrix[arcs.rows, arcs.cols]))
     True
-    >>> same = candidate_arcs(wf, rm.Program(min_level_gap=2), k=5)
     >>> bool(np.array_equal(arcs.rows, same.rows) and np.array_equal(arcs.cols, same.cols))
     True
 
-    On a cluster (``from distributed import Client, LocalCluster``)::
-
-        with LocalCluster(n_workers=4, threads_per_worker=1) as cluster, Client(cluster) as client:
-            arcs = candidate_arcs(workforce, program, client=client)
-
+    On a cluster: ``with LocalCluster(n_workers=4, threads_per_worker=1) as cluster,
+    Client(cluster) as client: candidate_arcs(workforce, program, client=client)``.
     """
     start = time.perf_counter()
     program = program or Program()
@@ -160,10 +153,8 @@ def candidate_arcs(
     n_rows, n_cols = len(mentor_rows), len(mentee_rows)
     k, band = int(k), int(band or _default_band(n_cols, tuning))
     if n_rows == 0 or n_cols == 0:
-        empty = np.zeros(0, np.int64)
-        return CandidateArcs(
-            empty, empty.copy(), np.zeros(0), mentor_rows, mentee_rows, time.perf_counter() - start, band
-        )
+        none, seconds = np.zeros(0, np.int64), time.perf_counter() - start
+        return CandidateArcs(none, none.copy(), np.zeros(0), mentor_rows, mentee_rows, seconds, band)
     width = _tile_width(n_cols, band, tuning)
     bands = [(r0, min(r0 + band, n_rows)) for r0 in range(0, n_rows, band)]
     if client is None:

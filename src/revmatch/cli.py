@@ -1,4 +1,4 @@
-"""The `revmatch` command: demo, match and synth, thin shells over the Python API."""
+"""The `revmatch` command: thin shells over the Python API, one verb each (run `revmatch --help`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .errors import ConfigError, RevmatchError
 from .kpis import fairness_audit, programme_kpis, read_checkins
 from .lifecycle import rematch
 from .matching import ROUTES, MatchResult, match
-from .models import Employee, Program, Workforce
+from .models import Employee, Workforce
+from .program import Program
 from .reporting.files import write_outputs, write_result, write_workforce
 from .reporting.kpi_page import kpis_html
 from .synthetic import synthetic_workforce
@@ -53,7 +54,7 @@ def _demo(args) -> int:
     shown = result.pairs.sort_values(["score", "mentor_id"], ascending=[False, True]).head(args.top)
     for row in shown.itertuples():
         print(f"{row.mentor_id} → {row.mentee_id}  score {row.score:g}")
-        print(textwrap.fill(row.reason, width=100, initial_indent="    ", subsequent_indent="    "))
+        print(textwrap.fill(str(row.reason), width=100, initial_indent="    ", subsequent_indent="    "))
     if len(result.pairs) > len(shown):
         print(f"    ... and {len(result.pairs) - len(shown)} more pairs")
     if len(result.unmatched):
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (RevmatchError, ValueError) as exc:
+    except RevmatchError as exc:
         print(f"revmatch: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly

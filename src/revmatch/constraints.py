@@ -9,8 +9,10 @@ import numpy as np
 
 from .engine import GroupPairCap, MenteeQuota
 from .errors import ConfigError, InfeasibleError
-from .models import Program, Workforce
-from .scoring import RULE_WORDS, Scores, rule_masks
+from .models import Workforce
+from .program import Program
+from .rules import RULE_WORDS, rule_masks
+from .scoring import PairScores
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,9 @@ def _position(ids: np.ndarray, wanted: str) -> int | None:
     return int(hit[0]) if len(hit) else None
 
 
-def locked_positions(workforce: Workforce, program: Program, scores: Scores) -> tuple[list[tuple[int, int]], list[str]]:
+def locked_positions(
+    workforce: Workforce, program: Program, scores: PairScores
+) -> tuple[list[tuple[int, int]], list[str]]:
     """Locked (mentor_id, mentee_id) pairs as matrix positions; every lock that cannot be made is named."""
     known = set(workforce.ids.tolist())
     positions, labels, conflicts = [], [], []
@@ -56,7 +60,7 @@ def locked_positions(workforce: Workforce, program: Program, scores: Scores) -> 
     return positions, labels
 
 
-def mentee_quota(workforce: Workforce, program: Program, scores: Scores, locked) -> MenteeQuota | None:
+def mentee_quota(workforce: Workforce, program: Program, scores: PairScores, locked) -> MenteeQuota | None:
     """Each department's least number of matched mentees, checked against who can be matched at all."""
     share = program.min_matched_share
     if not share:
@@ -95,7 +99,7 @@ def mentee_quota(workforce: Workforce, program: Program, scores: Scores, locked)
     return MenteeQuota(group=group.astype(np.int64), least=least, names=labels)
 
 
-def department_pair_cap(workforce: Workforce, program: Program, scores: Scores) -> GroupPairCap | None:
+def department_pair_cap(workforce: Workforce, program: Program, scores: PairScores) -> GroupPairCap | None:
     """The most pairs from any one (mentor department, mentee department)."""
     if program.max_pairs_per_department_pair is None:
         return None
@@ -111,7 +115,7 @@ def department_pair_cap(workforce: Workforce, program: Program, scores: Scores) 
     )
 
 
-def solver_rules(workforce: Workforce, program: Program, scores: Scores) -> SolverRules:
+def solver_rules(workforce: Workforce, program: Program, scores: PairScores) -> SolverRules:
     """Locks and quotas of a programme, diagnosed, in the solver's terms."""
     locked, labels = locked_positions(workforce, program, scores)
     return SolverRules(

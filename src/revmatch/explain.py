@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from .engine import Assignment
-from .models import Program, Workforce
-from .scoring import RULE_WORDS, BlockScores, Scores, rule_masks
+from .models import Workforce
+from .program import Program
+from .rules import RULE_WORDS, rule_masks
+from .scoring import BlockScores, PairScores
 
 TOP_SKILLS = 3
 REASON_BLOCK = 1024  # unmatched people whose rule masks are computed together
@@ -121,7 +123,7 @@ def pair_text(
 
 
 def explain_pairs(
-    workforce: Workforce, scores: Scores, rows: np.ndarray, cols: np.ndarray, paired: np.ndarray | bool = True
+    workforce: Workforce, scores: PairScores, rows: np.ndarray, cols: np.ndarray, paired: np.ndarray | bool = True
 ) -> list[PairExplanation]:
     """Explanations of the pairs at score-matrix positions ``(rows[k], cols[k])``, vectorised."""
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
@@ -158,7 +160,7 @@ def explain_pairs(
 
 
 def pair_standing(
-    scores: Scores | BlockScores,
+    scores: PairScores,
     rows: np.ndarray,
     cols: np.ndarray,
     pair_scores: np.ndarray | None = None,
@@ -333,7 +335,7 @@ def _side_reasons(
     return out
 
 
-def partner_loads(scores: Scores, rows: np.ndarray, cols: np.ndarray):
+def partner_loads(scores: PairScores, rows: np.ndarray, cols: np.ndarray):
     """Pairs held and weakest pair score (inf if none) of every mentor and every mentee.
 
     An outsider can only displace someone's weakest pair, and only with a strictly better score.
@@ -347,7 +349,7 @@ def partner_loads(scores: Scores, rows: np.ndarray, cols: np.ndarray):
     return np.bincount(rows, minlength=n_r), row_worst, np.bincount(cols, minlength=n_c), col_worst
 
 
-def unmatched_frame(workforce: Workforce, program: Program, scores: Scores, assignment: Assignment) -> pd.DataFrame:
+def unmatched_frame(workforce: Workforce, program: Program, scores: PairScores, assignment: Assignment) -> pd.DataFrame:
     """Everyone who opted in and got no pair at all, with their opt-in role and a true reason."""
     pr = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)

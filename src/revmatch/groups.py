@@ -1,4 +1,19 @@
-"""One programme per group (country, business unit, cohort): exact matches per group, serially or on Dask."""
+"""One programme per group (country, business unit, cohort): exact matches per group, serially or on Dask.
+
+The programme applies to each group as follows: hard rules, weights, the objective and
+``max_pairs_per_department_pair`` as they are (a cap per group); ``forbidden`` and ``past_pairs``
+where both people are in the group; ``locked`` in the group of its people (a lock across two groups
+makes both of them fail); a ``min_matched_share`` given per department holds in every group that
+has opted-in mentees of that department.
+
+On Dask, each task receives its group's two frames and sends back its pairs, unmatched people and status,
+pickled by revmatch. Use one thread per worker: a task
+is mostly single-threaded Python and NumPy. Dask starts worker processes with
+``MALLOC_TRIM_THRESHOLD_=65536`` (to hand memory back to the OS), which made these pandas-heavy
+tasks slower here (docs: groups and Dask); ``dask.config.set({"distributed.nanny.pre-spawn-environ.
+MALLOC_TRIM_THRESHOLD_": None})`` before the cluster starts (and no such variable in the client's
+environment) leaves glibc's default. That is the cluster owner's choice, so revmatch leaves it.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +24,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .errors import ConfigError, InfeasibleError
 from .matching import MatchResult, match
-from .models import Program, Workforce, workforce_frames
+from .models import Workforce
+from .partition import group_frames, group_key, plain
+from .program import Program
 
 GROUP_COLUMNS = ("group", "people", "pairs", "status", "objective", "seconds", "error")
 _PAIR_COLUMNS = ("mentor_id", "mentee_id", "score", "forward", "backward", "reason")
@@ -53,86 +71,6 @@ class GroupResults:
             f"GroupResults(by={self.by!r}, groups={len(self.groups)}, failed={len(self.failed)}, "
             f"pairs={len(self.pairs)}, unmatched={len(self.unmatched)})"
         )
-
-
-def group_frames(
-    workforce: Workforce, by: str | list[str] = "department"
-) -> list[tuple[object, pd.DataFrame, pd.DataFrame]]:
-    """Split a workforce into one (employees, skills) pair of input frames per group.
-
-    A group is everyone with the same value in the employees column ``by`` (an empty cell is a value
-    too: ``""`` is a group); each skills row goes with its employee. Each person's ``manager_id`` is
-    rewritten to their nearest manager *in the same group* up their chain (empty if none), so the
-    reporting-line rule inside a group is exactly the workforce's: A is in B's management chain in the
-    group if and only if A is in it in the whole workforce, even when the chain passes through people
-    of other groups.
-
-    Parameters
-    ----------
-    workforce : Workforce
-        The whole company.
-    by : str or list of str, default="department"
-        An employees column: ``"department"``, ``"location"`` or any other; or several, such as
-        ``["location", "department"]``, for one group per combination (named ``"London / Sales"``).
-
-    Returns
-    -------
-    list of (group, employees, skills)
-        In sorted group order; each pair of frames is in the input schema of
-        :meth:`Workforce.from_frames`.
-
-    Raises
-    ------
-    ConfigError
-        ``by`` is not an employees column.
-
-    Examples
-    --------
-    >>> import revmatch as rm
-    >>> from revmatch.groups import group_frames
-    >>> parts = group_frames(rm.synthetic_workforce(300, seed=1), by="location")
-    >>> [name for name, employees, skills in parts][:2]
-    ['Bangalore', 'Berlin']
-    """
-    employees, skills = workforce_frames(workforce)
-    if not len(employees):
-        _group_key(employees, by)  # still name a wrong column
-        return []
-    names, code = np.unique(_group_key(employees, by), return_inverse=True)
-    code = code.reshape(-1)
-    ids = workforce.ids
-    manager = _nearest_in_group(workforce, code)
-    employees["manager_id"] = np.where(manager >= 0, ids[np.maximum(manager, 0)], "")
-    skill_code = (
-        code[np.searchsorted(ids, skills["employee_id"].to_numpy(dtype=object))]
-        if len(skills)
-        else np.zeros(0, dtype=np.int64)
-    )
-    people = _split(code, len(names))
-    skill_rows = _split(skill_code, len(names))
-    return [
-        (
-            _plain(names[g]),
-            employees.iloc[people[g]].reset_index(drop=True),
-            skills.iloc[skill_rows[g]].reset_index(drop=True),
-        )
-        for g in range(len(names))
-    ]
-
-
-def _group_key(employees: pd.DataFrame, by: str | tuple[str, ...] | list[str]) -> np.ndarray:
-    """Each person's group: the value of column ``by``, or of several columns joined as ``"a / b"``."""
-    columns = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in columns if c not in employees.columns]
-    if missing or not columns:
-        which = "" if isinstance(by, str) else f"{', '.join(map(repr, missing)) or 'no column given'} is "
-        raise ConfigError(
-            f"cannot group by {by!r}: {which}not an employees column (columns: "
-            f"{', '.join(map(str, employees.columns))})"
-        )
-    if len(columns) == 1:
-        return employees[columns[0]].to_numpy()
-    return employees[columns].astype(str).agg(" / ".join, axis=1).to_numpy(dtype=object)
 
 
 def match_frame(
@@ -231,11 +169,7 @@ def match_groups(
     is the same with or without ``client``, in sorted group order. A group whose match raises (e.g.
     :class:`InfeasibleError`) is reported in ``groups`` and the others still run.
 
-    The programme applies to each group as follows: hard rules, weights, the objective and
-    ``max_pairs_per_department_pair`` as they are (a cap per group); ``forbidden`` and ``past_pairs``
-    where both people are in the group; ``locked`` in the group of its people (a lock across two groups
-    makes both of them fail); a ``min_matched_share`` given per department holds in every group that
-    has opted-in mentees of that department.
+    How the programme applies to each group, and running on Dask: see the module's notes.
 
     Parameters
     ----------
@@ -251,7 +185,7 @@ def match_groups(
         explanations and reports); ``False`` keeps only the frames, as on Dask — for many large groups.
     client : distributed.Client, optional
         Run one task per group on this Dask cluster (each task builds and matches its group, with one
-        BLAS thread where ``threadpoolctl`` is installed; CP-SAT always runs on one worker). Dask is
+        BLAS thread; CP-SAT always runs on one worker). Dask is
         needed only then: ``pip install 'revmatch[dask]'``. Without it, groups run one after the other
         in this process.
 
@@ -284,15 +218,6 @@ def match_groups(
         with LocalCluster(n_workers=4, threads_per_worker=1) as cluster, Client(cluster) as client:
             out = match_groups(workforce, program, by="location", client=client)
 
-    Notes
-    -----
-    Each task receives its group's two frames and sends back its pairs, unmatched people and status
-    (about 1 MB and 50 kB for 2 000 people), pickled by revmatch. Use one thread per worker: a task
-    is mostly single-threaded Python and NumPy. Dask starts worker processes with
-    ``MALLOC_TRIM_THRESHOLD_=65536`` (to hand memory back to the OS), which made these pandas-heavy
-    tasks 10–20 % slower here; ``dask.config.set({"distributed.nanny.pre-spawn-environ.
-    MALLOC_TRIM_THRESHOLD_": None})`` before the cluster starts (and no such variable in the client's
-    environment) leaves glibc's default. That is the cluster owner's choice, so revmatch leaves it.
     """
     program = program or Program()
     parts = group_frames(workforce, by)
@@ -301,20 +226,24 @@ def match_groups(
     if client is None:
         outcomes = [_match_group(e, s, program, conflicts.get(g, []), keep=keep_results) for g, e, s in parts]
     else:
-        futures = [
-            client.submit(
-                _match_group_pickled, pickle.dumps((e, s), protocol=5), program, conflicts.get(g, []), pure=False
-            )
-            for g, e, s in parts
-        ]
-        outcomes = []
-        for future, (_, e, _) in zip(futures, parts):
-            try:
-                outcomes.append(pickle.loads(future.result()))
-            except Exception as exc:  # the task itself was lost (worker died, data could not be sent …)
-                outcomes.append(_failure(len(e), exc, 0.0))
-        del futures
+        outcomes = _on_dask(client, parts, program, conflicts)
     return _collect(by, [g for g, _, _ in parts], outcomes)
+
+
+def _on_dask(client, parts: list, program: Program, conflicts: dict[object, list[str]]) -> list[_Outcome]:
+    """One task per group on the cluster; a task lost (worker died, data not sent) is that group's failure."""
+    futures = [
+        client.submit(_match_group_pickled, pickle.dumps((e, s), protocol=5), program, conflicts.get(g, []), pure=False)
+        for g, e, s in parts
+    ]
+    outcomes = []
+    for future, (_, e, _) in zip(futures, parts):
+        try:
+            outcomes.append(pickle.loads(future.result()))
+        except Exception as exc:
+            outcomes.append(_failure(len(e), exc, 0.0))
+    del futures
+    return outcomes
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
@@ -343,7 +272,9 @@ def _match_group(
     """One group's task: build and match, turning any exception into a failed outcome."""
     start = time.perf_counter()
     try:
-        with _one_blas_thread() if one_thread else nullcontext():
+        # One BLAS/OpenMP thread inside a worker task, so tasks side by side do not oversubscribe the
+        # cores (Dask's nanny already starts workers so; this also covers threaded workers).
+        with threadpool_limits(limits=1) if one_thread else nullcontext():
             if conflicts:
                 raise InfeasibleError(conflicts)
             group = Workforce.from_frames(employees, skills)
@@ -365,8 +296,8 @@ def _match_group(
 def _match_group_pickled(frames: bytes, program: Program, conflicts: list[str]) -> bytes:
     """The Dask task: frames in and outcome out as pickled bytes.
 
-    Dask's own pandas serialisation of text columns cost the client about 3× the CPU of plain pickle
-    (1.0 s against 0.33 s for 50 groups of 2 000), and on a LocalCluster the client shares the cores
+    Dask's own pandas serialisation of text columns cost the client several times the CPU of plain
+    pickle when measured (docs: groups and Dask), and on a LocalCluster the client shares the cores
     with the workers.
     """
     employees, skills = pickle.loads(frames)
@@ -378,20 +309,7 @@ def _failure(people: int, exc: Exception, seconds: float) -> _Outcome:
     return _Outcome(people, None, None, status, float("nan"), seconds, f"{type(exc).__name__}: {exc}")
 
 
-def _one_blas_thread():
-    """One BLAS/OpenMP thread inside a worker task, so tasks side by side do not oversubscribe the cores.
-
-    Dask's nanny already starts worker processes with ``OMP_NUM_THREADS=1`` (and MKL, OpenBLAS);
-    threadpoolctl also covers threaded workers, where it is installed. It is not a dependency.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return nullcontext()
-    return threadpool_limits(limits=1)
-
-
-def _collect(by: str, names: list, outcomes: list[_Outcome]) -> GroupResults:
+def _collect(by: str | list[str], names: list, outcomes: list[_Outcome]) -> GroupResults:
     pairs = [o.pairs.assign(group=name) for name, o in zip(names, outcomes) if o.pairs is not None and len(o.pairs)]
     unmatched = [
         o.unmatched.assign(group=name)
@@ -460,12 +378,13 @@ def _check_quota_departments(workforce: Workforce, program: Program) -> None:
         )
 
 
-def _lock_conflicts(workforce: Workforce, program: Program, by: str) -> dict[object, list[str]]:
+def _lock_conflicts(workforce: Workforce, program: Program, by: str | list[str]) -> dict[object, list[str]]:
     """Locks that per-group matching cannot make, by the group(s) they fail."""
     if not program.locked:
         return {}
-    group_of = dict(zip(workforce.ids.tolist(), map(_plain, _group_key(workforce.employees, by))))
-    nowhere, conflicts = [], {}
+    group_of = dict(zip(workforce.ids.tolist(), map(plain, group_key(workforce.employees, by))))
+    nowhere: list[str] = []
+    conflicts: dict[object, list[str]] = {}
     for mentor_id, mentee_id in program.locked:
         a, b = group_of.get(mentor_id), group_of.get(mentee_id)
         label = f"lock {mentor_id} → {mentee_id}"
@@ -478,36 +397,3 @@ def _lock_conflicts(workforce: Workforce, program: Program, by: str) -> dict[obj
     if nowhere:
         raise InfeasibleError(nowhere)
     return conflicts
-
-
-def _nearest_in_group(workforce: Workforce, code: np.ndarray) -> np.ndarray:
-    """Row of each person's nearest manager up the chain with the same group code, -1 if none.
-
-    One pass in pre-order with a stack per group: a group's open subtrees that contain a person are
-    exactly that person's in-group managers, the innermost on top.
-    """
-    start = workforce.tree_in.tolist()
-    end = (workforce.tree_in + workforce.tree_size).tolist()
-    codes = code.tolist()
-    nearest = np.full(len(code), -1, dtype=np.int64)
-    stacks: dict[int, list[int]] = {}
-    for v in np.argsort(workforce.tree_in, kind="stable").tolist():
-        stack = stacks.setdefault(codes[v], [])
-        while stack and start[v] >= end[stack[-1]]:
-            stack.pop()
-        if stack:
-            nearest[v] = stack[-1]
-        stack.append(v)
-    return nearest
-
-
-def _split(code: np.ndarray, n_groups: int) -> list[np.ndarray]:
-    """Positions of each group's rows, in their original order."""
-    order = np.argsort(code, kind="stable")
-    bounds = np.searchsorted(code[order], np.arange(n_groups + 1))
-    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
-
-
-def _plain(value):
-    """A numpy scalar as the Python value it holds (group names print and compare as users typed them)."""
-    return value.item() if isinstance(value, np.generic) else value

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
+from .errors import ConfigError, InputError, Problem
 from .lifecycle import pairs_of
 from .matching import MatchResult
 from .models import Workforce
@@ -68,7 +68,7 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
 class Kpis:
     """Programme indicators as of a date; ``figures`` is flat and JSON-ready, the tables detail it."""
 
-    figures: dict[str, float | int | None]
+    figures: dict[str, float | int | str | None]
     per_pair: pd.DataFrame
     at_risk: pd.DataFrame
     satisfaction: pd.DataFrame
@@ -100,72 +100,20 @@ def programme_kpis(
     """
     current = pairs_of(pairs)
     seen = checkins[checkins["date"] <= as_of]
-    key = list(zip(seen["mentor_id"], seen["mentee_id"]))
     running = set(current)
-    inside = pd.Series([k in running for k in key], index=seen.index, dtype=bool)
-    seen_in = seen[inside.to_numpy()] if len(seen) else seen
+    inside = np.array([k in running for k in zip(seen["mentor_id"], seen["mentee_id"])], dtype=bool)
+    seen_in = seen[inside] if len(seen) else seen
     start = start or (min(seen["date"]) if len(seen) else as_of)
     months = max((as_of - start).days / 30.44, 1 / 30.44)
-    # One pass over the check-ins, grouped by pair, instead of one scan per pair.
-    by_pair = seen_in.groupby(["mentor_id", "mentee_id"]).agg(
-        count=("date", "size"), last=("date", "max"), mean=("rating", "mean")
-    )
-    stats = {
-        key: (int(c), d, None if pd.isna(r) else float(r))
-        for key, c, d, r in zip(by_pair.index, by_pair["count"], by_pair["last"], by_pair["mean"])
-    }
-    rows = []
-    for m, e in current:
-        count, last, mean = stats.get((m, e), (0, None, None))
-        silent = last is None or (as_of - last) > timedelta(weeks=risk_weeks)
-        low = mean is not None and mean <= low_rating
-        reason = "; ".join(
-            filter(
-                None,
-                [
-                    ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
-                    f"mean rating {mean:.1f}" if low else "",
-                ],
-            )
-        )
-        rows.append((m, e, count, last, count / months, mean, not silent, reason))
-    per_pair = pd.DataFrame(
-        rows,
-        columns=["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month", "mean_rating", "active", "risk"],
-    )
+    per_pair = _per_pair(current, seen_in, as_of, months, risk_weeks, low_rating)
     satisfaction = (
         seen_in[seen_in["rating"].notna() & (seen_in["rated_by"] != "")]
         .groupby("rated_by")["rating"]
         .agg(["count", "mean"])
         .reset_index()
     )
-    worked = pd.Series([s for skills in seen_in["skills"] for s in skills], dtype=object)
-    skills = (
-        worked.value_counts().rename_axis("skill").reset_index(name="checkins")
-        if len(worked)
-        else pd.DataFrame({"skill": [], "checkins": []})
-    )
-    if workforce is not None and len(skills):
-        keys = [skill_key(s) for s in workforce.skill_names]
-        need = {k: workforce.need[:, c] for c, k in enumerate(keys)}
-        pair_skills = {(m, e): set() for m, e in current}
-        for m, e, s in zip(seen_in["mentor_id"], seen_in["mentee_id"], seen_in["skills"]):
-            pair_skills[(m, e)].update(s)
-        mentee_row = {e: workforce.index_of([e])[0] for _, e in current if e in set(workforce.ids)}
-        skills["pairs_needing"] = [
-            sum(1 for m, e in current if e in mentee_row and k in need and need[k][mentee_row[e]] > 0)
-            for k in skills["skill"]
-        ]
-        skills["pairs_needing_and_worked"] = [
-            sum(
-                1
-                for m, e in current
-                if e in mentee_row and k in need and need[k][mentee_row[e]] > 0 and k in pair_skills[(m, e)]
-            )
-            for k in skills["skill"]
-        ]
     side_mean = dict(zip(satisfaction["rated_by"], satisfaction["mean"]))
-    figures = {
+    figures: dict[str, float | int | str | None] = {
         "as_of": str(as_of),
         "pairs": len(current),
         "checkins": len(seen_in),
@@ -178,7 +126,58 @@ def programme_kpis(
         "mentee_satisfaction": side_mean.get("mentee"),
         "pairs_at_risk": int((per_pair["risk"] != "").sum()),
     }
-    return Kpis(figures, per_pair, per_pair[per_pair["risk"] != ""].reset_index(drop=True), satisfaction, skills)
+    at_risk = per_pair[per_pair["risk"] != ""].reset_index(drop=True)
+    return Kpis(figures, per_pair, at_risk, satisfaction, _skills_worked(current, seen_in, workforce))
+
+
+def _per_pair(
+    current: list[tuple[str, str]], seen: pd.DataFrame, as_of: date, months: float, risk_weeks: int, low_rating: float
+) -> pd.DataFrame:
+    """One row per running pair: check-ins, the last one, per month, mean rating, active, why at risk."""
+    # One pass over the check-ins, grouped by pair, instead of one scan per pair.
+    by_pair = seen.groupby(["mentor_id", "mentee_id"]).agg(
+        count=("date", "size"), last=("date", "max"), mean=("rating", "mean")
+    )
+    stats = {
+        key: (int(c), d, None if pd.isna(r) else float(r))
+        for key, c, d, r in zip(by_pair.index, by_pair["count"], by_pair["last"], by_pair["mean"])
+    }
+    rows = []
+    for m, e in current:
+        count, last, mean = stats.get((m, e), (0, None, None))
+        silent = last is None or (as_of - last) > timedelta(weeks=risk_weeks)
+        low = mean is not None and mean <= low_rating
+        why = [
+            ("no check-in yet" if last is None else f"no check-in since {last}") if silent else "",
+            f"mean rating {mean:.1f}" if low else "",
+        ]
+        rows.append((m, e, count, last, count / months, mean, not silent, "; ".join(filter(None, why))))
+    columns = ["mentor_id", "mentee_id", "checkins", "last_checkin", "per_month", "mean_rating", "active", "risk"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _skills_worked(current: list[tuple[str, str]], seen: pd.DataFrame, workforce: Workforce | None) -> pd.DataFrame:
+    """Check-ins per skill worked on; with the workforce, pairs whose mentee needs it and those who worked on it."""
+    worked = pd.Series([s for skills in seen["skills"] for s in skills], dtype=object)
+    if not len(worked):
+        return pd.DataFrame({"skill": [], "checkins": []})
+    skills = worked.value_counts().rename_axis("skill").reset_index(name="checkins")
+    if workforce is None:
+        return skills
+    keys = [skill_key(s) for s in workforce.skill_names]
+    need = {k: workforce.need[:, c] for c, k in enumerate(keys)}
+    pair_skills: dict[tuple[str, str], set[str]] = {(m, e): set() for m, e in current}
+    for m, e, s in zip(seen["mentor_id"], seen["mentee_id"], seen["skills"]):
+        pair_skills[(m, e)].update(s)
+    known = set(workforce.ids)
+    mentee_row = {e: workforce.index_of([e])[0] for _, e in current if e in known}
+    needing = {
+        k: [(m, e) for m, e in current if e in mentee_row and k in need and need[k][mentee_row[e]] > 0]
+        for k in skills["skill"]
+    }
+    skills["pairs_needing"] = [len(needing[k]) for k in skills["skill"]]
+    skills["pairs_needing_and_worked"] = [sum(k in pair_skills[p] for p in needing[k]) for k in skills["skill"]]
+    return skills
 
 
 def _share(part, whole) -> float | None:
@@ -189,7 +188,7 @@ def poorly_rated_pairs(checkins: pd.DataFrame, threshold: float = 2.0) -> list[t
     """Pairs whose mean rating is at or below ``threshold``: feed them to the next round as forbidden."""
     rated = checkins[checkins["rating"].notna()]
     means = rated.groupby(["mentor_id", "mentee_id"])["rating"].mean()
-    return sorted((str(m), str(e)) for (m, e), v in means.items() if v <= threshold)
+    return sorted((str(m), str(e)) for (m, e), v in zip(means.index, means.to_numpy()) if v <= threshold)
 
 
 def fairness_audit(
@@ -216,7 +215,7 @@ def fairness_audit(
         pairs = result.pairs
     else:
         if opted_in is None:
-            raise ValueError("with a pairs table, give opted_in: the ids of everyone who took part")
+            raise ConfigError("with a pairs table, give opted_in: the ids of everyone who took part")
         opted, pairs = pd.Index(sorted(map(str, opted_in))), result.astype({"mentor_id": str, "mentee_id": str})
     person_scores = pd.concat(
         [

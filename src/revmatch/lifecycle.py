@@ -9,8 +9,10 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .matching import MatchResult, match
-from .models import Pair, Program, Workforce
-from .scoring import RULE_WORDS, participants, rule_masks
+from .models import Pair, Workforce
+from .program import Program
+from .rules import RULE_WORDS, rule_masks
+from .scoring import participants
 from .tables import read_table
 
 
@@ -90,14 +92,15 @@ def _survivors(
 
 def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair], list[tuple[str, str, str]]]:
     """Drop surviving pairs beyond a person's (possibly reduced) capacity, last listed first."""
-    emp = workforce.employees.set_index("employee_id")
+    emp = workforce.employees
+    capacity = {
+        (x, side): int(c) for side in ("mentor", "mentee") for x, c in zip(emp["employee_id"], emp[f"{side}_capacity"])
+    }
     load: dict[tuple[str, str], int] = {}
     keep, broken = [], []
     for m, e in pairs:
         over = [
-            (x, side)
-            for x, side in ((m, "mentor"), (e, "mentee"))
-            if load.get((x, side), 0) >= emp.at[x, f"{side}_capacity"]
+            (x, side) for x, side in ((m, "mentor"), (e, "mentee")) if load.get((x, side), 0) >= capacity[(x, side)]
         ]
         if over:
             broken.append((m, e, f"{over[0][0]}'s {over[0][1]}_capacity is now lower"))
@@ -189,7 +192,7 @@ def next_round(
     """
     program = program or Program()
     past = pairs_of(history)
-    update = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
+    update: dict[str, object] = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
     if priority:
         update |= {"priority": tuple(map(str, priority)), "priority_weight": priority_weight}
     if len(poorly_rated):

@@ -14,8 +14,10 @@ from .constraints import solver_rules
 from .engine import Assignment, Status, Tuning, solve
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
-from .models import Program, Workforce
-from .scoring import RULE_WORDS, BlockScores, Scores, part_weights, rule_masks, score
+from .models import Workforce
+from .program import Program
+from .rules import RULE_WORDS, rule_masks
+from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
 
 
@@ -39,7 +41,7 @@ class MatchResult:
     timings: dict[str, float]
     program: Program = field(repr=False)
     workforce: Workforce = field(repr=False)
-    scores: Scores | BlockScores = field(repr=False)
+    scores: PairScores = field(repr=False)
     assignment: Assignment = field(repr=False)
     explanations: tuple[PairExplanation, ...] = field(repr=False, default=())
 
@@ -57,7 +59,7 @@ class MatchResult:
         made = self._explanation_of.get((str(mentor_id), str(mentee_id)))
         if made is not None:
             return made
-        return explain_pairs(self.workforce, self.scores, [i], [j], paired=False)[0]
+        return explain_pairs(self.workforce, self.scores, np.array([i]), np.array([j]), paired=False)[0]
 
     @cached_property
     def _explanation_of(self) -> dict[tuple[str, str], PairExplanation]:
@@ -154,7 +156,7 @@ class WhyNot:
 
 
 def solve_program(
-    workforce: Workforce, program: Program, scores: Scores | BlockScores, tuning: Tuning | None = None
+    workforce: Workforce, program: Program, scores: PairScores, tuning: Tuning | None = None
 ) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
@@ -225,30 +227,7 @@ def match(
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     if route == "auto":
         route = "dense" if unsupported_settings(program) else "sparse"
-    timings = {}
-    t = time.perf_counter()
-    if route == "sparse":
-        sparse = sparse_assignment(
-            workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit
-        )
-        scores = BlockScores(
-            workforce,
-            program,
-            sparse.mentor_rows,
-            sparse.mentee_rows,
-            sparse.mentor_top,
-            sparse.mentee_top,
-            sparse.scores,
-        )
-        assignment = sparse.assignment
-        timings["score"] = sparse.timings["candidates"]
-        timings["solve"] = sparse.timings["total"] - sparse.timings["candidates"]
-    else:
-        scores = score(workforce, program, memory_limit=memory_limit)
-        timings["score"] = time.perf_counter() - t
-        t = time.perf_counter()
-        assignment = solve_program(workforce, program, scores, tuning)
-        timings["solve"] = time.perf_counter() - t
+    scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
@@ -273,3 +252,36 @@ def match(
         assignment=assignment,
         explanations=tuple(explanations),
     )
+
+
+def _solved(
+    workforce: Workforce,
+    program: Program,
+    route: str,
+    progress,
+    client,
+    tuning: Tuning | None,
+    memory_limit: int | None,
+) -> tuple[PairScores, Assignment, dict[str, float]]:
+    """Scores and the optimal assignment by one route, with the seconds of each stage."""
+    t = time.perf_counter()
+    if route == "sparse":
+        sparse = sparse_assignment(
+            workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit
+        )
+        assert sparse.mentor_top is not None and sparse.mentee_top is not None  # the candidate pass sets them
+        scores = BlockScores(
+            workforce,
+            program,
+            sparse.mentor_rows,
+            sparse.mentee_rows,
+            sparse.mentor_top,
+            sparse.mentee_top,
+            sparse.scores,
+        )
+        seconds = sparse.timings["candidates"], sparse.timings["total"] - sparse.timings["candidates"]
+        return scores, sparse.assignment, dict(zip(("score", "solve"), seconds))
+    dense = score(workforce, program, memory_limit=memory_limit)
+    t_score = time.perf_counter() - t
+    assignment = solve_program(workforce, program, dense, tuning)
+    return dense, assignment, {"score": t_score, "solve": time.perf_counter() - t - t_score}

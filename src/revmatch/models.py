@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError, InputError, Problem
+from .errors import InputError, Problem
 from .tables import read_table
 from .validate import Problems, Table, validate_employees, validate_skills
 
 Role = Literal["mentor", "mentee", "both", "none"]
+Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
 
 class Employee(BaseModel):
@@ -41,142 +41,26 @@ class Employee(BaseModel):
     skills: dict[str, int] = Field(default_factory=dict)
     needs: dict[str, int] = Field(default_factory=dict)
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            who = data.get("employee_id", "employee")
+            raise InputError(
+                [
+                    Problem(
+                        f"Employee {who!r}",
+                        None,
+                        str(e["loc"][0]) if e["loc"] else None,
+                        f"{e['msg']} (got {e.get('input')!r})",
+                    )
+                    for e in exc.errors()
+                ]
+            ) from None
+
     @property
     def display_name(self) -> str:
         return self.name or self.employee_id
-
-
-Pair = tuple[str, str]  # (mentor_id, mentee_id)
-
-
-class Program(BaseModel):
-    """How a programme pairs people: hard rules (the allowed mask), score weights and the objective.
-
-    Parameters
-    ----------
-    min_level_gap : int or None, default=1
-        A mentor must be at least this many levels *below* the mentee (reverse mentoring: the junior
-        mentors the senior). ``None`` switches the rule off; 0 allows peers.
-    exclude_reporting_line : bool, default=True
-        No pair where one person is anywhere in the other's management chain (psychological safety).
-    forward_weight, backward_weight : float, default=1.0
-        Weights of what the mentor teaches the mentee (forward) and what the mentee gives back (backward).
-    objective : {"total", "coverage", "fair"}, default="total"
-        ``total``: the largest sum of pair scores. ``coverage``: as many people matched as possible
-        (mentors with a mentee plus mentees with a mentor), then the largest total among those.
-        ``fair``: among the matchings with the most pairs, the largest lowest pair score, then the
-        largest total among those. All three are exact.
-    locked, forbidden : list of (mentor_id, mentee_id), default=()
-        Admin overrides: locked pairs are always made, forbidden pairs never.
-    past_pairs : list of (id, id), default=()
-        Earlier cohorts' pairs, never repeated (in either direction).
-    require_different_department, require_shared_language, require_same_location : bool, default=False
-        Optional hard attribute rules. Unknown values (empty cells) never satisfy a requirement.
-    min_timezone_overlap : float or None, default=None
-        Hard rule: at least this many shared working hours (``working_hours`` local time in each
-        person's IANA time zone, on ``reference_date`` so daylight saving is fixed).
-    different_department_weight, shared_language_weight, same_location_weight : float, default=0
-        Soft preferences: added to the score of a pair that has the property (negative = penalty).
-    timezone_overlap_weight : float, default=0
-        Soft preference: added per shared working hour.
-    priority : list of employee ids, default=()
-        People to favour (e.g. left unmatched last round): each of them in a pair adds
-        ``priority_weight`` to its score.
-    previous_pairs : list of (mentor_id, mentee_id), default=()
-        Pairs of the running programme; each kept adds ``continuity_weight`` (used by re-matching).
-    min_matched_share : float or dict of department → float, default=None
-        Quota: at least this share of each department's opted-in mentees (rounded up) must be matched.
-    max_pairs_per_department_pair : int or None, default=None
-        Quota: at most this many pairs from any one (mentor department, mentee department).
-    time_limit : float, default=60
-        Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
-        ``feasible`` with their bound.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    min_level_gap: int | None = Field(1, ge=0)
-    exclude_reporting_line: bool = True
-    forward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
-    backward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
-    objective: Literal["total", "coverage", "fair"] = "total"
-    locked: tuple[Pair, ...] = ()
-    forbidden: tuple[Pair, ...] = ()
-    past_pairs: tuple[Pair, ...] = ()
-    require_different_department: bool = False
-    require_shared_language: bool = False
-    require_same_location: bool = False
-    min_timezone_overlap: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
-    working_hours: tuple[float, float] = (9.0, 17.0)
-    reference_date: date = date(2026, 1, 15)
-    different_department_weight: float = Field(0.0, allow_inf_nan=False)
-    shared_language_weight: float = Field(0.0, allow_inf_nan=False)
-    same_location_weight: float = Field(0.0, allow_inf_nan=False)
-    timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
-    priority: tuple[str, ...] = ()
-    priority_weight: float = Field(0.0, allow_inf_nan=False)
-    previous_pairs: tuple[Pair, ...] = ()
-    continuity_weight: float = Field(0.0, allow_inf_nan=False)
-    min_matched_share: float | dict[str, float] | None = None
-    max_pairs_per_department_pair: int | None = Field(None, ge=0)
-    time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
-
-    @field_validator("priority", mode="before")
-    @classmethod
-    def _ids_as_text(cls, value):
-        return tuple(str(x) for x in value) if isinstance(value, (list, tuple, set)) else value
-
-    @field_validator("locked", "forbidden", "past_pairs", "previous_pairs", mode="before")
-    @classmethod
-    def _pairs_as_text(cls, value):
-        """Ids may arrive as numbers (TOML, JSON): pairs are compared as text."""
-        if isinstance(value, (list, tuple)):
-            return tuple(tuple(str(x) for x in pair) if isinstance(pair, (list, tuple)) else pair for pair in value)
-        return value
-
-    @field_validator("working_hours")
-    @classmethod
-    def _hours(cls, value):
-        start, end = value
-        if not 0 <= start < end <= 24:
-            raise ValueError("working hours must be (start, end) with 0 ≤ start < end ≤ 24")
-        return value
-
-    @field_validator("min_matched_share")
-    @classmethod
-    def _shares(cls, value):
-        shares = value.values() if isinstance(value, dict) else [] if value is None else [value]
-        if any(not 0 <= x <= 1 for x in shares):
-            raise ValueError("shares must be between 0 and 1 (0.5 = half of the department's mentees)")
-        return value
-
-    @property
-    def has_quotas(self) -> bool:
-        return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> Program:
-        """Read a programme from TOML: keys at the top level or under a ``[program]`` table."""
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        return cls.from_dict(data.get("program", data), where=str(path))
-
-    @classmethod
-    def from_dict(cls, data: dict, where: str = "program") -> Program:
-        """Build a programme from plain data, turning pydantic's errors into one ConfigError."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            lines = [
-                f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg']} (got {e.get('input')!r})"
-                for e in exc.errors()
-            ]
-            raise ConfigError("\n  ".join(["invalid programme configuration:", *lines])) from None
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -287,6 +171,7 @@ class Workforce:
         known_ids = emp["employee_id"].to_numpy() if emp is not None else np.array([], dtype=object)
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         problems.raise_if_any()
+        assert emp is not None  # no problems: the employees table was usable
         if sk is None:
             sk = pd.DataFrame({"employee_id": [], "skill": [], "key": [], "proficiency": [], "need": [], "_row": []})
 
@@ -439,8 +324,8 @@ class Workforce:
 def _utc_offset(zone: str, on: date) -> float:
     if not zone:
         return float("nan")
-    noon = datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(zone))
-    return noon.utcoffset().total_seconds() / 3600
+    offset = datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(zone)).utcoffset()
+    return float("nan") if offset is None else offset.total_seconds() / 3600
 
 
 def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
@@ -451,7 +336,8 @@ def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[li
     first_child = np.searchsorted(sorted_parent, np.arange(n), "left")
     n_children = np.searchsorted(sorted_parent, np.arange(n), "right") - first_child
     depth = np.full(n, -1, dtype=np.int64)
-    layers, groups = [], []
+    layers: list[np.ndarray] = []
+    groups: list[np.ndarray] = []
     frontier = np.flatnonzero(parent == -1)
     while frontier.size:
         depth[frontier] = len(layers)
@@ -476,8 +362,9 @@ def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[li
     cycles: list[list[int]] = []
     seen = depth >= 0
     for start in np.flatnonzero(~seen):  # only people whose chain never reaches the top
-        path, k = [], int(start)
-        on_path = {}
+        path: list[int] = []
+        k = int(start)
+        on_path: dict[int, int] = {}
         while not seen[k] and k not in on_path:
             on_path[k] = len(path)
             path.append(k)

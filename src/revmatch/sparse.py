@@ -31,11 +31,12 @@ import numpy as np
 
 from .engine import Assignment, Bounded, PricingRound, Status, TilePricer, Tuning, solve_arcs
 from .engine.arrays import line_top, take
-from .engine.pricing import bounded_candidates
+from .engine.bounds import bounded_candidates
 from .engine.tiles import candidate_tile_shape, pricing_tile_shape
 from .engine.topk import candidate_arcs_of, candidate_pass
 from .errors import ConfigError
-from .models import Program, Workforce
+from .models import Workforce
+from .program import Program
 from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block, skill_bound
 
 CACHE_BYTES = 2**30  # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
@@ -118,35 +119,28 @@ def sparse_assignment(
 ) -> SparseAssignment:
     r"""Optimal pairs of a workforce, scored and priced tile by tile (never the full matrix).
 
-    Maximises :math:`\sum_{ij} w_{ij} x_{ij}` subject to the capacities and the programme's rules,
-    exactly like ``revmatch.solve(scores.matrix, scores.allowed, ...)``: the same candidates (each
-    mentor's and each mentee's ``k`` best allowed positive pairs, ties to the lower index), the same
-    pricing rounds, hence the same pairs — in ``O((n + m) k)`` memory.
+    Maximises :math:`\sum_{ij} w_{ij} x_{ij}` under the capacities and the programme's rules exactly
+    like ``revmatch.solve`` on the dense scores — the same candidates, the same pricing rounds, the
+    same pairs — in ``O((n + m) k)`` memory.
 
     Parameters
     ----------
     workforce : Workforce
     program : Program, default=Program()
     k, max_rounds, workers : int, optional
-        Shorthands for the ``tuning`` fields of these names: candidates per person (8), solves before
-        giving up on a proof (50; the result is then "feasible" with an honest bound), tiles scored at
-        once (default: 2 from 2**24 pairs on, else 1; a number given is used as given).
-    block : int or (int, int), default=None
-        Mentors × mentees per tile (both passes). ``None``: candidate tiles ``tuning.max_tile_mentees``
-        wide and as tall as ``tuning.tile_bytes`` allow; pricing squares of ``tuning.pricing_tile``.
-    progress : callable, default=None
+        Shorthands for the :class:`~revmatch.engine.Tuning` fields of these names (candidates per
+        person, solves before giving up on a proof, tiles scored at once); ``tuning`` sets the rest.
+    block : int or (int, int), optional
+        Mentors × mentees per tile of both passes (default: from ``tuning``).
+    progress : callable, optional
         Called with a one-line message after the candidate pass and after each pricing pass.
     cache_bytes : int, default=CACHE_BYTES
-        When all scores fit this (and a quarter of ``memory_limit``), the candidate pass keeps them
-        and pricing reads them instead of scoring again; 0 never keeps them.
+        Scores up to this size (and a quarter of ``memory_limit``) are kept for pricing; 0: never.
     memory_limit : int, optional
-        Bytes this run may count on; default: what the system reports free now.
+        Bytes this run may count on (default: what the system reports free now).
     client : distributed.Client, optional
-        Run the candidate pass on this Dask cluster (:func:`revmatch.candidates.candidate_arcs`);
-        solves and pricing run here. Same optimum; with few valid pairs the solve starts from the
-        candidates rather than every valid pair, so among equal optima the pairs may differ.
+        Run the candidate pass on this Dask cluster; solves and pricing run here.
     tuning : Tuning, optional
-        Every other knob of the engine (see :class:`revmatch.engine.Tuning`).
 
     Returns
     -------
@@ -155,30 +149,21 @@ def sparse_assignment(
     Raises
     ------
     ConfigError
-        A ``k`` or ``block`` that is not a positive int (or pair of them); a programme this route does
-        not solve (objectives other than ``total``, locks, quotas: use :func:`revmatch.match`).
+        A bad ``k``, ``block`` or ``workers``; a programme this route does not solve (objectives
+        other than ``total``, locks, quotas: use :func:`revmatch.match`).
 
     Examples
     --------
     >>> import revmatch as rm
-    >>> from revmatch.sparse import sparse_assignment
-    >>> wf = rm.synthetic_workforce(300, seed=1)
-    >>> sa = sparse_assignment(wf, rm.Program(min_level_gap=2), block=64)
-    >>> s = rm.score(wf, rm.Program(min_level_gap=2))
+    >>> wf, gap2 = rm.synthetic_workforce(300, seed=1), rm.Program(min_level_gap=2)
+    >>> sa, s = sparse_assignment(wf, gap2, block=64), rm.score(wf, gap2)
     >>> sa.objective == rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity).objective
     True
-    >>> sa.status, sa.gap
-    (<Status.OPTIMAL: 'optimal'>, 0.0)
     """
     start = time.perf_counter()
     program = program or Program()
     tuning = _tuning(tuning, k=k, max_rounds=max_rounds, workers=workers)
-    settings = unsupported_settings(program)
-    if settings:
-        raise ConfigError(
-            f"the sparse route solves the 'total' objective without locks or quotas; this programme "
-            f"sets {', '.join(settings)} — use revmatch.match, which scores every pair"
-        )
+    _check_supported(program)
     problem = _Problem.of(workforce, program, tuning, block)
     free = available_memory() if memory_limit is None else memory_limit
     cache = problem.score_cache(min(cache_bytes, free // 4 or cache_bytes)) if client is None else None
@@ -189,31 +174,7 @@ def sparse_assignment(
     t_candidates = time.perf_counter() - start
     if progress:
         progress(f"candidates: {problem.n_rows} mentors × {problem.n_cols} mentees scored in {t_candidates:.1f} s")
-
-    rows, cols = found.keys // problem.n_cols, found.keys % problem.n_cols
-    pricer = None
-    if found.every is not None or not len(rows):
-        # Few allowed pairs (or none): all of them go to the solver, no pricing needed (solve() does the same).
-        rows, cols, weights = found.every if found.every is not None else (rows, cols, found.weights)
-        assignment = solve_arcs(problem.shape, rows, cols, weights, problem.row_cap, problem.col_cap, tuning=tuning)
-    else:
-        # Pricing: the pairs outside the candidates that beat their dual price.
-        score_tile = problem.score_tile if cache is None else lambda r, c: (take(cache, r, c), None)
-        pricer = TilePricer(
-            problem.shape, score_tile, found.keys, found.weights, tuning, problem.pricing_tile, progress, bounded
-        )
-        assignment = solve_arcs(
-            problem.shape,
-            rows,
-            cols,
-            found.weights,
-            problem.row_cap,
-            problem.col_cap,
-            integral=not found.fractional,
-            max_weight=float(found.weights.max()),
-            price=pricer,
-            tuning=tuning,
-        )
+    assignment, pricer = _solve(problem, found, cache, bounded, progress)
     t_pricing = pricer.seconds if pricer else 0.0
     timings = {
         "candidates": t_candidates,
@@ -221,6 +182,19 @@ def sparse_assignment(
         "pricing": t_pricing,
         "total": time.perf_counter() - start,
     }
+    return _result(problem, found, assignment, pricer, cache, timings)
+
+
+def _result(
+    problem: _Problem,
+    found: _Found,
+    assignment: Assignment,
+    pricer: TilePricer | None,
+    cache: np.ndarray | None,
+    timings: dict[str, float],
+) -> SparseAssignment:
+    rounds = tuple(pricer.rounds if pricer else ())
+    workers = problem.tuning.workers_for(problem.cells)
     return SparseAssignment(
         assignment,
         problem.mentor_rows,
@@ -228,16 +202,58 @@ def sparse_assignment(
         problem.row_cap,
         problem.col_cap,
         timings,
-        tuple(pricer.rounds if pricer else ()),
-        len(rows),
+        rounds,
+        found.arcs,
         problem.candidate_tile,
         problem.pricing_tile,
         found.cells,
         found.mentor_top,
         found.mentee_top,
         cache,
-        tuning.workers_for(problem.n_rows * problem.n_cols),
+        workers,
     )
+
+
+def _check_supported(program: Program) -> None:
+    settings = unsupported_settings(program)
+    if settings:
+        raise ConfigError(
+            f"the sparse route solves the 'total' objective without locks or quotas; this programme "
+            f"sets {', '.join(settings)} — use revmatch.match, which scores every pair"
+        )
+
+
+def _solve(
+    problem: _Problem,
+    found: _Found,
+    cache: np.ndarray | None,
+    bounded: Bounded | None,
+    progress: Callable[[str], None] | None,
+) -> tuple[Assignment, TilePricer | None]:
+    """The solves: all valid pairs when they are few (as solve() does), else candidates and pricing."""
+    rows, cols = found.keys // problem.n_cols, found.keys % problem.n_cols
+    if found.every is not None or not len(rows):
+        rows, cols, weights = found.every if found.every is not None else (rows, cols, found.weights)
+        arcs = solve_arcs(problem.shape, rows, cols, weights, problem.row_cap, problem.col_cap, tuning=problem.tuning)
+        return arcs, None
+    # Pricing: the pairs outside the candidates that beat their dual price.
+    score_tile = problem.score_tile if cache is None else lambda r, c: (take(cache, r, c), None)
+    pricer = TilePricer(
+        problem.shape, score_tile, found.keys, found.weights, problem.tuning, problem.pricing_tile, progress, bounded
+    )
+    assignment = solve_arcs(
+        problem.shape,
+        rows,
+        cols,
+        found.weights,
+        problem.row_cap,
+        problem.col_cap,
+        integral=not found.fractional,
+        max_weight=float(found.weights.max()),
+        price=pricer,
+        tuning=problem.tuning,
+    )
+    return assignment, pricer
 
 
 def _tuning(tuning: Tuning | None, **shorthands) -> Tuning:
@@ -302,6 +318,10 @@ class _Problem:
     def n_cols(self) -> int:
         return len(self.mentee_rows)
 
+    @property
+    def cells(self) -> int:
+        return self.n_rows * self.n_cols
+
     def score_tile(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         w, allowed, _ = score_block(
             self.workforce, self.program, self.mentor_rows[rows], self.mentee_rows[cols], with_parts=False
@@ -333,8 +353,8 @@ def _tile_shapes(n_rows: int, n_cols: int, block, tuning: Tuning) -> tuple[tuple
     """Mentors × mentees per tile for the candidate pass and for the pricing passes."""
     if block is None:
         return candidate_tile_shape(n_rows, n_cols, tuning), pricing_tile_shape(n_rows, n_cols, tuning)
-    rows, cols = (block, block) if np.isscalar(block) else block
-    if int(rows) < 1 or int(cols) < 1:
+    rows, cols = (block, block) if isinstance(block, (int, np.integer)) else tuple(block)
+    if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 1 for x in (rows, cols)):
         raise ConfigError(f"block must be a positive int or a (mentors, mentees) pair of them, got {block!r}")
     return (int(rows), int(cols)), (int(rows), int(cols))
 
@@ -353,6 +373,11 @@ class _Found:
     cells: int  # cells scored exactly
     fractional: bool  # some valid score is not a whole number
     every: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # all valid pairs, when few
+
+    @property
+    def arcs(self) -> int:
+        """Arcs of the first solve: every valid pair when few, else the candidates."""
+        return len(self.every[0]) if self.every is not None else len(self.keys)
 
 
 def _candidates(problem: _Problem, cache: np.ndarray | None, bounded: Bounded | None, client) -> _Found:

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .errors import ConfigError
 from .models import Workforce
 
 FIRST_NAMES = (
@@ -408,7 +409,7 @@ def synthetic_frames(n_employees: int = 1000, seed: int = 0) -> tuple[pd.DataFra
 
     Raises
     ------
-    ValueError
+    ConfigError
         If ``n_employees`` is not an int of at least 1, or ``seed`` is not a non-negative int.
 
     Examples
@@ -423,7 +424,7 @@ def synthetic_frames(n_employees: int = 1000, seed: int = 0) -> tuple[pd.DataFra
     """
     for name, value, low in (("n_employees", n_employees, 1), ("seed", seed, 0)):
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-            raise ValueError(f"{name} must be an int of at least {low}, got {value!r}")
+            raise ConfigError(f"{name} must be an int of at least {low}, got {value!r}")
     n, rng = int(n_employees), np.random.default_rng(int(seed))
     level, manager, dept, city = _tree(rng, n)
 

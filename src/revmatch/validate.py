@@ -14,15 +14,7 @@ from .errors import InputError, Problem
 
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
-OPTIONAL_EMPLOYEE_COLUMNS = (
-    "name",
-    "location",
-    "timezone",
-    "languages",
-    "role",
-    "mentor_capacity",
-    "mentee_capacity",
-)
+OPTIONAL_EMPLOYEE_COLUMNS = ("name", "location", "timezone", "languages", "role", "mentor_capacity", "mentee_capacity")
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
 MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
@@ -216,8 +208,8 @@ def _report_duplicates(
         return
     positions = np.flatnonzero(considered)
     first_pos = sub.groupby(keys, sort=False).ngroup().to_numpy()
-    first_of_group = {}
-    for g, pos in zip(first_pos, positions):
+    first_of_group: dict[int, int] = {}
+    for g, pos in zip(first_pos.tolist(), positions.tolist()):
         first_of_group.setdefault(g, pos)
     for g, pos in zip(first_pos[later], positions[later]):
         problems.add(

@@ -47,8 +47,9 @@ re-solve in :mod:`~revmatch.engine.warm`); candidates and their proof in :mod:`~
 """
 
 from .assignment import Assignment, GroupPairCap, MenteeQuota, Status
+from .bounds import Bounded
 from .mincost import solve_arcs
-from .pricing import Bounded, PricingRound, TilePricer
+from .pricing import PricingRound, TilePricer
 from .solve import OBJECTIVES, solve
 from .tuning import Tuning
 

@@ -6,19 +6,21 @@ import numpy as np
 
 
 def sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a mostly False 2-D mask, reading it 8 cells to a word (5× faster at 1 % True)."""
+    """``np.nonzero`` of a mostly False 2-D mask, reading it 8 cells to a word (faster when few are True)."""
     flat = mask.reshape(-1)
     if flat.size % 8:
-        return np.nonzero(mask)
+        rows, cols = np.nonzero(mask)
+        return rows, cols
     words = np.flatnonzero(flat.view(np.uint64))
     cells = (words[:, None] * 8 + np.arange(8)).reshape(-1)
     cells = cells[flat[cells]]
-    return np.divmod(cells, mask.shape[1])
+    r, c = np.divmod(cells, mask.shape[1])
+    return r, c
 
 
 def line_order(line: np.ndarray, value: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``np.lexsort((index, -value, line))`` for non-negative ints ``line``, ``index``: by line, value
-    descending, index; one int64 sort of the three packed (4× faster) when they fit 63 bits."""
+    descending, index; one int64 sort of the three packed (faster than lexsort) when they fit 63 bits."""
     ranks, value_rank = np.unique(-value, return_inverse=True)
     bits_v, bits_i = len(ranks).bit_length(), int(index.max()).bit_length()
     if int(line.max()).bit_length() + bits_v + bits_i > 63:

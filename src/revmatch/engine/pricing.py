@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import line_top, sorted_unique, sparse_nonzero
+from .arrays import line_top, sorted_unique
+from .bounds import Bounded
 from .tiles import in_order, pricing_tile_shape, sample_tiles, sampled_share
 from .topk import TopK, candidate_arcs_of, contenders
 from .tuning import DEFAULT, Tuning
@@ -51,51 +52,6 @@ class PricingRound:
     seconds: float
     bounded: int = 0  # cells read through a Bounded score bound (only those clearing it are in ``cells``)
     sampled: bool = False  # read one block in Tuning.sample: finds violators, proves nothing (infinite excess)
-
-
-@dataclass(frozen=True)
-class Bounded:
-    """Scores read through a cheap upper bound: a pass scores exactly only the pairs whose bound clears its bar.
-
-    ``bound(rows, cols)`` is a float32 tile at least every valid score of the tile (e.g.
-    :func:`revmatch.scoring.skill_bound`); ``pairs(rows, cols)`` the exact scores and valid flags of
-    the pairs ``(rows[k], cols[k])``. Both take positions, like ``score_tile``. ``share``: above this
-    share of a tile clearing the bar, scoring the tile whole is cheaper.
-    """
-
-    bound: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    pairs: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-    share: float = DEFAULT.sparse_share
-
-    def above(self, rows: np.ndarray, cols: np.ndarray, clears: Callable[[np.ndarray], np.ndarray]):
-        """Tile positions ``(r, c)`` whose bound clears the bar, with their exact scores and valid flags.
-
-        None when more than ``share`` of the tile clears it: scoring the tile whole is cheaper.
-        """
-        cleared = clears(self.bound(rows, cols))
-        if np.count_nonzero(cleared) > self.share * cleared.size:
-            return None
-        r, c = sparse_nonzero(cleared)
-        w, valid = self.pairs(rows[r], cols[c])
-        return r, c, w, valid
-
-
-def bounded_candidates(
-    bounded: Bounded, rows: np.ndarray, cols: np.ndarray, row_floor: np.ndarray, col_floor: np.ndarray
-):
-    """``(r, c, value)`` of the tile's valid cells beating their row's or column's floor, read through the
-    bound, and how many cells were scored exactly to find them.
-
-    None when the bound lets too many cells through (floors not yet set, say): score the tile whole.
-    A cell can beat a floor only if its bound does, so no contender is missed.
-    """
-    rf, cf = row_floor.astype(np.float32), col_floor.astype(np.float32)  # scores: exact in float32 here
-    got = bounded.above(rows, cols, lambda ub: ub > np.minimum.outer(rf, cf))
-    if got is None:
-        return None
-    r, c, w, valid = got
-    keep = valid & ((w > row_floor[r]) | (w > col_floor[c]))
-    return (r[keep], c[keep], w[keep]), len(r)
 
 
 # ---- one pass's records ---------------------------------------------------------------------------
@@ -245,7 +201,7 @@ class TilePricer:
         self.n_rows, self.n_cols = self.shape
         cells = self.n_rows * self.n_cols
         self.k = self.tuning.k
-        self.tile = self.tile or pricing_tile_shape(*self.shape, self.tuning)
+        self.tile_shape: tuple[int, int] = self.tile or pricing_tile_shape(self.n_rows, self.n_cols, self.tuning)
         self.workers = self.tuning.workers_for(cells)
         rows, cols = self.candidate_keys // self.n_cols, self.candidate_keys % self.n_cols
         self.row_best = line_top(self.n_rows, rows, self.weights, 1)[:, 0]
@@ -338,7 +294,7 @@ class TilePricer:
 
     def _staircase(self, p: _Prices) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Tiles of lines in order of their change in price, stopping each band where prices rose."""
-        tile_rows, tile_cols = self.tile
+        tile_rows, tile_cols = self.tile_shape
         for r0 in range(0, self.n_rows, tile_rows):
             band = p.row_order[r0 : r0 + tile_rows]
             for c0 in range(0, self.n_cols, tile_cols):
@@ -349,7 +305,7 @@ class TilePricer:
     def _jobs(self, p: _Prices, tally: _Tally, sampled: bool):
         """Each tile's people who may still gain, with their floors; built when a worker frees up."""
         turn = len(self.rounds)
-        tiles = sample_tiles(self.shape, self.tile, turn, self.tuning) if sampled else self._staircase(p)
+        tiles = sample_tiles(self.shape, self.tile_shape, turn, self.tuning) if sampled else self._staircase(p)
         for rows, cols in tiles:
             # Prices that rose against every partner in the tile; and, as no pair beats its mentor's
             # best nor its mentee's best score, those who cannot gain even against the cheapest

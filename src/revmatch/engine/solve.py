@@ -205,7 +205,7 @@ def _flow_route(
         w.shape,
         lambda r, c, *_: (values[r[0] : r[-1] + 1, c[0] : c[-1] + 1], None),
         tuning.k,
-        candidate_tile_shape(*w.shape, tuning),
+        candidate_tile_shape(w.shape[0], w.shape[1], tuning),
         tuning.workers_for(w.size),
     )
     keys, _ = candidate_arcs_of(by_row, by_col)

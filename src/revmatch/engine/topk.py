@@ -147,15 +147,16 @@ def held_arcs(
     first mentor's row. Returns the keys and each pair's weight.
     """
     n_cols = len(cols[0])
-    keys, weights = [], []
+    key_parts: list[np.ndarray] = []
+    weight_parts: list[np.ndarray] = []
     for (value, index, weight), rows_are_lines in ((rows, True), (cols, False)):
         line, slot = np.nonzero(np.isfinite(value))
         other = index[line, slot].astype(np.int64)
         r, c = (line + row_offset, other) if rows_are_lines else (other, line)
-        keys.append(r.astype(np.int64) * n_cols + c)
-        weights.append(weight[line, slot])
-    keys, first = np.unique(np.concatenate(keys), return_index=True)
-    return keys, np.concatenate(weights)[first]
+        key_parts.append(r.astype(np.int64) * n_cols + c)
+        weight_parts.append(weight[line, slot])
+    keys, first = np.unique(np.concatenate(key_parts), return_index=True)
+    return keys, np.concatenate(weight_parts)[first]
 
 
 def candidate_arcs_of(by_row: TopK, by_col: TopK) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import UnknownPersonError
 from ..explain import STANDING_BLOCK, pair_standing, partner_loads
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def _positions(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
     rows = pd.Index(s.mentor_ids).get_indexer(result.pairs["mentor_id"].astype(str))
     cols = pd.Index(s.mentee_ids).get_indexer(result.pairs["mentee_id"].astype(str))
     if np.any(rows < 0) or np.any(cols < 0):
-        raise ValueError(
+        raise UnknownPersonError(
             "result.pairs names a mentor or mentee that is not in result.scores; "
             "was the pairs table edited after match()?"
         )

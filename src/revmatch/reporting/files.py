@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError, Problem
 from ..explain import PREFERENCE_WORDS, pair_text
 from ..models import Workforce, workforce_frames
 from .figures import match_percent, summary
@@ -169,7 +170,7 @@ def write_outputs(
 
     Raises
     ------
-    FileNotFoundError
+    InputError
         If a file named in ``inputs`` does not exist (checked before anything is written).
 
     Examples
@@ -181,10 +182,10 @@ def write_outputs(
     ...     json.loads(paths["run.json"].read_text())["seed"]
     0
     """
-    inputs = {str(k): Path(v) for k, v in (inputs or {}).items()}
-    for name, path in inputs.items():
+    paths_in = {str(k): Path(v) for k, v in (inputs or {}).items()}
+    for name, path in paths_in.items():
         if not path.is_file():
-            raise FileNotFoundError(f"input {name!r}: {path} is not a file")
+            raise InputError([Problem(str(path), None, None, f"input {name!r} is not a file")])
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {name: directory / name for name in ("pairs.csv", "unmatched.csv", "pairs.jsonl", "run.json")}
@@ -199,7 +200,7 @@ def write_outputs(
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": {
             name: {"path": str(path), "sha256": _sha256(path), "bytes": path.stat().st_size}
-            for name, path in inputs.items()
+            for name, path in paths_in.items()
         },
         "versions": {**{name: _version(name) for name in VERSIONED}, "python": platform.python_version()},
         "program": result.program.model_dump(mode="json"),

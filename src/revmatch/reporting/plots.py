@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ConfigError
 from .figures import coverage_by_skill
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def plot_scores(result: MatchResult, ax=None, bins: int = 20):
 def plot_needs(result: MatchResult, side: str = "mentee", ax=None, top: int = 15):
     """Stated vs addressed need points for the ``top`` most-needed skills of one side; returns the Axes."""
     if side not in ("mentee", "mentor"):
-        raise ValueError(f"side must be 'mentee' or 'mentor', got {side!r}")
+        raise ConfigError(f"side must be 'mentee' or 'mentor', got {side!r}")
     ax = _axes(ax)
     cov = coverage_by_skill(result).sort_values(f"{side}_need", ascending=False, kind="stable").head(top)[::-1]
     ax.barh(cov["skill"], cov[f"{side}_need"], color="#cbd5e1", label="need stated")

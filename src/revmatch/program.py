@@ -1,0 +1,155 @@
+"""A programme's rules, weights and objective: the Program model, from Python or a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+Pair = tuple[str, str]  # (mentor_id, mentee_id)
+
+
+class Program(BaseModel):
+    """How a programme pairs people: hard rules (the allowed mask), score weights and the objective.
+
+    Parameters
+    ----------
+    min_level_gap : int or None, default=1
+        A mentor must be at least this many levels *below* the mentee (reverse mentoring: the junior
+        mentors the senior). ``None`` switches the rule off; 0 allows peers.
+    exclude_reporting_line : bool, default=True
+        No pair where one person is anywhere in the other's management chain (psychological safety).
+    forward_weight, backward_weight : float, default=1.0
+        Weights of what the mentor teaches the mentee (forward) and what the mentee gives back (backward).
+    objective : {"total", "coverage", "fair"}, default="total"
+        ``total``: the largest sum of pair scores. ``coverage``: as many people matched as possible
+        (mentors with a mentee plus mentees with a mentor), then the largest total among those.
+        ``fair``: among the matchings with the most pairs, the largest lowest pair score, then the
+        largest total among those. All three are exact.
+    locked, forbidden : list of (mentor_id, mentee_id), default=()
+        Admin overrides: locked pairs are always made, forbidden pairs never.
+    past_pairs : list of (id, id), default=()
+        Earlier cohorts' pairs, never repeated (in either direction).
+    require_different_department, require_shared_language, require_same_location : bool, default=False
+        Optional hard attribute rules. Unknown values (empty cells) never satisfy a requirement.
+    min_timezone_overlap : float or None, default=None
+        Hard rule: at least this many shared working hours (``working_hours`` local time in each
+        person's IANA time zone, on ``reference_date`` so daylight saving is fixed).
+    different_department_weight, shared_language_weight, same_location_weight : float, default=0
+        Soft preferences: added to the score of a pair that has the property (negative = penalty).
+    timezone_overlap_weight : float, default=0
+        Soft preference: added per shared working hour.
+    priority : list of employee ids, default=()
+        People to favour (e.g. left unmatched last round): each of them in a pair adds
+        ``priority_weight`` to its score.
+    previous_pairs : list of (mentor_id, mentee_id), default=()
+        Pairs of the running programme; each kept adds ``continuity_weight`` (used by re-matching).
+    min_matched_share : float or dict of department → float, default=None
+        Quota: at least this share of each department's opted-in mentees (rounded up) must be matched.
+    max_pairs_per_department_pair : int or None, default=None
+        Quota: at most this many pairs from any one (mentor department, mentee department).
+    time_limit : float, default=60
+        Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
+        ``feasible`` with their bound.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_level_gap: int | None = Field(1, ge=0)
+    exclude_reporting_line: bool = True
+    forward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
+    backward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
+    objective: Literal["total", "coverage", "fair"] = "total"
+    locked: tuple[Pair, ...] = ()
+    forbidden: tuple[Pair, ...] = ()
+    past_pairs: tuple[Pair, ...] = ()
+    require_different_department: bool = False
+    require_shared_language: bool = False
+    require_same_location: bool = False
+    min_timezone_overlap: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
+    working_hours: tuple[float, float] = (9.0, 17.0)
+    reference_date: date = date(2026, 1, 15)
+    different_department_weight: float = Field(0.0, allow_inf_nan=False)
+    shared_language_weight: float = Field(0.0, allow_inf_nan=False)
+    same_location_weight: float = Field(0.0, allow_inf_nan=False)
+    timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
+    priority: tuple[str, ...] = ()
+    priority_weight: float = Field(0.0, allow_inf_nan=False)
+    previous_pairs: tuple[Pair, ...] = ()
+    continuity_weight: float = Field(0.0, allow_inf_nan=False)
+    min_matched_share: float | dict[str, float] | None = None
+    max_pairs_per_department_pair: int | None = Field(None, ge=0)
+    time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value):
+        return tuple(str(x) for x in value) if isinstance(value, (list, tuple, set)) else value
+
+    @field_validator("locked", "forbidden", "past_pairs", "previous_pairs", mode="before")
+    @classmethod
+    def _pairs_as_text(cls, value):
+        """Ids may arrive as numbers (TOML, JSON): pairs are compared as text."""
+        if isinstance(value, (list, tuple)):
+            return tuple(tuple(str(x) for x in pair) if isinstance(pair, (list, tuple)) else pair for pair in value)
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value):
+        start, end = value
+        if not 0 <= start < end <= 24:
+            raise ValueError("working hours must be (start, end) with 0 ≤ start < end ≤ 24")
+        return value
+
+    @field_validator("min_matched_share")
+    @classmethod
+    def _shares(cls, value):
+        shares = value.values() if isinstance(value, dict) else [] if value is None else [value]
+        if any(not 0 <= x <= 1 for x in shares):
+            raise ValueError("shares must be between 0 and 1 (0.5 = half of the department's mentees)")
+        return value
+
+    @property
+    def has_quotas(self) -> bool:
+        return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Program:
+        """Read a programme from TOML: keys at the top level or under a ``[program]`` table."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        return cls.from_dict(data.get("program", data), where=str(path))
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _config_error(exc, "Program") from None
+
+    @classmethod
+    def from_dict(cls, data: dict, where: str = "program") -> Program:
+        """Build a programme from plain data, turning pydantic's errors into one ConfigError."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise _config_error(exc, where) from None
+
+
+def _config_error(exc: ValidationError, where: str) -> ConfigError:
+    """Every problem pydantic found in a programme, one line each, naming the key and the value given."""
+    lines = [
+        f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg']} (got {e.get('input')!r})"
+        for e in exc.errors()
+    ]
+    return ConfigError("\n  ".join(["invalid programme configuration:", *lines]))

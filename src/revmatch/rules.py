@@ -1,0 +1,180 @@
+"""Every hard rule as a mask over mentor × mentee pairs, and the pair facts rules and soft preferences share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .models import Workforce
+from .program import Program
+
+
+class PairAttributes:
+    """Facts about every (mentor, mentee) pair of a block that rules and preferences share.
+
+    Unknown values (empty cells) never count as "same", "shared" or "overlapping".
+    """
+
+    def __init__(
+        self,
+        workforce: Workforce,
+        program: Program,
+        mentor_rows: np.ndarray,
+        mentee_rows: np.ndarray,
+        aligned: bool = False,
+    ):
+        self.wf, self.program, self.aligned = workforce, program, aligned
+        self.mentor_rows, self.mentee_rows = mentor_rows, mentee_rows
+        # Block: every mentor × every mentee; aligned: the pairs (mentor_rows[k], mentee_rows[k]).
+        self.r, self.c = (mentor_rows, mentee_rows) if aligned else (mentor_rows[:, None], mentee_rows[None, :])
+
+    def level_gap(self, gap: int) -> np.ndarray:
+        """The mentor is junior to the mentee by at least ``gap`` levels."""
+        level = self.wf.employees["level"].to_numpy()
+        return level[self.c].astype(np.int32) >= level[self.r].astype(np.int32) + gap
+
+    def different_department(self) -> np.ndarray:
+        dept = self.wf.codes("department")
+        return dept[self.r] != dept[self.c]
+
+    def shared_language(self) -> np.ndarray:
+        if self.aligned:
+            return (self.wf.language_matrix[self.r] & self.wf.language_matrix[self.c]).any(axis=1)
+        spoken = self.wf.language_matrix.astype(np.float32)
+        return (spoken[self.mentor_rows] @ spoken[self.mentee_rows].T) > 0
+
+    def same_location(self) -> np.ndarray:
+        place = self.wf.codes("location")
+        return (place[self.r] == place[self.c]) & (place[self.r] >= 0)
+
+    def priority(self) -> np.ndarray:
+        """How many of the two people are on the priority list (0, 1 or 2)."""
+        favoured = pd.Series(self.wf.ids).isin(self.program.priority).to_numpy()
+        return favoured[self.r].astype(np.int8) + favoured[self.c]
+
+    def continuity(self) -> np.ndarray:
+        """1 where the pair is one of the running programme's pairs."""
+        return ~_pair_mask(
+            self.wf,
+            self.program.previous_pairs,
+            self.mentor_rows,
+            self.mentee_rows,
+            both_ways=False,
+            aligned=self.aligned,
+        )
+
+    def timezone_overlap(self) -> np.ndarray:
+        """Shared working hours, each person working ``working_hours`` in their own time zone."""
+        offset = self.wf.utc_offsets(self.program.reference_date)
+        start, end = self.program.working_hours
+        length = end - start
+        shift = np.abs(offset[self.r] - offset[self.c]) % 24
+        shift = np.minimum(shift, 24 - shift)
+        # Working days are circular intervals: a shift of d overlaps L − d hours (and L − (24 − d)).
+        hours = np.maximum(0.0, length - shift) + np.maximum(0.0, length - (24 - shift))
+        return np.nan_to_num(hours, nan=0.0)
+
+
+def _pair_mask(
+    workforce: Workforce,
+    pairs,
+    mentor_rows: np.ndarray,
+    mentee_rows: np.ndarray,
+    both_ways: bool,
+    aligned: bool = False,
+) -> np.ndarray:
+    """True where the (mentor, mentee) block pair is *not* in ``pairs``; unknown ids are ignored.
+
+    ``aligned``: for the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as a vector.
+    """
+    shape = (len(mentor_rows),) if aligned else (len(mentor_rows), len(mentee_rows))
+    mask = np.ones(shape, dtype=bool)
+    if not pairs:
+        return mask
+    ids = workforce.ids
+    listed = [(a, b) for a, b in pairs] + ([(b, a) for a, b in pairs] if both_ways else [])
+    a = np.array([x for x, _ in listed], dtype=object)
+    b = np.array([y for _, y in listed], dtype=object)
+    pos_a, pos_b = np.searchsorted(ids, a), np.searchsorted(ids, b)
+    pos_a, pos_b = np.minimum(pos_a, len(ids) - 1), np.minimum(pos_b, len(ids) - 1)
+    known = (ids[pos_a] == a) & (ids[pos_b] == b)
+    if aligned:
+        listed_keys = pos_a[known].astype(np.int64) * len(ids) + pos_b[known]
+        return ~np.isin(mentor_rows.astype(np.int64) * len(ids) + mentee_rows, listed_keys)
+    row_of = np.full(len(ids), -1)
+    row_of[mentor_rows] = np.arange(len(mentor_rows))
+    col_of = np.full(len(ids), -1)
+    col_of[mentee_rows] = np.arange(len(mentee_rows))
+    i, j = row_of[pos_a[known]], col_of[pos_b[known]]
+    inside = (i >= 0) & (j >= 0)
+    mask[i[inside], j[inside]] = False
+    return mask
+
+
+def rule_masks(
+    workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray, aligned: bool = False
+) -> dict[str, np.ndarray]:
+    """Each hard rule as a boolean matrix (True = the rule allows the pair), in a fixed order.
+
+    Opt-in is already applied by the choice of rows and columns. The same function serves the
+    allowed mask and the "which rule excluded whom" explanations. ``aligned``: vectors for the
+    pairs ``(mentor_rows[k], mentee_rows[k])`` instead of matrices.
+    """
+    facts = PairAttributes(workforce, program, mentor_rows, mentee_rows, aligned)
+    r, c = facts.r, facts.c
+    masks = {}
+    # Nobody is paired with themself (people who opted in as "both" are on both sides): in a block,
+    # set the few cells where a row and a column are one person, instead of comparing every pair.
+    if aligned:
+        masks["self"] = mentor_rows != mentee_rows
+    else:
+        masks["self"] = np.ones((len(mentor_rows), len(mentee_rows)), dtype=bool)
+        masks["self"][_same_person(mentor_rows, mentee_rows)] = False
+    if program.min_level_gap is not None:
+        # The mentor is junior to the mentee by at least the gap: reverse mentoring.
+        masks["min_level_gap"] = facts.level_gap(program.min_level_gap)
+    if program.exclude_reporting_line:
+        # Nobody mentors, or is mentored by, someone in their own reporting line.
+        masks["reporting_line"] = ~workforce.in_reporting_line(r, c)
+    if program.require_different_department:
+        # Silo-busting: mentor and mentee come from different departments.
+        masks["different_department"] = facts.different_department()
+    if program.require_shared_language:
+        # The pair can talk: at least one language in common.
+        masks["shared_language"] = facts.shared_language()
+    if program.require_same_location:
+        # Meetings in person: both work in the same location.
+        masks["same_location"] = facts.same_location()
+    if program.min_timezone_overlap is not None:
+        # Meetings in working time: enough shared working hours.
+        masks["timezone_overlap"] = facts.timezone_overlap() >= program.min_timezone_overlap
+    if program.forbidden:
+        # The admin forbade these pairs.
+        masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, False, aligned)
+    if program.past_pairs:
+        # A new cohort never repeats an earlier pair, in either direction.
+        masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, True, aligned)
+    return masks
+
+
+def _same_person(mentor_rows: np.ndarray, mentee_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Block positions (i, j) where mentor_rows[i] == mentee_rows[j] (either side may repeat people)."""
+    order = np.argsort(mentor_rows, kind="stable")
+    ranked = mentor_rows[order]
+    lo, hi = np.searchsorted(ranked, mentee_rows, "left"), np.searchsorted(ranked, mentee_rows, "right")
+    counts = hi - lo
+    at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+    return order[at], np.repeat(np.arange(len(mentee_rows)), counts)
+
+
+RULE_WORDS = {
+    "self": "same person",
+    "min_level_gap": "minimum level gap",
+    "reporting_line": "same reporting line",
+    "different_department": "same department",
+    "shared_language": "no shared language",
+    "same_location": "different location",
+    "timezone_overlap": "too few shared working hours",
+    "forbidden": "forbidden by the admin",
+    "past_pair": "paired in an earlier cohort",
+}
