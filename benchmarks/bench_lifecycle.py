@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 import revmatch as rm
-from revmatch.kpis import fairness_audit, programme_kpis
+from revmatch.fairness import fairness_audit
+from revmatch.kpis import programme_kpis
 from revmatch.lifecycle import rematch
 
 

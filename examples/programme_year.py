@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 import revmatch as rm
-from revmatch.kpis import fairness_audit, poorly_rated_pairs, programme_kpis
+from revmatch.fairness import fairness_audit
+from revmatch.kpis import poorly_rated_pairs, programme_kpis
 from revmatch.lifecycle import next_round, rematch
 from revmatch.reporting import kpis_section
 

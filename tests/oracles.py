@@ -60,18 +60,22 @@ def highs_lexicographic(
     least=None,
     row_group=None,
     pair_limit=None,
+    first=None,
 ) -> tuple[float, ...] | None:
     """Optimal values of each lexicographic stage, as 0/1 programmes on HiGHS, stage by stage.
 
     total: (total,) over positive pairs when there is no quota, else over all allowed pairs;
     coverage: (people matched per side, total); fair: (pairs, lowest pair score, total), where the
-    lowest score is found by trying every distinct score as a floor (no big-M numerics). None when
-    the rules cannot hold.
+    lowest score is found by trying every distinct score as a floor (no big-M numerics); with
+    ``first`` (rows, cols bool vectors), total: (favoured people matched, total). None when the rules
+    cannot hold.
     """
-    use = allowed & (w > 0) if objective == "total" and least is None else allowed.copy()
+    use = allowed & (w > 0) if objective == "total" and least is None and first is None else allowed.copy()
     if objective != "fair":
         stages = ["total"] if objective == "total" else ["people", "total"]
-        return _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit)
+        if first is not None:
+            stages = ["favoured", "total"]
+        return _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit, first)
     first = _highs_stages(w, use, row_cap, col_cap, ["pairs"], locks, col_group, least, row_group, pair_limit)
     if first is None:
         return None
@@ -88,7 +92,7 @@ def highs_lexicographic(
     return (first[0], None, 0.0)
 
 
-def _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit):
+def _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row_group, pair_limit, first=None):
     n_r, n_c = w.shape
     use = use.copy()
     for r, c in locks:
@@ -135,6 +139,8 @@ def _highs_stages(w, use, row_cap, col_cap, stages, locks, col_group, least, row
         "people": np.r_[np.zeros(n), np.ones(n_r + n_c)],
         "pairs": np.r_[np.ones(n), np.zeros(n_r + n_c)],
     }
+    if first is not None:
+        vectors["favoured"] = np.r_[np.zeros(n), np.asarray(first[0], float), np.asarray(first[1], float)]
     if nv == 0:
         return tuple(0.0 for _ in stages)
     values = []

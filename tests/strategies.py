@@ -1,5 +1,6 @@
 """Hypothesis strategies: small random workforces with a valid management forest."""
 
+import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
@@ -48,7 +49,11 @@ def workforce_frames(draw, max_people: int = 10):
 programs = st.builds(
     rm.Program,
     min_level_gap=st.one_of(st.none(), st.integers(0, 3)),
+    min_forward=st.sampled_from([0, 1, 1, 4]),
+    mentor_max_level=st.one_of(st.none(), st.integers(1, 5)),
+    mentee_min_level=st.one_of(st.none(), st.integers(2, 6)),
     exclude_reporting_line=st.booleans(),
+    reporting_line_depth=st.one_of(st.none(), st.integers(1, 3)),
     forward_weight=st.sampled_from([0.0, 1.0, 2.0, 0.7]),
     backward_weight=st.sampled_from([0.0, 1.0, 0.5, 1.3]),
 )
@@ -60,7 +65,9 @@ def rule_programs(draw, ids):
     pairs = st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=4)
     return rm.Program(
         min_level_gap=draw(st.one_of(st.none(), st.integers(0, 2))),
+        min_forward=draw(st.sampled_from([0, 1, 3])),
         exclude_reporting_line=draw(st.booleans()),
+        reporting_line_depth=draw(st.one_of(st.none(), st.integers(1, 2))),
         require_different_department=draw(st.booleans()),
         require_shared_language=draw(st.booleans()),
         require_same_location=draw(st.booleans()),
@@ -71,3 +78,15 @@ def rule_programs(draw, ids):
         timezone_overlap_weight=draw(st.sampled_from([0, 0.5])),
         objective=draw(st.sampled_from(["total", "coverage", "fair"])),
     )
+
+
+def volunteering_company(n: int, seed: int) -> rm.Workforce:
+    """A synthetic company where everyone volunteers: juniors (levels 1–3) as mentors, seniors (6 and
+    up) as mentees, the middle (4–5) both ways — large problems for the engine's tests, whatever the
+    synthetic company's realistic (low) opt-in rates are."""
+    from revmatch.synthetic import synthetic_frames
+
+    employees, skills = synthetic_frames(n, seed)
+    level = employees["level"].to_numpy()
+    employees["role"] = np.select([level <= 3, level >= 6], ["mentor", "mentee"], "both")
+    return rm.Workforce.from_frames(employees, skills)

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import revmatch as rm
-from revmatch.kpis import fairness_audit, poorly_rated_pairs, programme_kpis, read_checkins
+from revmatch.fairness import fairness_audit
+from revmatch.kpis import poorly_rated_pairs, programme_kpis, read_checkins
 from revmatch.lifecycle import next_round, read_history, rematch
 
 E = rm.Employee
@@ -197,12 +198,20 @@ def test_bad_checkins(tmp_path, row, message):
 def test_fairness_audit_hand_checked():
     result = rm.match(people())
     audit = pd.DataFrame({"employee_id": ["m1", "m2", "m3", "s1", "s2"], "gender": ["a", "a", "b", "b", "b"]})
-    table = fairness_audit(result, audit).set_index("group")
-    # a: m1, m2 both matched (rate 1); b: m3 unmatched, s1, s2 matched (rate 2/3 → ratio 0.67, flagged).
-    assert table.loc["a", "match_rate"] == 1 and table.loc["b", "match_rate"] == pytest.approx(2 / 3)
-    assert bool(table.loc["b", "flag"]) and not bool(table.loc["a", "flag"])
+    table = fairness_audit(result, audit, min_group_size=1).set_index(["side", "group"])
+    # Mentors — a: m1, m2 both matched (rate 1); b: m3 unmatched (rate 0, flagged against a). Overall 2/3.
+    assert table.loc[("mentor", "a"), "match_rate"] == 1 and table.loc[("mentor", "b"), "match_rate"] == 0
+    assert bool(table.loc[("mentor", "b"), "flag"]) and not bool(table.loc[("mentor", "a"), "flag"])
+    assert table.loc[("mentor", "a"), "overall_rate"] == pytest.approx(2 / 3)
+    assert table.loc[("mentor", "a"), "ratio_to_overall"] == pytest.approx(3 / 2)
+    # Mentees — only group b (s1, s2), both matched: nothing to flag, and no mentor surplus mixed in.
+    assert table.loc[("mentee", "b"), "match_rate"] == 1 and not bool(table.loc[("mentee", "b"), "flag"])
     scores = result.pairs.set_index("mentor_id")["score"]
-    assert table.loc["a", "mean_score"] == pytest.approx((scores["m1"] + scores["m2"]) / 2)
+    assert table.loc[("mentor", "a"), "mean_score"] == pytest.approx((scores["m1"] + scores["m2"]) / 2)
+    # Groups under the minimum size are suppressed: no figures, never flagged, not the best to compare with.
+    small = fairness_audit(result, audit, min_group_size=2).set_index(["side", "group"])
+    assert bool(small.loc[("mentor", "b"), "suppressed"]) and np.isnan(small.loc[("mentor", "b"), "match_rate"])
+    assert not small["flag"].any() and not bool(small.loc[("mentor", "a"), "suppressed"])
 
 
 def test_cli_rematch_and_kpis(tmp_path, capsys):

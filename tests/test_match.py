@@ -106,21 +106,27 @@ def example_workforce():
 
 
 def test_worked_example_pairs_and_reasons():
+    # Priya teaches Tom generative AI 3 × (4 − 1) + data visualisation 2 × (2 − 0) = 13 need points; Tom
+    # gives back stakeholder management 1 × (5 − 0) = 5, at the default weight 0.5: score 13 + 2.5.
     result = rm.match(example_workforce(), rm.Program(min_level_gap=2))
-    assert result.pairs[["mentor_id", "mentee_id", "score"]].values.tolist() == [["priya", "tom", 18.0]]
+    assert result.pairs[["mentor_id", "mentee_id", "score"]].values.tolist() == [["priya", "tom", 15.5]]
     assert result.pairs["reason"][0] == (
         "Priya (L2, IT) can teach generative AI (+9) and data visualisation (+4); "
         "Tom (L6, Finance) gives back stakeholder management (+5)"
     )
     reasons = dict(zip(result.unmatched["employee_id"], result.unmatched["reason"]))
-    assert reasons["lee"] == "as mentor: none of the 1 eligible mentees has complementary skills (score 0)"
-    assert reasons["sam"].startswith(
-        "as mentor: out-competed — all 1 eligible mentees with complementary skills "
-        "are taken by partners who score at least as high with them (best: tom, 3 vs 18 with priya)"
+    waitlist = dict(zip(result.unmatched["employee_id"], result.unmatched["waitlist_rank"]))
+    assert reasons["lee"] == (
+        "as mentor: no skills survey answers (no rows for lee in the skills file): add their skills and needs"
+    )
+    assert reasons["sam"] == (
+        "as mentor: waitlisted (3 mentors for 2 places) — all 1 eligible mentees with complementary skills "
+        "are taken by partners who score at least as high with them (best: tom, 3 vs 15.5 with priya)"
     )
     assert reasons["kim"] == "as mentee: no eligible mentor — of 3 mentors, excluded by minimum level gap 3"
+    assert waitlist["sam"] == 1 and pd.isna(waitlist["lee"]) and pd.isna(waitlist["kim"])
     e = result.explain("priya", "tom")
-    assert e.paired and e.score == 18 and e.parts == {"forward": 13.0, "backward": 5.0}
+    assert e.paired and e.score == 15.5 and e.parts == {"forward": 13.0, "backward": 2.5}
     assert [t.skill for t in e.taught] == ["generative AI", "data visualisation"]
     other = result.explain("sam", "tom")
     assert not other.paired and other.score == 3 and other.text.startswith("Sam (L2, IT) can teach generative AI (+3)")
@@ -132,9 +138,10 @@ def test_why_not_names_the_rule_or_prices_the_pair_exactly():
     result = rm.match(example_workforce(), rm.Program(min_level_gap=2))
     assert result.why_not("priya", "tom").paired
     rule = result.why_not("priya", "kim")
-    assert rule.broken_rules == ("minimum level gap",) and "not allowed: minimum level gap" in rule.text
+    assert rule.broken_rules == ("minimum level gap",)
+    assert "not allowed: minimum level gap (their level gap is 1: lower min_level_gap to allow it)" in rule.text
     forced = result.why_not("sam", "tom")
-    assert forced.cost == 18 - 3 and forced.undone == (("priya", "tom"),) and forced.objective_if_forced == 3
+    assert forced.cost == 15.5 - 3 and forced.undone == (("priya", "tom"),) and forced.objective_if_forced == 3
     assert "undone: priya → tom" in forced.text
 
 
@@ -167,5 +174,8 @@ def test_explanation_carries_match_percent_and_ranks():
     result = rm.match(example_workforce(), rm.Program(min_level_gap=2))
     e = result.explain("priya", "tom")
     assert e.match_percent == 100 and e.rank_for_mentee == 1 and e.rank_for_mentor == 1
+    # Tom's best teacher teaches 13 need points; Sam teaches 3 of them.
     other = result.explain("sam", "tom")
-    assert other.match_percent == pytest.approx(100 * 3 / 18) and other.rank_for_mentee == 2
+    assert other.match_percent == pytest.approx(100 * 3 / 13) and other.rank_for_mentee == 2
+    # Give-back: Tom is the only mentee Priya may have, and gives back all he can.
+    assert e.give_back_percent == 100

@@ -37,9 +37,43 @@ def test_reads_a_clean_export(tmp_path):
 def test_messy_but_valid_export(tmp_path):
     employees = "\ufeffemployee_id ; level ; department ; manager_id\r\n 7 ; 8 ; Exec ; \r\n 8 ; 2 ; IT ; 7 \r\n"
     skills = "employee_id;skill;proficiency;need\r\n8; Python ;4;\r\n"
-    wf = rm.Workforce.from_csv(*write(tmp_path, employees, skills))
+    with pytest.warns(rm.NotOptedInWarning, match=r"there is no role column, so 2 of 2 people are not enrolled"):
+        wf = rm.Workforce.from_csv(*write(tmp_path, employees, skills))
     assert list(wf.ids) == ["7", "8"] and wf.skill_names == ("Python",)
-    assert wf.employees["role"].tolist() == ["both", "both"]  # no opt-in column: everyone listed takes part
+    # No opt-in column: nobody is enrolled (consent first) unless the caller says everyone volunteered.
+    assert wf.employees["role"].tolist() == ["none", "none"]
+    everyone = rm.Workforce.from_csv(*write(tmp_path, employees, skills), default_role="both")
+    assert everyone.employees["role"].tolist() == ["both", "both"]
+
+
+def test_consent_blank_roles_are_not_enrolled_and_the_warning_counts_them():
+    employees = pd.DataFrame(
+        {
+            "employee_id": ["a", "b", "c"],
+            "level": [6, 1, 1],
+            "department": ["X", "Y", "Y"],
+            "manager_id": ["", "", ""],
+            "role": ["mentee", "", "mentor"],
+        }
+    )
+    skills = pd.DataFrame(
+        {"employee_id": ["a", "b", "c"], "skill": ["ai"] * 3, "proficiency": [0, 5, 5], "need": [5, 0, 0]}
+    )
+    with pytest.warns(rm.NotOptedInWarning, match=r"1 role cells are blank, so 1 of 3 people are not enrolled"):
+        wf = rm.Workforce.from_frames(employees, skills)
+    assert wf.employees["role"].tolist() == ["mentee", "none", "mentor"]
+    result = rm.match(wf)
+    assert result.pairs[["mentor_id", "mentee_id"]].values.tolist() == [["c", "a"]]
+    assert "b" not in set(result.unmatched["employee_id"])  # not a volunteer: neither paired nor waitlisted
+    # Employee objects without a role are not enrolled either.
+    people = [
+        rm.Employee(employee_id="x", level=5, department="D", needs={"ai": 3}),
+        rm.Employee(employee_id="y", level=1, department="E", skills={"ai": 5}, role="mentor"),
+    ]
+    with pytest.warns(rm.NotOptedInWarning):
+        assert rm.match(rm.Workforce.from_employees(people)).pairs.empty
+    with pytest.raises(rm.ConfigError, match="default_role must be one of"):
+        rm.Workforce.from_frames(employees, skills, default_role="everyone")
 
 
 def test_frames_with_numeric_ids_match_string_ids():
@@ -47,7 +81,7 @@ def test_frames_with_numeric_ids_match_string_ids():
         {"employee_id": [1, 2], "level": [5, 1], "department": ["A", "B"], "manager_id": [np.nan, 1.0]}
     )
     skills = pd.DataFrame({"employee_id": ["2"], "skill": ["x"], "proficiency": [3], "need": [0]})
-    wf = rm.Workforce.from_frames(employees, skills)
+    wf = rm.Workforce.from_frames(employees, skills, default_role="both")
     assert list(wf.ids) == ["1", "2"] and wf.parent.tolist() == [-1, 0]
 
 
@@ -116,7 +150,7 @@ def test_frame_errors_name_the_index_label():
         {"employee_id": ["a", "b"], "level": [1, 2], "department": ["A", "B"], "manager_id": ["", "q"]}, index=[10, 11]
     )
     with pytest.raises(rm.InputError, match=r"employees, row 11, column 'manager_id': unknown manager 'q'"):
-        rm.Workforce.from_frames(employees)
+        rm.Workforce.from_frames(employees, default_role="both")
 
 
 def test_unreadable_files(tmp_path):
@@ -153,7 +187,7 @@ def test_program_validation(tmp_path):
 
 def test_reporting_line_is_the_whole_chain():
     people = [
-        rm.Employee(employee_id=i, level=level, department="D", manager_id=m)
+        rm.Employee(employee_id=i, level=level, department="D", manager_id=m, role="both")
         for i, level, m in [("top", 9, None), ("mid", 5, "top"), ("low", 1, "mid"), ("side", 1, "top")]
     ]
     wf = rm.Workforce.from_employees(people)
@@ -161,3 +195,7 @@ def test_reporting_line_is_the_whole_chain():
     line = lambda a, b: bool(wf.in_reporting_line(np.array(ix[a]), np.array(ix[b])))
     assert line("low", "top") and line("top", "low") and line("low", "mid")
     assert not line("low", "side") and not line("mid", "side")
+    # With a depth, only that many steps up or down the chain: 1 = direct manager, 2 = and theirs.
+    near = lambda a, b, d: bool(wf.in_reporting_line(np.array(ix[a]), np.array(ix[b]), d))
+    assert near("low", "mid", 1) and not near("low", "top", 1) and near("low", "top", 2) and near("top", "low", 2)
+    assert not near("low", "side", 2) and near("side", "top", 1)

@@ -15,9 +15,11 @@ import pytest
 import revmatch as rm
 from revmatch import reporting as report
 from revmatch.reporting import figures
+from revmatch.standing import STANDING_BLOCK
 
 E = rm.Employee
 PROGRAM = rm.Program(min_level_gap=2)
+HAND = rm.Program(min_level_gap=2, backward_weight=1.0)  # the worked examples below count give-back fully
 
 
 def hand_workforce():
@@ -127,7 +129,7 @@ def hand_workforce():
 
 @pytest.fixture(scope="module")
 def hand_result():
-    return rm.match(hand_workforce(), PROGRAM)
+    return rm.match(hand_workforce(), HAND)
 
 
 @pytest.fixture(scope="module")
@@ -217,12 +219,16 @@ def test_summary_worked_example(hand_result):
     assert s["mentor_need_coverage_all"] == pytest.approx(12 / 24)  # + j3 3, s2 7, lone 0
     assert s["cross_location_share"] == 0.5 and s["pairs_with_locations"] == 2
     assert (s["level_gap_min"], s["level_gap_max"], s["level_gap_mean"]) == (2, 6, 4.4)
-    assert s["mean_match_percent"] == pytest.approx((400 + 100 * 18 / 43) / 5)
+    # Match % reads what is taught: j4 teaches s3 6 of the 22 j2 could; j5 teaches s1 18 of j1's 28.
+    assert s["mean_match_percent"] == pytest.approx((300 + 100 * 6 / 22 + 100 * 18 / 28) / 5)
+    # Give-back %: j1 gets 15 of the 23 boss could give; j2 16 of s2's 21 from boss; j5 has no needs (none).
+    assert s["mean_give_back_percent"] == pytest.approx((100 * 15 / 23 + 100 * 16 / 21 + 200) / 4)
+    assert s["teaching_points"] == 98 and s["give_back_points"] == 72 and s["teaching_share"] == pytest.approx(98 / 170)
     assert (s["people_opted_in"], s["people_matched"], s["unmatched"]) == (10, 8, 2)
     assert s["status"] == "optimal" and s["gap"] == 0 and s["objective"] == s["total_score"] == 170
 
 
-@pytest.mark.parametrize("program", [PROGRAM, rm.Program(min_level_gap=2, backward_weight=0.5)])
+@pytest.mark.parametrize("program", [HAND, PROGRAM])
 def test_summary_matches_slow_loop_on_hand_workforce(program):
     result = rm.match(hand_workforce(), program)
     assert_same(report.summary(result), slow_summary(result))
@@ -258,21 +264,32 @@ def test_department_flow_counts_pairs(company_result):
 
 
 # ---- match % --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("seed, block", [(1, rm.explain.STANDING_BLOCK), (2, 5)])
+@pytest.mark.parametrize("seed, block", [(1, STANDING_BLOCK), (2, 5)])
 def test_match_percent_and_ranks_against_loops(seed, block):
-    result = rm.match(rm.synthetic_workforce(150, seed=seed), rm.Program(min_level_gap=2, forward_weight=0.7))
+    program = rm.Program(min_level_gap=2, forward_weight=0.7)
+    result = rm.match(rm.synthetic_workforce(300, seed=seed), program)  # sparse: lines read through bounds
     mp = report.match_percent(result, block=block)  # ranks scanned a block of pairs at a time
+    dense = report.match_percent(rm.match(result.workforce, program, route="dense"), block=block)
+    pd.testing.assert_frame_equal(mp, dense)  # both routes answer alike
     s = result.scores
     pd.testing.assert_frame_equal(mp[result.pairs.columns], result.pairs)
-    assert mp["match_percent"].between(0, 100).all()
-    assert (mp["match_percent"] == 100).any()
+    assert mp["match_percent"].between(0, 100).all() and (mp["match_percent"] == 100).any()
+    forward, backward = s.parts["forward"], s.parts["backward"]
     for row in mp.itertuples():
         i = list(s.mentor_ids).index(row.mentor_id)
         j = list(s.mentee_ids).index(row.mentee_id)
         column = [s.matrix[k, j] for k in range(s.shape[0]) if s.allowed[k, j]]
         line = [s.matrix[i, k] for k in range(s.shape[1]) if s.allowed[i, k]]
-        assert row.match_percent == pytest.approx(100 * row.score / max(column))
-        assert (row.match_percent == 100) == (row.score == max(column))  # the mentee's best option is 100 exactly
+        # Match %: what this mentor teaches the mentee, against the most any allowed mentor could.
+        taught = max(forward[k, j] for k in range(s.shape[0]) if s.allowed[k, j])
+        assert row.match_percent == pytest.approx(100 * forward[i, j] / taught)
+        assert (row.match_percent == 100) == (forward[i, j] == taught)  # the best teacher is 100 exactly
+        # Give-back %: what the mentee gives back, against the most any allowed mentee could give.
+        given = max(backward[i, k] for k in range(s.shape[1]) if s.allowed[i, k])
+        if given > 0:
+            assert row.give_back_percent == pytest.approx(100 * backward[i, j] / given)
+        else:
+            assert np.isnan(row.give_back_percent)
         assert row.rank_for_mentee == 1 + sum(x > row.score for x in column)
         assert row.rank_for_mentor == 1 + sum(x > row.score for x in line)
         assert row.mentee_options == sum(x > 0 for x in column)
@@ -430,8 +447,17 @@ def test_html_escapes_everything_and_shows_no_private_columns():
                 languages=("secret-language",),
                 skills={"a<b": 3},
                 needs={"c&d": 2},
+                role="mentee",
             ),
-            E(employee_id="y", level=1, department="IT", manager_id="x<1>", skills={"c&d": 4}, needs={"a<b": 1}),
+            E(
+                employee_id="y",
+                level=1,
+                department="IT",
+                manager_id="x<1>",
+                skills={"c&d": 4},
+                needs={"a<b": 1},
+                role="mentor",
+            ),
         ]
     )
     result = rm.match(wf, rm.Program(min_level_gap=2, exclude_reporting_line=False))
@@ -505,6 +531,16 @@ def test_html_renders_in_headless_chromium(tmp_path, company_result):
         timeout=120,
         check=False,
     ).stdout
+    # The sponsor's sections render: seniors first, by level, shared hours, the waitlist, plain stability.
+    summary_cards = dom[dom.index('<section id="summary">') : dom.index('<section id="levels">')]
+    s = report.summary(company_result)
+    assert "seniors matched" in summary_cards and f"{s['mentees_matched']} / {s['mentees_opted_in']}" in summary_cards
+    assert "juniors waitlisted" in summary_cards and "teaching share" in summary_cards
+    levels = dom[dom.index('<section id="levels">') : dom.index('<section id="hours">')]
+    by_level = report.matched_by_level(company_result)
+    assert levels.count("<tr><td") == len(by_level) and "mentee" in levels
+    assert "Shared working hours" in dom and "waitlist place" in dom
+    assert "Pairs that would both score higher together" in dom and "blocking" not in dom.lower()
     table = dom[dom.index('<section id="pairs">') : dom.index('<section id="unmatched">')]
     assert 'aria-sort="descending"' in table
     shown = [float(v) for v in re.findall(r'<tr><td class="id">.*?data-v="([^"]*)"', table)]
@@ -524,7 +560,8 @@ def test_write_outputs_round_trip(tmp_path, company_result):
     expected = report.match_percent(company_result)
     pd.testing.assert_frame_equal(pairs[expected.columns], expected, check_dtype=False)
     unmatched = pd.read_csv(paths["unmatched.csv"], dtype=str, keep_default_na=False)
-    pd.testing.assert_frame_equal(unmatched, company_result.unmatched.astype(str), check_dtype=False)
+    expected = company_result.unmatched.astype("string").fillna("").astype(str)  # an empty cell: not waitlisted
+    pd.testing.assert_frame_equal(unmatched, expected, check_dtype=False)
 
     lines = paths["pairs.jsonl"].read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(company_result.pairs) == len(company_result.explanations)

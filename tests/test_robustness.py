@@ -79,19 +79,22 @@ def test_nothing_is_lost(tmp_path):
 
 
 def test_employee_without_skills_and_external_managers(tmp_path):
-    employees = "employee_id,level,department,manager_id\nx,7,A,ceo-elsewhere\ny,2,B,x\n"
+    employees = "employee_id,level,department,manager_id,role\nx,7,A,ceo-elsewhere,mentee\ny,2,B,x,mentor\n"
     (tmp_path / "e.csv").write_text(employees)
     (tmp_path / "s.csv").write_text("employee_id,skill,proficiency,need\ny,python,4,0\n")
     with pytest.raises(rm.InputError, match="unknown manager 'ceo-elsewhere'"):
         rm.Workforce.from_csv(tmp_path / "e.csv", tmp_path / "s.csv")
-    wf = rm.Workforce.from_csv(tmp_path / "e.csv", tmp_path / "s.csv", external_managers=True)
+    # Accepted, never silently: the reporting-line rule cannot see above a manager outside the file.
+    with pytest.warns(rm.ExternalManagersWarning, match=r"1 person reports to 1 manager outside the file"):
+        wf = rm.Workforce.from_csv(tmp_path / "e.csv", tmp_path / "s.csv", external_managers=True)
     assert wf.parent.tolist() == [-1, 0] and wf.employee("x").manager_id == "ceo-elsewhere"
     assert wf.employee("x").skills == {}
 
 
 def test_protected_columns_are_dropped_with_a_notice(tmp_path):
     (tmp_path / "e.csv").write_text(
-        "employee_id,level,department,manager_id,Gender,date of birth\nx,7,A,,F,1970-01-01\ny,2,B,x,M,2000-01-01\n"
+        "employee_id,level,department,manager_id,Gender,date of birth,role\n"
+        "x,7,A,,F,1970-01-01,mentee\ny,2,B,x,M,2000-01-01,mentor\n"
     )
     (tmp_path / "s.csv").write_text("employee_id,skill,proficiency,need\n")
     with pytest.warns(

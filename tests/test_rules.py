@@ -17,10 +17,21 @@ def naive_allowed(wf, program, i, j):
     e = wf.employees
     a, b = e.iloc[i], e.iloc[j]
     ok = i != j
+    # The junior teaches first: at least min_forward need points taught.
+    taught = sum(
+        int(wf.need[j, s]) * max(0, int(wf.proficiency[i, s]) - int(wf.proficiency[j, s]))
+        for s in range(len(wf.skill_names))
+    )
+    ok &= taught >= program.min_forward
     if program.min_level_gap is not None:
         ok &= b.level - a.level >= program.min_level_gap
     if program.exclude_reporting_line:
-        chain = lambda k: {k} | (chain(int(wf.parent[k])) if wf.parent[k] >= 0 else set())
+        depth = program.reporting_line_depth or len(wf)
+
+        def chain(k, steps=0):  # k and everyone above it, up to the depth
+            up = int(wf.parent[k])
+            return {k} | (chain(up, steps + 1) if up >= 0 and steps < depth else set())
+
         ok &= i not in chain(j) and j not in chain(i)
     if program.require_different_department:
         ok &= a.department != b.department

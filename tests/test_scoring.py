@@ -8,7 +8,7 @@ from strategies import programs, workforce_frames
 
 
 def naive_scores(wf, program, rows, cols):
-    """The README formula, one pair and one skill at a time."""
+    """The scoring formula of the docs, one pair and one skill at a time."""
     p, q = wf.proficiency.astype(int), wf.need.astype(int)
     fwd = np.zeros((len(rows), len(cols)))
     bwd = np.zeros_like(fwd)
@@ -19,11 +19,13 @@ def naive_scores(wf, program, rows, cols):
     return fwd, bwd
 
 
-def ancestors(wf, k):
-    out = set()
-    while wf.parent[k] != -1:
+def ancestors(wf, k, depth=None):
+    """Everyone above k in the management chain, up to ``depth`` steps (None: the whole chain)."""
+    out, steps = set(), 0
+    while wf.parent[k] != -1 and (depth is None or steps < depth):
         k = int(wf.parent[k])
         out.add(k)
+        steps += 1
     return out
 
 
@@ -31,21 +33,27 @@ def ancestors(wf, k):
 def test_scores_follow_the_formula_and_rules_hold(frames, program):
     wf = rm.Workforce.from_frames(*frames)
     s = rm.score(wf, program)
-    role = wf.employees["role"].to_numpy()
-    assert list(s.mentor_rows) == [k for k in range(len(wf)) if role[k] in ("mentor", "both")]
-    assert list(s.mentee_rows) == [k for k in range(len(wf)) if role[k] in ("mentee", "both")]
+    role, level = wf.employees["role"].to_numpy(), wf.employees["level"].to_numpy()
+    top, bottom = program.mentor_max_level, program.mentee_min_level
+    # Each side: who opted in for it and whose level the programme lets take it.
+    assert list(s.mentor_rows) == [
+        k for k in range(len(wf)) if role[k] in ("mentor", "both") and (top is None or level[k] <= top)
+    ]
+    assert list(s.mentee_rows) == [
+        k for k in range(len(wf)) if role[k] in ("mentee", "both") and (bottom is None or level[k] >= bottom)
+    ]
     fwd, bwd = naive_scores(wf, program, s.mentor_rows, s.mentee_rows)
     assert np.array_equal(s.parts["forward"], fwd) and np.array_equal(s.parts["backward"], bwd)
     assert np.allclose(s.matrix, program.forward_weight * fwd + program.backward_weight * bwd)
 
-    level = wf.employees["level"].to_numpy()
+    depth = program.reporting_line_depth
     for a, i in enumerate(s.mentor_rows):
         for b, j in enumerate(s.mentee_rows):
-            ok = i != j
+            ok = i != j and fwd[a, b] >= program.min_forward
             if program.min_level_gap is not None:
                 ok &= level[j] - level[i] >= program.min_level_gap
             if program.exclude_reporting_line:
-                ok &= i not in ancestors(wf, j) and j not in ancestors(wf, i)
+                ok &= i not in ancestors(wf, j, depth) and j not in ancestors(wf, i, depth)
             assert s.allowed[a, b] == ok, (wf.ids[i], wf.ids[j])
 
 

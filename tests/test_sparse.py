@@ -10,6 +10,7 @@ import revmatch as rm
 from oracles import check_feasible, highs_optimum
 from revmatch.engine import Tuning, tiles
 from revmatch.sparse import sparse_assignment
+from strategies import volunteering_company
 
 GAP2 = rm.Program(min_level_gap=2)
 GAP1 = rm.Program(min_level_gap=1)
@@ -139,7 +140,8 @@ def test_first_sampled_passes_read_fewer_blocks_yet_meet_every_line(shape, first
 
 
 def test_the_skill_bound_bounds_every_valid_score():
-    from revmatch.scoring import participants, skill_bound
+    from revmatch.rules import participants
+    from revmatch.scoring import skill_bound
 
     wf = rm.synthetic_workforce(800, 9)
     for program in (
@@ -156,7 +158,7 @@ def test_the_skill_bound_bounds_every_valid_score():
         assert (bound[~s.allowed] == -np.inf).any()  # the cheap rules' forbidden pairs never clear a bar
         assert (bound == -np.inf).sum() <= (~s.allowed).sum()
     # A tile where every pair meets the level gap skips the mask and gives the same values.
-    program = rm.Program(min_level_gap=3)
+    program = rm.Program(min_level_gap=3, min_forward=0)
     mentors, mentees = participants(wf)
     level = wf.employees["level"].to_numpy()
     bound = skill_bound(wf, program, mentors, mentees)
@@ -164,12 +166,17 @@ def test_the_skill_bound_bounds_every_valid_score():
     assert len(rows) and len(cols)
     whole = bound(np.arange(len(mentors)), np.arange(len(mentees)))
     assert np.array_equal(bound(rows, cols), whole[np.ix_(rows, cols)]) and np.isfinite(whole[np.ix_(rows, cols)]).all()
+    # min_forward: where even the forward bound Σ p_i q_j falls short, the pair can never clear a bar.
+    strict = rm.Program(min_level_gap=3, min_forward=4)
+    forward_bound = wf.proficiency[mentors].astype(float) @ wf.need[mentees].T.astype(float)
+    masked = skill_bound(wf, strict, mentors, mentees)(np.arange(len(mentors)), np.arange(len(mentees)))
+    assert (masked[forward_bound < 4] == -np.inf).all() and (masked[forward_bound >= 4] > -np.inf).any()
     # Soft preferences are not bounded by it: those scores are computed whole.
     assert skill_bound(wf, RICH, *participants(wf)) is None
 
 
 def test_several_pricing_rounds_are_exercised():
-    wf = rm.synthetic_workforce(1500, 1)
+    wf = volunteering_company(1500, 1)
     sa = sparse_assignment(wf, GAP1, k=1, block=(40, 30))
     assert len(sa.rounds) >= 4 and len(sa.rounds) == sa.assignment.rounds
     assert sa.rounds[0].violators > sa.rounds[0].added > 0  # only the k worst per person join
@@ -320,16 +327,15 @@ def test_dropping_unused_arcs_keeps_the_proof(margin):
 def test_memory_stays_linear_in_the_people():
     """Once the valid pairs outnumber k(n + m), no tile keeps its valid pairs for a whole-problem solve.
 
-    Each 40 × 40 tile alone holds fewer than k(n + m) = 2 281 of them, so a route that kept every
-    tile's list would hold all 451 134 valid pairs (10.5 MB here, against 1.1 MB; tens of GB at
-    100k × 100k).
+    Each 40 × 40 tile alone holds fewer than k(n + m) = 3 449 of them, so a route that kept every
+    tile's list would hold all 956 031 valid pairs (tens of MB here; tens of GB at 100k × 100k).
     """
     import tracemalloc
 
-    wf = rm.synthetic_workforce(3000, seed=1)
+    wf = volunteering_company(3000, seed=1)
     tracemalloc.start()
     sa = sparse_assignment(wf, GAP1, k=1, block=(40, 40), cache_bytes=0, workers=1)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert sa.status == "optimal" and (len(sa.mentor_rows), len(sa.mentee_rows)) == (1793, 488)
+    assert sa.status == "optimal" and (len(sa.mentor_rows), len(sa.mentee_rows)) == (2886, 563)
     assert peak < 4e6, f"peak {peak / 1e6:.1f} MB"

@@ -5,17 +5,23 @@ from .candidates import CandidateArcs, candidate_arcs
 from .engine import Assignment, Status, Tuning, solve
 from .errors import (
     ConfigError,
+    ExternalManagersWarning,
+    IgnoredColumnsWarning,
     InfeasibleError,
     InputError,
+    NotOptedInWarning,
     Problem,
+    ProtectedColumnsWarning,
     ResourceError,
     RevmatchError,
+    RevmatchWarning,
     SolverError,
     UnknownPersonError,
 )
 from .explain import PairExplanation, SkillTransfer
+from .fairness import fairness_audit
 from .groups import GroupResults, match_frame, match_groups
-from .kpis import fairness_audit, programme_kpis, read_checkins
+from .kpis import programme_kpis, read_checkins
 from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Workforce
@@ -31,16 +37,21 @@ __all__ = [
     "CandidateArcs",
     "ConfigError",
     "Employee",
+    "ExternalManagersWarning",
     "GroupResults",
+    "IgnoredColumnsWarning",
     "InfeasibleError",
     "InputError",
     "MatchResult",
+    "NotOptedInWarning",
     "PairExplanation",
     "Problem",
     "Program",
+    "ProtectedColumnsWarning",
     "RematchResult",
     "ResourceError",
     "RevmatchError",
+    "RevmatchWarning",
     "Scores",
     "SkillTransfer",
     "SolverError",

@@ -40,7 +40,8 @@ from .engine.tuning import DEFAULT, Tuning
 from .errors import ConfigError
 from .models import Workforce
 from .program import Program
-from .scoring import participants, score_block
+from .rules import participants
+from .scoring import score_block
 
 DASK_EXTRA = "pip install 'revmatch[dask]'"
 
@@ -149,7 +150,7 @@ def candidate_arcs(
         raise ConfigError(f"band must be a positive int (mentors per task), got {band!r}")
     if client is not None:
         _check_client(client)
-    mentor_rows, mentee_rows = participants(workforce)
+    mentor_rows, mentee_rows = participants(workforce, program)
     n_rows, n_cols = len(mentor_rows), len(mentee_rows)
     k, band = int(k), int(band or _default_band(n_cols, tuning))
     if n_rows == 0 or n_cols == 0:
@@ -202,7 +203,7 @@ def _band(
     Tiles come in increasing mentee order and each mentee meets the band once, after the mentors of
     ``col_floor``'s band, so ``contenders`` may drop a cell tied with a floor (it loses on index).
     """
-    mentor_rows, mentee_rows = participants(workforce)
+    mentor_rows, mentee_rows = participants(workforce, program)
     rows = np.arange(r0, r1)
     by_row, by_col = TopK(len(rows), k), TopK(len(mentee_rows), k)
     local = np.arange(len(rows))

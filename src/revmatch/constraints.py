@@ -11,7 +11,7 @@ from .engine import GroupPairCap, MenteeQuota
 from .errors import ConfigError, InfeasibleError
 from .models import Workforce
 from .program import Program
-from .rules import RULE_WORDS, rule_masks
+from .rules import RULE_WORDS, how_to_allow, rule_masks
 from .scoring import PairScores
 
 
@@ -52,7 +52,9 @@ def locked_positions(
             if not ok[0, 0]
         ]
         if broken:
-            conflicts.append(f"{label} breaks the hard rule(s): " + ", ".join(RULE_WORDS[r] for r in broken))
+            mentor, mentee = int(scores.mentor_rows[i]), int(scores.mentee_rows[j])
+            hints = [f"{RULE_WORDS[r]} ({how_to_allow(workforce, program, r, mentor, mentee)})" for r in broken]
+            conflicts.append(f"{label} breaks the hard rule(s): " + ", ".join(hints))
         positions.append((i, j))
         labels.append(label)
     if conflicts:

@@ -71,3 +71,23 @@ class UnknownPersonError(RevmatchError, KeyError):
 
 class ResourceError(RevmatchError, MemoryError):
     """The input needs more memory than this machine has for the route asked for; said before trying."""
+
+
+class RevmatchWarning(UserWarning):
+    """Base class of every warning revmatch gives: something was decided for you, and how to decide it."""
+
+
+class IgnoredColumnsWarning(RevmatchWarning):
+    """Input columns that revmatch does not use; they are not read into the workforce."""
+
+
+class ProtectedColumnsWarning(IgnoredColumnsWarning):
+    """Columns with protected or sensitive attributes: dropped on load, never scored."""
+
+
+class NotOptedInWarning(RevmatchWarning):
+    """People with no opt-in (a blank role cell, no role column, or no role given) are not enrolled."""
+
+
+class ExternalManagersWarning(RevmatchWarning):
+    """Managers outside the file: the reporting-line rule cannot see the chain above them."""

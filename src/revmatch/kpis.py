@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, InputError, Problem
 from .lifecycle import pairs_of
-from .matching import MatchResult
 from .models import Workforce
 from .tables import read_table
 from .validate import Problems, Table, parse_int, skill_key
@@ -189,53 +187,3 @@ def poorly_rated_pairs(checkins: pd.DataFrame, threshold: float = 2.0) -> list[t
     rated = checkins[checkins["rating"].notna()]
     means = rated.groupby(["mentor_id", "mentee_id"])["rating"].mean()
     return sorted((str(m), str(e)) for (m, e), v in zip(means.index, means.to_numpy()) if v <= threshold)
-
-
-def fairness_audit(
-    result: MatchResult | pd.DataFrame,
-    audit: pd.DataFrame,
-    attributes: list[str] | None = None,
-    threshold: float = 0.8,
-    opted_in=None,
-) -> pd.DataFrame:
-    """Match rate and mean pair score per group of each audit attribute, with the worst-to-best ratio.
-
-    ``audit`` holds ``employee_id`` and protected attributes (e.g. gender, age band) that revmatch never
-    scores: they are read here only. For each attribute and group: opted-in people, matched people,
-    match rate, mean score of their pairs; ``rate_ratio`` = the group's rate / the best group's rate,
-    ``flag`` when it is below ``threshold`` (the four-fifths rule). ``result`` may also be a pairs table
-    (mentor_id, mentee_id, score) with ``opted_in``, the ids of everyone who took part.
-    """
-    if "employee_id" not in audit.columns:
-        raise InputError([Problem("audit", None, "employee_id", "required column is missing")])
-    audit = audit.assign(employee_id=audit["employee_id"].astype(str))
-    attributes = attributes or [c for c in audit.columns if c != "employee_id"]
-    if isinstance(result, MatchResult):
-        opted = pd.Index(np.union1d(result.scores.mentor_ids.astype(str), result.scores.mentee_ids.astype(str)))
-        pairs = result.pairs
-    else:
-        if opted_in is None:
-            raise ConfigError("with a pairs table, give opted_in: the ids of everyone who took part")
-        opted, pairs = pd.Index(sorted(map(str, opted_in))), result.astype({"mentor_id": str, "mentee_id": str})
-    person_scores = pd.concat(
-        [
-            pairs[["mentor_id", "score"]].rename(columns={"mentor_id": "employee_id"}),
-            pairs[["mentee_id", "score"]].rename(columns={"mentee_id": "employee_id"}),
-        ]
-    )
-    mean_score = person_scores.groupby("employee_id")["score"].mean()
-    people = pd.DataFrame({"employee_id": opted})
-    people["matched"] = people["employee_id"].isin(mean_score.index)
-    people["score"] = people["employee_id"].map(mean_score)
-    people = people.merge(audit, on="employee_id", how="left")
-    out = []
-    for attribute in attributes:
-        groups = people.assign(group=people[attribute].fillna("(unknown)").astype(str)).groupby("group")
-        table = groups.agg(people=("employee_id", "size"), matched=("matched", "sum"), mean_score=("score", "mean"))
-        table["match_rate"] = table["matched"] / table["people"]
-        best = table["match_rate"].max()
-        table["rate_ratio"] = table["match_rate"] / best if best > 0 else np.nan
-        table["flag"] = table["rate_ratio"] < threshold
-        out.append(table.reset_index().assign(attribute=attribute))
-    columns = ["attribute", "group", "people", "matched", "match_rate", "mean_score", "rate_ratio", "flag"]
-    return pd.concat(out, ignore_index=True)[columns] if out else pd.DataFrame(columns=columns)

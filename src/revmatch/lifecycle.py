@@ -11,8 +11,7 @@ from .errors import InputError, Problem
 from .matching import MatchResult, match
 from .models import Pair, Workforce
 from .program import Program
-from .rules import RULE_WORDS, rule_masks
-from .scoring import participants
+from .rules import RULE_WORDS, capacities, participants, rule_masks
 from .tables import read_table
 
 
@@ -66,7 +65,7 @@ def _survivors(
 ) -> tuple[list[Pair], list[tuple[str, str, str]]]:
     """Previous pairs that can go on, and the others with the reason they cannot."""
     ids = set(workforce.ids.tolist())
-    mentor_rows, mentee_rows = participants(workforce)
+    mentor_rows, mentee_rows = participants(workforce, program)
     as_mentor = set(workforce.ids[mentor_rows].tolist())
     as_mentee = set(workforce.ids[mentee_rows].tolist())
     ok, broken = [], []
@@ -90,11 +89,14 @@ def _survivors(
     return ok, broken
 
 
-def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair], list[tuple[str, str, str]]]:
+def _within_capacity(
+    workforce: Workforce, program: Program, pairs: list[Pair]
+) -> tuple[list[Pair], list[tuple[str, str, str]]]:
     """Drop surviving pairs beyond a person's (possibly reduced) capacity, last listed first."""
-    emp = workforce.employees
     capacity = {
-        (x, side): int(c) for side in ("mentor", "mentee") for x, c in zip(emp["employee_id"], emp[f"{side}_capacity"])
+        (x, side): int(c)
+        for side in ("mentor", "mentee")
+        for x, c in zip(workforce.ids.tolist(), capacities(workforce, program, side).tolist())
     }
     load: dict[tuple[str, str], int] = {}
     keep, broken = [], []
@@ -146,10 +148,10 @@ def rematch(
     if previous_ids is None and isinstance(previous, MatchResult):
         previous_ids = previous.workforce.ids.tolist()
     survivors, broken = _survivors(workforce, program, before)
-    survivors, over = _within_capacity(workforce, survivors)
+    survivors, over = _within_capacity(workforce, program, survivors)
     broken += over
     if reshuffle:
-        most = int(min(workforce.employees["mentor_capacity"].sum(), workforce.employees["mentee_capacity"].sum()))
+        most = int(min(capacities(workforce, program, "mentor").sum(), capacities(workforce, program, "mentee").sum()))
         weight = program.continuity_weight or 1.0 / (most + 1)
         run = program.model_copy(update={"previous_pairs": tuple(survivors), "continuity_weight": weight})
     else:
@@ -180,21 +182,39 @@ def next_round(
     workforce: Workforce,
     program: Program | None = None,
     *,
-    priority: list[str] | tuple[str, ...] = (),
-    priority_weight: float = 0.0,
+    priority: list[str] | tuple[str, ...] | None = None,
+    priority_weight: float | None = None,
     poorly_rated: list[Pair] | tuple[Pair, ...] = (),
 ) -> MatchResult:
-    """The next cohort: never repeats a pair from ``history`` (either direction), favours ``priority``.
+    """The next cohort: never repeats a pair from ``history`` (either direction); the unplaced come first.
 
-    ``priority`` is typically last round's unmatched (``previous.unmatched.employee_id``); each of them
-    in a pair adds ``priority_weight`` to its score. ``poorly_rated`` pairs (see
+    ``priority`` (default: last round's unplaced volunteers — ``history.unmatched`` when ``history``
+    is a MatchResult, otherwise everyone who opted in and appears in no pair of the history) are
+    matched before people who were already paired: the most of them get a pair, then the best total
+    (exact). With ``priority_weight`` they are favoured by that many score points per person in a
+    pair instead (a soft preference, traded against the skills). ``poorly_rated`` pairs (see
     :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright.
     """
     program = program or Program()
     past = pairs_of(history)
     update: dict[str, object] = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
+    if priority is None:
+        priority = unplaced(history, workforce)
     if priority:
-        update |= {"priority": tuple(map(str, priority)), "priority_weight": priority_weight}
+        update["priority"] = tuple(map(str, priority))
+        if priority_weight is None:
+            update["priority_first"] = True
+        else:
+            update["priority_weight"] = priority_weight
     if len(poorly_rated):
         update["forbidden"] = tuple(dict.fromkeys((*program.forbidden, *pairs_of(list(poorly_rated)))))
     return match(workforce, program.model_copy(update=update))
+
+
+def unplaced(history: list[Pair] | pd.DataFrame | MatchResult, workforce: Workforce) -> tuple[str, ...]:
+    """Last round's unplaced volunteers: a result's unmatched, or the opted-in people in no pair of the history."""
+    if isinstance(history, MatchResult):
+        return tuple(map(str, history.unmatched["employee_id"]))
+    paired = {x for pair in pairs_of(history) for x in pair}
+    opted = workforce.ids[workforce.employees["role"].to_numpy() != "none"]
+    return tuple(i for i in map(str, opted) if i not in paired)

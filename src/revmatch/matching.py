@@ -13,12 +13,13 @@ import pandas as pd
 from .constraints import solver_rules
 from .engine import Assignment, Status, Tuning, solve
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
-from .explain import PairExplanation, explain_pairs, pairs_frame, unmatched_frame
+from .explain import PairExplanation, explain_pairs, pairs_frame
 from .models import Workforce
 from .program import Program
-from .rules import RULE_WORDS, rule_masks
+from .rules import RULE_WORDS, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
+from .unmatched import unmatched_frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +68,7 @@ class MatchResult:
 
     def summary(self) -> dict[str, float | int | str | None]:
         """Headline figures (see :func:`revmatch.reporting.summary`) plus ``seconds`` for the whole match."""
-        from .reporting.figures import summary  # reporting reads a finished result: imported when asked
+        from .reporting.summary import summary  # reporting reads a finished result: imported when asked
 
         return summary(self) | {"seconds": sum(self.timings.values())}
 
@@ -87,15 +88,15 @@ class MatchResult:
         m, e = str(mentor_id), str(mentee_id)
         if (i, j) in set(self.assignment.pairs):
             return WhyNot(m, e, True, (), 0.0, self.objective, (), (), f"{m} → {e} is already a pair")
-        broken = tuple(
-            RULE_WORDS[rule]
-            for rule, ok in rule_masks(
-                self.workforce, self.program, self.scores.mentor_rows[[i]], self.scores.mentee_rows[[j]]
-            ).items()
-            if not ok[0, 0]
-        )
-        if broken:
-            return WhyNot(m, e, False, broken, None, None, (), (), f"{m} → {e} is not allowed: {', '.join(broken)}")
+        mentor, mentee = int(self.scores.mentor_rows[i]), int(self.scores.mentee_rows[j])
+        masks = rule_masks(self.workforce, self.program, np.array([mentor]), np.array([mentee]))
+        rules = [rule for rule, ok in masks.items() if not ok[0, 0]]
+        if rules:
+            hints = [
+                f"{RULE_WORDS[r]} ({how_to_allow(self.workforce, self.program, r, mentor, mentee)})" for r in rules
+            ]
+            broken = tuple(RULE_WORDS[r] for r in rules)
+            return WhyNot(m, e, False, broken, None, None, (), (), f"{m} → {e} is not allowed: {'; '.join(hints)}")
         forced = self.program.model_copy(update={"locked": (*self.program.locked, (m, e))})
         try:
             other = solve_program(self.workforce, forced, self.scores)
@@ -160,6 +161,13 @@ def solve_program(
 ) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
+    first = None
+    if program.priority_first:  # the priority people first: the most of them paired, then the total
+        favoured = set(program.priority)
+        first = (
+            np.array([i in favoured for i in scores.mentor_ids.tolist()], dtype=bool),
+            np.array([i in favoured for i in scores.mentee_ids.tolist()], dtype=bool),
+        )
     return solve(
         scores.matrix,
         scores.allowed,
@@ -172,6 +180,7 @@ def solve_program(
         pair_cap=rules.pair_cap,
         time_limit=program.time_limit,
         tuning=tuning,
+        first=first,
     )
 
 

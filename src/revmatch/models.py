@@ -1,7 +1,8 @@
-"""The domain: Employee, Program and the validated, array-backed Workforce."""
+"""The people: Employee and the validated, array-backed Workforce (people sorted by id, skills as arrays)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError, Problem
+from .errors import ExternalManagersWarning, InputError, Problem
 from .tables import read_table
 from .validate import Problems, Table, validate_employees, validate_skills
 
@@ -35,7 +36,7 @@ class Employee(BaseModel):
     location: str | None = None
     timezone: str | None = None
     languages: tuple[str, ...] = ()
-    role: Role = "both"
+    role: Role | None = None  # the opt-in; None: no answer, not enrolled (see Workforce.from_employees)
     mentor_capacity: int = Field(1, ge=0)
     mentee_capacity: int = Field(1, ge=0)
     skills: dict[str, int] = Field(default_factory=dict)
@@ -88,17 +89,25 @@ class Workforce:
     parent: np.ndarray
     tree_in: np.ndarray
     tree_size: np.ndarray
+    depth: np.ndarray
     sources: dict[str, str] = field(default_factory=dict)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
     def from_csv(
-        cls, employees_path: str | Path, skills_path: str | Path | None = None, *, external_managers: bool = False
+        cls,
+        employees_path: str | Path,
+        skills_path: str | Path | None = None,
+        *,
+        external_managers: bool = False,
+        default_role: str = "none",
     ) -> Workforce:
         """Read the two HR exports (employees, long-format skills); errors name file, row and column.
 
         ``external_managers=True`` accepts a manager_id that is not in the file (someone outside the
-        export); otherwise it is an error.
+        export; a warning says the reporting-line rule cannot see above them); otherwise it is an
+        error. ``default_role`` is the opt-in of a blank role cell, or of everyone when there is no
+        role column: by default nobody is enrolled who did not opt in (a warning counts them).
         """
         employees = Table.from_frame(
             read_table(employees_path, strip=False), str(employees_path), spreadsheet_rows=True
@@ -106,22 +115,30 @@ class Workforce:
         skills = None
         if skills_path is not None:
             skills = Table.from_frame(read_table(skills_path, strip=False), str(skills_path), spreadsheet_rows=True)
-        return cls._build(
-            employees, skills, {"employees": str(employees_path), "skills": str(skills_path or "")}, external_managers
-        )
+        sources = {"employees": str(employees_path), "skills": str(skills_path or "")}
+        return cls._build(employees, skills, sources, external_managers, default_role)
 
     @classmethod
     def from_frames(
-        cls, employees: pd.DataFrame, skills: pd.DataFrame | None = None, *, external_managers: bool = False
+        cls,
+        employees: pd.DataFrame,
+        skills: pd.DataFrame | None = None,
+        *,
+        external_managers: bool = False,
+        default_role: str = "none",
     ) -> Workforce:
-        """Build from DataFrames in the CSV schema; errors name the table, index label and column."""
+        """Build from DataFrames in the CSV schema; errors name the table, index label and column.
+
+        ``external_managers`` and ``default_role`` as in :meth:`from_csv`.
+        """
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
-        return cls._build(emp, sk, {}, external_managers)
+        return cls._build(emp, sk, {}, external_managers, default_role)
 
     @classmethod
-    def from_employees(cls, people: Iterable[Employee]) -> Workforce:
-        """Build from Employee objects (handy in notebooks and tests)."""
+    def from_employees(cls, people: Iterable[Employee], *, default_role: str = "none") -> Workforce:
+        """Build from Employee objects (handy in notebooks and tests); an Employee without a ``role`` is
+        ``default_role``: by default not enrolled."""
         people = list(people)
         emp = pd.DataFrame(
             [
@@ -134,7 +151,7 @@ class Workforce:
                     "location": p.location or "",
                     "timezone": p.timezone or "",
                     "languages": ";".join(p.languages),
-                    "role": p.role,
+                    "role": p.role or "",
                     "mentor_capacity": p.mentor_capacity,
                     "mentee_capacity": p.mentee_capacity,
                 }
@@ -160,14 +177,19 @@ class Workforce:
             for s in dict.fromkeys([*p.skills, *p.needs])
         ]
         skills = pd.DataFrame(rows, columns=["employee_id", "skill", "proficiency", "need"])
-        return cls.from_frames(emp, skills)
+        return cls.from_frames(emp, skills, default_role=default_role)
 
     @classmethod
     def _build(
-        cls, emp_table: Table, skill_table: Table | None, sources: dict[str, str], external_managers: bool = False
+        cls,
+        emp_table: Table,
+        skill_table: Table | None,
+        sources: dict[str, str],
+        external_managers: bool = False,
+        default_role: str = "none",
     ) -> Workforce:
         problems = Problems()
-        emp = validate_employees(emp_table, problems, external_managers)
+        emp = validate_employees(emp_table, problems, external_managers, default_role)
         known_ids = emp["employee_id"].to_numpy() if emp is not None else np.array([], dtype=object)
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         problems.raise_if_any()
@@ -181,7 +203,8 @@ class Workforce:
         at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
         inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
         parent = np.where(inside, at, -1).astype(np.int64)
-        tree_in, tree_size, cycles = _tree_intervals(parent)
+        _warn_external(emp_table.where, ids, managers, inside)
+        tree_in, tree_size, depth, cycles = _tree_intervals(parent)
         for cycle in cycles:
             chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
             problems.add(emp_table.where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
@@ -225,6 +248,7 @@ class Workforce:
             parent=_readonly(parent),
             tree_in=_readonly(tree_in),
             tree_size=_readonly(tree_size),
+            depth=_readonly(depth),
             sources=sources,
         )
 
@@ -310,15 +334,40 @@ class Workforce:
         offset = {z: _utc_offset(z, on) for z in set(zones.tolist())}
         return np.array([offset[z] for z in zones], dtype=float)
 
-    def in_reporting_line(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def in_reporting_line(self, a: np.ndarray, b: np.ndarray, depth: int | None = None) -> np.ndarray:
         """Whether ``a`` is in ``b``'s management chain or ``b`` in ``a``'s (broadcasts like numpy).
 
         With ``d = tree_in[b] − tree_in[a]``: ``a`` is above ``b`` when ``0 ≤ d < size[a]``, ``b``
         above ``a`` when ``0 ≤ −d < size[b]``; together, ``−size[b] < d < size[a]`` (one subtraction
-        per pair, in int32: this runs on every pair of a large match).
+        per pair, in int32: this runs on every pair of a large match). With ``depth``, only within
+        that many steps of the chain: 1 = one is the other's manager, 2 = or their manager's manager.
         """
         d = self.tree_in[b].astype(np.int32) - self.tree_in[a].astype(np.int32)
-        return (d < self.tree_size[a].astype(np.int32)) & (d > -self.tree_size[b].astype(np.int32))
+        inside = (d < self.tree_size[a].astype(np.int32)) & (d > -self.tree_size[b].astype(np.int32))
+        if depth is None:
+            return inside
+        steps = np.abs(self.depth[b].astype(np.int32) - self.depth[a].astype(np.int32))
+        return inside & (steps <= depth)
+
+
+def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np.ndarray) -> None:
+    """Say so when managers are outside the file: the reporting-line rule cannot see above them."""
+    outside = (managers != "") & ~inside
+    if outside.any():
+        names = sorted(set(managers[outside].tolist()))
+        warnings.warn(
+            f"{where}: {_count(int(outside.sum()), 'person reports', 'people report')} to "
+            f"{_count(len(names), 'manager', 'managers')} outside the file (e.g. "
+            f"{names[0]!r}): the reporting-line rule sees each of them as the top of their chain, so it cannot "
+            "exclude pairs through the chain above. Add those managers' rows (they need not opt in) to keep the "
+            "rule whole.",
+            ExternalManagersWarning,
+            stacklevel=4,
+        )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _utc_offset(zone: str, on: date) -> float:
@@ -328,8 +377,8 @@ def _utc_offset(zone: str, on: date) -> float:
     return float("nan") if offset is None else offset.total_seconds() / 3600
 
 
-def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    """Pre-order interval of every subtree, layer by layer (no recursion); also the management cycles."""
+def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
+    """Pre-order interval and depth of every subtree, layer by layer (no recursion); also the management cycles."""
     n = len(parent)
     order = np.argsort(parent, kind="stable")
     sorted_parent = parent[order]
@@ -374,7 +423,7 @@ def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[li
             low = cycle.index(min(cycle))
             cycles.append(cycle[low:] + cycle[:low])
         seen[path] = True
-    return tree_in, size, cycles
+    return tree_in, size, depth, cycles
 
 
 def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:

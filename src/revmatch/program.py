@@ -22,10 +22,25 @@ class Program(BaseModel):
     min_level_gap : int or None, default=1
         A mentor must be at least this many levels *below* the mentee (reverse mentoring: the junior
         mentors the senior). ``None`` switches the rule off; 0 allows peers.
+    min_forward : int, default=1
+        The junior teaches first: no pair whose forward part (need points the mentor can teach the
+        mentee) is below this. 0 switches the rule off.
+    mentor_max_level, mentee_min_level : int or None, default=None
+        Who may take part on each side: mentors at most this level, mentees at least this level
+        (someone opted in as ``both`` takes the sides their level allows). None: no limit.
     exclude_reporting_line : bool, default=True
-        No pair where one person is anywhere in the other's management chain (psychological safety).
-    forward_weight, backward_weight : float, default=1.0
-        Weights of what the mentor teaches the mentee (forward) and what the mentee gives back (backward).
+        No pair where one person is in the other's management chain (psychological safety).
+    reporting_line_depth : int or None, default=None
+        How far up and down the chain the rule reaches: None, the whole chain; 1, nobody is paired
+        with their manager (or a direct report); 2, nor with their manager's manager; and so on. A
+        depth lets the CEO and top executives take part without switching the rule off.
+    forward_weight, backward_weight : float, default=1.0 and 0.5
+        Points per need point of what the mentor teaches the mentee (forward) and of what the mentee
+        gives back (backward). Reverse mentoring puts the senior's learning first, so the give-back
+        counts half by default.
+    mentor_capacity, mentee_capacity : int or dict of employee id → int, default=None
+        Most pairs per person on that side: one number for everyone, or overrides for some people;
+        these win over the employees file's capacity columns. None: the file's (default 1).
     objective : {"total", "coverage", "fair"}, default="total"
         ``total``: the largest sum of pair scores. ``coverage``: as many people matched as possible
         (mentors with a mentee plus mentees with a mentor), then the largest total among those.
@@ -46,7 +61,10 @@ class Program(BaseModel):
         Soft preference: added per shared working hour.
     priority : list of employee ids, default=()
         People to favour (e.g. left unmatched last round): each of them in a pair adds
-        ``priority_weight`` to its score.
+        ``priority_weight`` score points to it (a soft preference, traded against the skills).
+    priority_first : bool, default=False
+        Instead of points, match the ``priority`` people first: the most of them with a pair, then
+        the largest total (exact, lexicographic; the ``total`` objective without quotas).
     previous_pairs : list of (mentor_id, mentee_id), default=()
         Pairs of the running programme; each kept adds ``continuity_weight`` (used by re-matching).
     min_matched_share : float or dict of department → float, default=None
@@ -61,9 +79,15 @@ class Program(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     min_level_gap: int | None = Field(1, ge=0)
+    min_forward: int = Field(1, ge=0)
+    mentor_max_level: int | None = None
+    mentee_min_level: int | None = None
     exclude_reporting_line: bool = True
+    reporting_line_depth: int | None = Field(None, ge=1)
     forward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
-    backward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
+    backward_weight: float = Field(0.5, ge=0, allow_inf_nan=False)
+    mentor_capacity: int | dict[str, int] | None = None
+    mentee_capacity: int | dict[str, int] | None = None
     objective: Literal["total", "coverage", "fair"] = "total"
     locked: tuple[Pair, ...] = ()
     forbidden: tuple[Pair, ...] = ()
@@ -80,6 +104,7 @@ class Program(BaseModel):
     timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
     priority: tuple[str, ...] = ()
     priority_weight: float = Field(0.0, allow_inf_nan=False)
+    priority_first: bool = False
     previous_pairs: tuple[Pair, ...] = ()
     continuity_weight: float = Field(0.0, allow_inf_nan=False)
     min_matched_share: float | dict[str, float] | None = None
@@ -98,6 +123,15 @@ class Program(BaseModel):
         if isinstance(value, (list, tuple)):
             return tuple(tuple(str(x) for x in pair) if isinstance(pair, (list, tuple)) else pair for pair in value)
         return value
+
+    @field_validator("mentor_capacity", "mentee_capacity", mode="before")
+    @classmethod
+    def _capacities(cls, value):
+        """Capacities are whole numbers from 0; ids (keys) are compared as text."""
+        numbers = value.values() if isinstance(value, dict) else [] if value is None else [value]
+        if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in numbers):
+            raise ValueError("capacities must be whole numbers of at least 0")
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @field_validator("working_hours")
     @classmethod

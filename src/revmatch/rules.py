@@ -5,8 +5,45 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .complementarity import score_parts
+from .errors import ConfigError
 from .models import Workforce
 from .program import Program
+
+
+def participants(workforce: Workforce, program: Program | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Workforce rows of the mentors and the mentees: who opted in on each side, and whose level the
+    programme lets take that side (``mentor_max_level``, ``mentee_min_level``). Voluntary: an opt-in of
+    ``none`` (or none given) takes no side."""
+    role = workforce.employees["role"].to_numpy()
+    mentor = (role == "mentor") | (role == "both")
+    mentee = (role == "mentee") | (role == "both")
+    if program is not None and (program.mentor_max_level is not None or program.mentee_min_level is not None):
+        level = workforce.employees["level"].to_numpy()
+        if program.mentor_max_level is not None:
+            mentor &= level <= program.mentor_max_level
+        if program.mentee_min_level is not None:
+            mentee &= level >= program.mentee_min_level
+    return np.flatnonzero(mentor), np.flatnonzero(mentee)
+
+
+def capacities(workforce: Workforce, program: Program | None, side: str) -> np.ndarray:
+    """Most pairs of every person on ``side`` ("mentor" or "mentee"): the employees file's column, or
+    the programme's number for everyone, with the programme's per-person overrides on top."""
+    capacity = workforce.employees[f"{side}_capacity"].to_numpy().astype(np.int64)
+    given = None if program is None else getattr(program, f"{side}_capacity")
+    if isinstance(given, int):
+        return np.full(len(capacity), given, dtype=np.int64)
+    if given:
+        ids = workforce.ids
+        at = np.minimum(np.searchsorted(ids, np.array(list(given), dtype=object)), max(len(ids) - 1, 0))
+        known = (ids[at] == np.array(list(given), dtype=object)) if len(ids) else np.zeros(len(given), bool)
+        if not known.all():
+            unknown = [k for k, ok in zip(given, known) if not ok]
+            raise ConfigError(f"{side}_capacity names people who are not in the workforce: {', '.join(unknown[:10])}")
+        capacity = capacity.copy()
+        capacity[at] = list(given.values())
+    return capacity
 
 
 class PairAttributes:
@@ -30,8 +67,8 @@ class PairAttributes:
 
     def level_gap(self, gap: int) -> np.ndarray:
         """The mentor is junior to the mentee by at least ``gap`` levels."""
-        level = self.wf.employees["level"].to_numpy()
-        return level[self.c].astype(np.int32) >= level[self.r].astype(np.int32) + gap
+        level = self.wf.employees["level"].to_numpy().astype(np.int64)
+        return level[self.c] >= level[self.r] + gap
 
     def different_department(self) -> np.ndarray:
         dept = self.wf.codes("department")
@@ -112,13 +149,19 @@ def _pair_mask(
 
 
 def rule_masks(
-    workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray, aligned: bool = False
+    workforce: Workforce,
+    program: Program,
+    mentor_rows: np.ndarray,
+    mentee_rows: np.ndarray,
+    aligned: bool = False,
+    forward: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Each hard rule as a boolean matrix (True = the rule allows the pair), in a fixed order.
 
     Opt-in is already applied by the choice of rows and columns. The same function serves the
     allowed mask and the "which rule excluded whom" explanations. ``aligned``: vectors for the
-    pairs ``(mentor_rows[k], mentee_rows[k])`` instead of matrices.
+    pairs ``(mentor_rows[k], mentee_rows[k])`` instead of matrices. ``forward``: the pairs' forward
+    part when the caller has it (scoring does), else it is computed for ``min_forward``.
     """
     facts = PairAttributes(workforce, program, mentor_rows, mentee_rows, aligned)
     r, c = facts.r, facts.c
@@ -134,8 +177,8 @@ def rule_masks(
         # The mentor is junior to the mentee by at least the gap: reverse mentoring.
         masks["min_level_gap"] = facts.level_gap(program.min_level_gap)
     if program.exclude_reporting_line:
-        # Nobody mentors, or is mentored by, someone in their own reporting line.
-        masks["reporting_line"] = ~workforce.in_reporting_line(r, c)
+        # Nobody mentors, or is mentored by, someone in their own reporting line (to the depth set).
+        masks["reporting_line"] = ~workforce.in_reporting_line(r, c, program.reporting_line_depth)
     if program.require_different_department:
         # Silo-busting: mentor and mentee come from different departments.
         masks["different_department"] = facts.different_department()
@@ -154,6 +197,11 @@ def rule_masks(
     if program.past_pairs:
         # A new cohort never repeats an earlier pair, in either direction.
         masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, True, aligned)
+    if program.min_forward:
+        # The junior teaches first: the mentor has enough to teach on the mentee's needs.
+        if forward is None:
+            forward = score_parts(workforce, mentor_rows, mentee_rows, aligned)["forward"]
+        masks["min_forward"] = forward >= program.min_forward
     return masks
 
 
@@ -169,6 +217,7 @@ def _same_person(mentor_rows: np.ndarray, mentee_rows: np.ndarray) -> tuple[np.n
 
 RULE_WORDS = {
     "self": "same person",
+    "min_forward": "too little to teach",
     "min_level_gap": "minimum level gap",
     "reporting_line": "same reporting line",
     "different_department": "same department",
@@ -177,4 +226,31 @@ RULE_WORDS = {
     "timezone_overlap": "too few shared working hours",
     "forbidden": "forbidden by the admin",
     "past_pair": "paired in an earlier cohort",
+}
+
+
+def how_to_allow(workforce: Workforce, program: Program, rule: str, mentor: int, mentee: int) -> str:
+    """How to relax just ``rule`` so the pair of workforce rows ``mentor``, ``mentee`` is allowed."""
+    level = workforce.employees["level"].to_numpy()
+    if rule == "min_level_gap":
+        return f"their level gap is {int(level[mentee]) - int(level[mentor])}: lower min_level_gap to allow it"
+    if rule == "reporting_line":
+        steps = abs(int(workforce.depth[mentee]) - int(workforce.depth[mentor]))
+        if steps <= 1:
+            return "one manages the other: no depth of the reporting-line rule allows it"
+        return f"they are {steps} steps apart in one chain: reporting_line_depth = {steps - 1} allows it"
+    if rule == "min_forward":
+        taught = int(score_parts(workforce, np.array([mentor]), np.array([mentee]), aligned=True)["forward"][0])
+        return f"the mentor can teach {taught} need points: min_forward = {taught} allows it"
+    return RULE_HINTS.get(rule, "")
+
+
+RULE_HINTS = {
+    "self": "nobody can be paired with themself",
+    "different_department": "require_different_department = false allows it",
+    "shared_language": "require_shared_language = false allows it",
+    "same_location": "require_same_location = false allows it",
+    "timezone_overlap": "a lower min_timezone_overlap allows it",
+    "forbidden": "taking the pair out of forbidden allows it",
+    "past_pair": "taking the pair out of past_pairs (or the history) allows it",
 }

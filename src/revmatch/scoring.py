@@ -27,11 +27,12 @@ from typing import Protocol
 
 import numpy as np
 
+from .complementarity import hinge_blocks, score_parts
 from .engine.arrays import take
 from .errors import ResourceError
 from .models import Workforce
 from .program import Program
-from .rules import PairAttributes, rule_masks
+from .rules import PairAttributes, capacities, participants, rule_masks
 from .validate import MAX_SCALE
 
 
@@ -124,13 +125,12 @@ class BlockScores:
         mentee_top: np.ndarray,
         cache: np.ndarray | None = None,
     ):
-        emp = workforce.employees
         self.workforce, self.program = workforce, program
         self.weights = part_weights(program)
         self.mentor_rows, self.mentee_rows = mentor_rows, mentee_rows
         self.mentor_ids, self.mentee_ids = workforce.ids[mentor_rows], workforce.ids[mentee_rows]
-        self.mentor_capacity = emp["mentor_capacity"].to_numpy()[mentor_rows]
-        self.mentee_capacity = emp["mentee_capacity"].to_numpy()[mentee_rows]
+        self.mentor_capacity = capacities(workforce, program, "mentor")[mentor_rows]
+        self.mentee_capacity = capacities(workforce, program, "mentee")[mentee_rows]
         self.mentor_top, self.mentee_top = mentor_top, mentee_top
         self.cache = cache  # all scores, forbidden pairs as -inf, when the sparse route kept them
 
@@ -171,48 +171,6 @@ class BlockScores:
         return self._dense.parts
 
 
-def participants(workforce: Workforce) -> tuple[np.ndarray, np.ndarray]:
-    """Workforce rows of those who opted in as mentors and as mentees (voluntary participation)."""
-    role = workforce.employees["role"].to_numpy()
-    mentors = np.flatnonzero((role == "mentor") | (role == "both"))
-    mentees = np.flatnonzero((role == "mentee") | (role == "both"))
-    return mentors, mentees
-
-
-def hinge_blocks(proficiency: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator blocks ``ahead[:, t·S + s] = [p_s ≥ t]`` and ``wants[:, t·S + s] = q_s·[p_s < t]``.
-
-    ``ahead[i] · wants[j] = Σ_s q_js · max(0, p_is − p_js)``: what i can teach on j's needs.
-    """
-    levels = np.arange(1, MAX_SCALE + 1, dtype=np.int8)[:, None, None]
-    ahead = proficiency[None] >= levels
-    wants = need[None] * (proficiency[None] < levels)
-    shape = (proficiency.shape[0], MAX_SCALE * proficiency.shape[1])
-    return (
-        np.ascontiguousarray(ahead.transpose(1, 0, 2), dtype=np.float32).reshape(shape),
-        np.ascontiguousarray(wants.transpose(1, 0, 2), dtype=np.float32).reshape(shape),
-    )
-
-
-def score_parts(
-    workforce: Workforce, mentor_rows: np.ndarray, mentee_rows: np.ndarray, aligned: bool = False
-) -> dict[str, np.ndarray]:
-    """Forward and backward complementarity of every mentor × mentee, as exact float32 matrices.
-
-    ``aligned``: of the pairs ``(mentor_rows[k], mentee_rows[k])`` only, as vectors.
-    """
-    if aligned:
-        p, q = workforce.proficiency, workforce.need
-        gap = p[mentor_rows].astype(np.int16) - p[mentee_rows]
-        return {
-            "forward": (q[mentee_rows] * np.maximum(gap, 0)).sum(axis=1, dtype=np.float32),
-            "backward": (q[mentor_rows] * np.maximum(-gap, 0)).sum(axis=1, dtype=np.float32),
-        }
-    ahead_r, wants_r = hinge_blocks(workforce.proficiency[mentor_rows], workforce.need[mentor_rows])
-    ahead_c, wants_c = hinge_blocks(workforce.proficiency[mentee_rows], workforce.need[mentee_rows])
-    return {"forward": ahead_r @ wants_c.T, "backward": wants_r @ ahead_c.T}
-
-
 PREFERENCES = {  # score part → (Program weight field, how the part is measured)
     "different_department": "different_department_weight",
     "shared_language": "shared_language_weight",
@@ -245,14 +203,23 @@ def score_block(
     with a non-zero weight, its measure (1/0, or shared hours for ``timezone_overlap``).
 
     ``with_parts=False`` (the blocked routes, which need scores only) returns no parts and, when the
-    two skill weights are the only ones and :func:`exact_in_float32`, folds them into one float32
-    GEMM of the stacked indicator blocks — the scores are then exact and equal to the float64 sum,
-    at the cost of the GEMM alone. Otherwise the scores are float64. ``aligned``: the pairs
-    ``(mentor_rows[k], mentee_rows[k])`` only, as vectors (explanations of made pairs).
+    two skill weights are the only ones and :func:`exact_in_float32`, computes the scores in float32
+    — exact, and equal to the float64 sum: without ``min_forward``, one GEMM of the stacked indicator
+    blocks; with it, the two directions' GEMMs (the same work), since the rule reads the forward
+    part. Otherwise the scores are float64. ``aligned``: the pairs ``(mentor_rows[k],
+    mentee_rows[k])`` only, as vectors (explanations of made pairs).
     """
     weights = part_weights(program)
+    forward = None
     if not with_parts and not aligned and exact_in_float32(weights, workforce.proficiency.shape[1]):
-        matrix, parts = _fused_scores(workforce, weights, mentor_rows, mentee_rows), {}
+        if program.min_forward:
+            parts = score_parts(workforce, mentor_rows, mentee_rows)
+            forward, matrix = parts["forward"], parts["backward"]
+            matrix *= np.float32(weights["backward"])
+            matrix += forward if weights["forward"] == 1 else forward * np.float32(weights["forward"])
+        else:
+            matrix = _fused_scores(workforce, weights, mentor_rows, mentee_rows)
+        parts = {}
     else:
         parts = score_parts(workforce, mentor_rows, mentee_rows, aligned)
         facts = PairAttributes(workforce, program, mentor_rows, mentee_rows, aligned)
@@ -265,7 +232,8 @@ def score_block(
                 matrix += parts[name]  # no temporary: the default weights
             elif weight:  # in float64: a float32 part times 0.3 would round the weight to float32
                 matrix += np.multiply(parts[name], weight, dtype=np.float64)
-    masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned).values())
+        forward = parts["forward"]
+    masks = iter(rule_masks(workforce, program, mentor_rows, mentee_rows, aligned, forward).values())
     allowed = next(masks)
     for mask in masks:
         allowed &= mask
@@ -305,10 +273,11 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
         w_f\,\mathrm{forward}_{ij} + w_b\,\mathrm{backward}_{ij} \le
         \sum_s w_f\,p_{is}\,q_{js} + w_b\,q_{is}\,p_{js} = (L R^\top)_{ij}
 
-    with ``L = [w_f·p, w_b·q]`` (mentors) and ``R = [q, p]`` (mentees): one GEMM over 2 columns per
+    with ``L = [w_f·p, w_b·q]`` (mentors) and ``R = [q, p]`` (mentees): GEMMs over 2 columns per
     skill instead of 10, tight where a need is on a skill its holder lacks (the common case). The
     rules that cost one comparison per pair (level gap, department, location) set their forbidden
-    pairs to -inf, so a mentee nobody may mentor never clears a bar. ``rows``/``cols`` are positions
+    pairs to -inf, so a mentee nobody may mentor never clears a bar; so does ``min_forward`` where
+    even the forward bound :math:`\sum_s p_{is} q_{js}` falls short of it. ``rows``/``cols`` are positions
     into ``mentor_rows``/``mentee_rows``; exact in float32 under :func:`exact_in_float32` (the weights
     are never negative). None for programmes it does not bound (soft preferences, weights that are
     not multiples of 1/256): their scores are computed whole.
@@ -316,15 +285,19 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     weights = part_weights(program)
     if not exact_in_float32(weights, workforce.proficiency.shape[1]):
         return None
-    p, q = workforce.proficiency, workforce.need
-    forward, backward = np.float32(weights["forward"]), np.float32(weights["backward"])
-    left = np.hstack([p[mentor_rows] * forward, q[mentor_rows] * backward])
-    right = np.hstack([q[mentee_rows], p[mentee_rows]]).astype(np.float32)
-
-    level = workforce.employees["level"].to_numpy()
+    p, q = workforce.proficiency.astype(np.float32), workforce.need.astype(np.float32)
+    w_f, w_b = np.float32(weights["forward"]), np.float32(weights["backward"])
+    teach, learn = p[mentor_rows], q[mentee_rows]  # forward ≤ Σ_s p_is q_js
+    gives, gets = q[mentor_rows], p[mentee_rows]  # backward ≤ Σ_s q_is p_js
+    level = workforce.employees["level"].to_numpy().astype(np.int64)
 
     def bound(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        tile = left[rows] @ right[cols].T
+        forward = teach[rows] @ learn[cols].T
+        tile = gives[rows] @ gets[cols].T
+        tile *= w_b
+        tile += forward if w_f == 1 else forward * w_f
+        if program.min_forward:
+            np.copyto(tile, -np.inf, where=forward < program.min_forward)
         facts = PairAttributes(workforce, program, mentor_rows[rows], mentee_rows[cols])
         gap = program.min_level_gap
         # No mask where the tile's most senior mentor is junior enough to its most junior mentee.
@@ -386,10 +359,9 @@ def score(workforce: Workforce, program: Program | None = None, *, memory_limit:
     True
     """
     program = program or Program()
-    mentor_rows, mentee_rows = participants(workforce)
+    mentor_rows, mentee_rows = participants(workforce, program)
     check_dense_memory(len(mentor_rows), len(mentee_rows), memory_limit)
     matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
-    emp = workforce.employees
     return Scores(
         matrix=matrix,
         allowed=allowed,
@@ -399,6 +371,6 @@ def score(workforce: Workforce, program: Program | None = None, *, memory_limit:
         mentee_ids=workforce.ids[mentee_rows],
         mentor_rows=mentor_rows,
         mentee_rows=mentee_rows,
-        mentor_capacity=emp["mentor_capacity"].to_numpy()[mentor_rows],
-        mentee_capacity=emp["mentee_capacity"].to_numpy()[mentee_rows],
+        mentor_capacity=capacities(workforce, program, "mentor")[mentor_rows],
+        mentee_capacity=capacities(workforce, program, "mentee")[mentee_rows],
     )

@@ -23,6 +23,7 @@ each pair, and only the pairs whose bound beats the pass's bar are scored exactl
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,12 +33,14 @@ import numpy as np
 from .engine import Assignment, Bounded, PricingRound, Status, TilePricer, Tuning, solve_arcs
 from .engine.arrays import line_top, take
 from .engine.bounds import bounded_candidates
+from .engine.mincost import score_grain
 from .engine.tiles import candidate_tile_shape, pricing_tile_shape
 from .engine.topk import candidate_arcs_of, candidate_pass
 from .errors import ConfigError
 from .models import Workforce
 from .program import Program
-from .scoring import available_memory, exact_in_float32, part_weights, participants, score_block, skill_bound
+from .rules import capacities, participants
+from .scoring import available_memory, exact_in_float32, part_weights, score_block, skill_bound
 
 CACHE_BYTES = 2**30  # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
@@ -98,6 +101,7 @@ def unsupported_settings(program: Program) -> list[str]:
             ("locked", bool(program.locked)),
             ("min_matched_share", program.min_matched_share is not None),
             ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
+            ("priority_first", program.priority_first),
         )
         if value
     ]
@@ -248,7 +252,7 @@ def _solve(
         found.weights,
         problem.row_cap,
         problem.col_cap,
-        integral=not found.fractional,
+        grain=found.grain,
         max_weight=float(found.weights.max()),
         price=pricer,
         tuning=problem.tuning,
@@ -283,27 +287,27 @@ class _Problem:
     col_cap: np.ndarray
     candidate_tile: tuple[int, int]
     pricing_tile: tuple[int, int]
-    whole_scores: bool  # every score is a whole number (skill parts only, whole weights)
+    grain: float | None  # every score is a multiple of it (skill parts only); None: found from the scores
 
     @classmethod
     def of(cls, workforce: Workforce, program: Program, tuning: Tuning, block) -> _Problem:
-        mentor_rows, mentee_rows = participants(workforce)
-        emp = workforce.employees
+        mentor_rows, mentee_rows = participants(workforce, program)
         shape = len(mentor_rows), len(mentee_rows)
         weights = part_weights(program)
-        # Skill parts are whole numbers, so whole weights give whole scores; other parts (shared
-        # hours) may not be, and then the scores themselves are checked, as solve() does.
-        whole = set(weights) <= {"forward", "backward"} and all(float(x).is_integer() for x in weights.values())
+        # Skill parts are whole numbers, so the scores lie on the weights' grain; other parts (shared
+        # hours) may not, and then the scores themselves are read, as solve() does.
+        skill_only = set(weights) <= {"forward", "backward"}
+        grain = score_grain(np.array(list(weights.values()))) if skill_only else None
         return cls(
             workforce,
             program,
             tuning,
             mentor_rows,
             mentee_rows,
-            emp["mentor_capacity"].to_numpy()[mentor_rows].astype(np.int64),
-            emp["mentee_capacity"].to_numpy()[mentee_rows].astype(np.int64),
+            capacities(workforce, program, "mentor")[mentor_rows],
+            capacities(workforce, program, "mentee")[mentee_rows],
             *_tile_shapes(*shape, block, tuning),
-            whole,
+            grain,
         )
 
     @property
@@ -342,9 +346,7 @@ class _Problem:
         return np.empty(self.shape, np.float32 if exact32 else np.float64)
 
     def bounded(self) -> Bounded | None:
-        """Scores read through the skill bound, for skill-only programmes with whole scores."""
-        if not self.whole_scores:
-            return None
+        """Scores read through the skill bound, for skill-only programmes with exact float32 scores."""
         bound = skill_bound(self.workforce, self.program, self.mentor_rows, self.mentee_rows)
         return None if bound is None else Bounded(bound, self.exact_pairs, self.tuning.sparse_share)
 
@@ -371,7 +373,7 @@ class _Found:
     mentor_top: np.ndarray
     mentee_top: np.ndarray
     cells: int  # cells scored exactly
-    fractional: bool  # some valid score is not a whole number
+    grain: float | None  # every valid score is a multiple of it (None: not on a power-of-two grain)
     every: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # all valid pairs, when few
 
     @property
@@ -394,7 +396,7 @@ def _candidates(problem: _Problem, cache: np.ndarray | None, bounded: Bounded | 
             line_top(n_rows, arcs.rows, arcs.weights, k),
             line_top(n_cols, arcs.cols, arcs.weights, k),
             n_rows * n_cols,
-            not problem.whole_scores,
+            problem.grain,
         )
     tiles = _CandidateTiles(problem, cache, bounded)
     by_row, by_col = candidate_pass(
@@ -406,7 +408,8 @@ def _candidates(problem: _Problem, cache: np.ndarray | None, bounded: Bounded | 
         tiles.collect,
     )
     keys, weights = candidate_arcs_of(by_row, by_col)
-    return _Found(keys, weights, by_row.value, by_col.value, tiles.cells, tiles.fractional, tiles.every())
+    grain = 1.0 if tiles.grain == math.inf else tiles.grain  # no valid score seen: any grain holds
+    return _Found(keys, weights, by_row.value, by_col.value, tiles.cells, grain, tiles.every())
 
 
 @dataclass
@@ -424,7 +427,7 @@ class _CandidateTiles:
     cache: np.ndarray | None
     bounded: Bounded | None
     cells: int = 0
-    fractional: bool = False
+    grain: float | None = math.inf  # the finest grain of the scores seen (inf: no tile yet)
     valid: int = 0
     kept: list | None = field(default_factory=list)  # the valid pairs, while they are few
 
@@ -434,29 +437,30 @@ class _CandidateTiles:
             found = bounded_candidates(self.bounded, rows, cols, row_floor, col_floor)
             if found is not None:
                 entries, scored = found
-                return entries, (0, None, False, scored)
+                return entries, (0, None, self.problem.grain, scored)
         w, allowed = self.problem.score_tile(rows, cols)
         np.copyto(w, -np.inf, where=~allowed)  # a forbidden pair never competes
         if self.cache is not None:  # tiles are disjoint ranges: workers write without clashing
             self.cache[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = w
-        n_valid, every, fractional = 0, None, False
-        if counting or not self.problem.whole_scores:
+        n_valid, every, grain = 0, None, self.problem.grain
+        if counting or grain is None:
             valid = w > 0
-            fractional = not self.problem.whole_scores and bool(np.any(valid & (w != np.round(w))))
+            if grain is None:  # scores with parts of their own (shared hours): read their grain
+                grain = score_grain(w[valid]) if valid.any() else math.inf
             if counting:
                 n_valid = int(np.count_nonzero(valid))
                 if n_valid <= self.limit:
                     vr, vc = np.nonzero(valid)
                     every = (rows[vr], cols[vc], w[vr, vc])
-        return w, (n_valid, every, fractional, w.size)
+        return w, (n_valid, every, grain, w.size)
 
     @property
     def limit(self) -> int:
         return self.problem.tuning.k * (self.problem.n_rows + self.problem.n_cols)
 
     def collect(self, tally) -> None:
-        n_valid, every, fractional, cells = tally
-        self.fractional |= fractional
+        n_valid, every, grain, cells = tally
+        self.grain = None if grain is None or self.grain is None else min(self.grain, grain)
         self.cells += cells
         if self.kept is not None:
             self.valid += n_valid

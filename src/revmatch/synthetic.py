@@ -11,130 +11,23 @@ import pandas as pd
 from .errors import ConfigError
 from .models import Workforce
 
+# fmt: off
 FIRST_NAMES = (
-    "Ahmed",
-    "Aisha",
-    "Akira",
-    "Alejandro",
-    "Amara",
-    "Ana",
-    "Anders",
-    "Ayumi",
-    "Bruno",
-    "Camille",
-    "Carlos",
-    "Chen",
-    "Chloe",
-    "Daniel",
-    "Deepa",
-    "Diego",
-    "Elena",
-    "Emeka",
-    "Emma",
-    "Fatima",
-    "Felix",
-    "Freya",
-    "Gabriel",
-    "Hana",
-    "Hannah",
-    "Ibrahim",
-    "Ines",
-    "Ivan",
-    "James",
-    "Jia",
-    "Jonas",
-    "Kofi",
-    "Lars",
-    "Leila",
-    "Lucas",
-    "Maria",
-    "Mateo",
-    "Mei",
-    "Mohammed",
-    "Nadia",
-    "Nikhil",
-    "Noah",
-    "Olga",
-    "Omar",
-    "Priya",
-    "Rafael",
-    "Rahul",
-    "Sakura",
-    "Samuel",
-    "Sara",
-    "Sofia",
-    "Sven",
-    "Tariq",
-    "Thandiwe",
-    "Tomas",
-    "Valentina",
-    "Wei",
-    "Yara",
-    "Yusuf",
-    "Zanele",
+    "Ahmed", "Aisha", "Akira", "Alejandro", "Amara", "Ana", "Anders", "Ayumi", "Bruno", "Camille", "Carlos", "Chen",
+    "Chloe", "Daniel", "Deepa", "Diego", "Elena", "Emeka", "Emma", "Fatima", "Felix", "Freya", "Gabriel", "Hana",
+    "Hannah", "Ibrahim", "Ines", "Ivan", "James", "Jia", "Jonas", "Kofi", "Lars", "Leila", "Lucas", "Maria", "Mateo",
+    "Mei", "Mohammed", "Nadia", "Nikhil", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rahul", "Sakura", "Samuel",
+    "Sara", "Sofia", "Sven", "Tariq", "Thandiwe", "Tomas", "Valentina", "Wei", "Yara", "Yusuf", "Zanele",
 )
 LAST_NAMES = (
-    "Abebe",
-    "Adeyemi",
-    "Ali",
-    "Andersson",
-    "Bauer",
-    "Becker",
-    "Chatterjee",
-    "Chen",
-    "Costa",
-    "da Silva",
-    "Dubois",
-    "Fernandes",
-    "Fischer",
-    "Garcia",
-    "Gonzalez",
-    "Gupta",
-    "Haddad",
-    "Hansen",
-    "Hernandez",
-    "Ivanova",
-    "Iyer",
-    "Jansen",
-    "Johnson",
-    "Kim",
-    "Kowalski",
-    "Kumar",
-    "Lee",
-    "Li",
-    "Lopez",
-    "Martin",
-    "Mensah",
-    "Meyer",
-    "Moreau",
-    "Müller",
-    "Nakamura",
-    "Nguyen",
-    "Novak",
-    "O'Brien",
-    "Okafor",
-    "Oliveira",
-    "Patel",
-    "Pereira",
-    "Rahman",
-    "Reddy",
-    "Rossi",
-    "Santos",
-    "Schmidt",
-    "Sharma",
-    "Silva",
-    "Singh",
-    "Smith",
-    "Suzuki",
-    "Tan",
-    "Taylor",
-    "Wagner",
-    "Wang",
-    "Williams",
-    "Wong",
-    "Yilmaz",
-    "Zhang",
+    "Abebe", "Adeyemi", "Ali", "Andersson", "Bauer", "Becker", "Chatterjee", "Chen", "Costa", "da Silva", "Dubois",
+    "Fernandes", "Fischer", "Garcia", "Gonzalez", "Gupta", "Haddad", "Hansen", "Hernandez", "Ivanova", "Iyer",
+    "Jansen", "Johnson", "Kim", "Kowalski", "Kumar", "Lee", "Li", "Lopez", "Martin", "Mensah", "Meyer", "Moreau",
+    "Müller", "Nakamura", "Nguyen", "Novak", "O'Brien", "Okafor", "Oliveira", "Patel", "Pereira", "Rahman", "Reddy",
+    "Rossi", "Santos", "Schmidt", "Sharma", "Silva", "Singh", "Smith", "Suzuki", "Tan", "Taylor", "Wagner", "Wang",
+    "Williams", "Wong", "Yilmaz", "Zhang",
 )
+# fmt: on
 # (department, relative size); heads take them in this order, so a small company has the core functions.
 DEPARTMENTS = (
     ("Operations", 1.6),
@@ -211,13 +104,31 @@ SENIORITY = np.array([0, 0.0, 0.1, 0.25, 0.45, 0.6, 0.75, 0.85, 0.95, 1.0], dtyp
 SKIP_LEVEL = 0.10  # at most this share reports two levels up (e.g. a specialist under a director)
 SAME_LOCATION = 0.70  # share sitting in their manager's city
 ROLE_P = np.array(
-    [  # P(mentor, mentee, both, none) by level; juniors teach, seniors learn
+    [  # P(mentor, mentee, both, none) by level, as programmes see it: juniors volunteer to teach, the
+        # seniors the programme is for volunteer to learn, middle managers a little of both; "both" is
+        # rare and most people do not opt in at all.
         [0.00, 0.00, 0.00, 1.00],
-        *[[0.55, 0.00, 0.10, 0.35]] * 3,  # levels 1-3
-        *[[0.30, 0.25, 0.15, 0.30]] * 2,  # levels 4-5
-        *[[0.00, 0.60, 0.12, 0.28]] * 4,  # levels 6-9
+        *[[0.18, 0.00, 0.01, 0.81]] * 3,  # levels 1-3
+        *[[0.07, 0.12, 0.02, 0.79]] * 2,  # levels 4-5
+        *[[0.00, 0.55, 0.02, 0.43]] * 4,  # levels 6-9
     ]
 )
+# Skills each department works with: its people are likelier to know them, and to want them.
+DEPARTMENT_SKILLS = {
+    "IT": ("Python", "SQL", "cloud collaboration tools", "cybersecurity hygiene", "no-code automation"),
+    "Data & Analytics": ("Python", "SQL", "data visualisation", "machine learning basics", "generative AI"),
+    "R&D": ("design thinking", "machine learning basics", "Python", "mobile-first design", "generative AI"),
+    "Marketing": ("social media", "digital marketing", "content creation", "personal branding online"),
+    "Communications": ("social media", "content creation", "video production", "executive communication"),
+    "Sales": ("negotiation", "stakeholder management", "e-commerce", "personal branding online"),
+    "Customer Service": ("remote collaboration", "cloud collaboration tools", "crisis management"),
+    "Finance": ("budgeting", "governance & risk", "board reporting", "business case writing"),
+    "Procurement": ("negotiation", "budgeting", "e-commerce", "business case writing"),
+    "Legal": ("governance & risk", "negotiation", "board reporting"),
+    "HR": ("diversity & inclusion", "coaching", "people leadership", "change management"),
+    "Operations": ("agile ways of working", "change management", "crisis management"),
+}
+KNOWN_BOOST, NEED_BOOST = 3.0, 1.8  # how much likelier a department's own skills are known / needed
 PERSONAL_SPREAD = np.array([0.6, 0.4, 0.5], dtype=np.float32)[:, None, None]  # savvy, modesty, eagerness
 CHUNK = 1 << 16  # employees per block of the skills matrix: bounds memory, fixed for determinism
 
@@ -352,24 +263,41 @@ def _top_k(rng: np.random.Generator, weight: np.ndarray, k: np.ndarray) -> np.nd
     return keys >= threshold[:, None]
 
 
-def _skills(rng: np.random.Generator, level: np.ndarray):
-    """Long-format (employee index, skill index, proficiency, need), sorted by employee then skill."""
+def _department_boost(boost: float) -> np.ndarray:
+    """(departments + 1) × skills multipliers: ``boost`` on each department's own skills, 1 elsewhere."""
+    index = {name: k for k, name in enumerate(SKILLS)}
+    table = np.ones((len(DEPARTMENTS) + 1, len(SKILLS)), dtype=np.float32)  # row 0: the Executive
+    for d, (name, _) in enumerate(DEPARTMENTS, start=1):
+        table[d, [index[s] for s in DEPARTMENT_SKILLS.get(name, ())]] = boost
+    return table
+
+
+def _skills(rng: np.random.Generator, level: np.ndarray, dept: np.ndarray):
+    """Long-format (employee index, skill index, proficiency, need), sorted by employee then skill.
+
+    What a person knows and wants depends on their career stage (juniors lean digital, seniors
+    strategic) and on their department (its own skills are likelier, on both counts).
+    """
     digital = np.array([d for _, _, d in _SKILLS])
     popularity = np.array([p for _, p, _ in _SKILLS], dtype=np.float32)
+    known_boost, need_boost = _department_boost(KNOWN_BOOST), _department_boost(NEED_BOOST)
     parts = []
     for lo in range(0, level.size, CHUNK):
         seniority = SENIORITY[level[lo : lo + CHUNK]][:, None]
+        team = dept[lo : lo + CHUNK]
         rows = seniority.shape[0]
         # Affinity 0..1: juniors lean digital, seniors strategic; tech-savviness shifts a person's balance,
         # self-rating (modest .. confident) scales proficiencies and eagerness scales needs.
         savvy, modesty, eager = (rng.random((3, rows, 1), dtype=np.float32) - 0.5) * PERSONAL_SPREAD
         affinity = np.clip(np.where(digital, 1 - seniority + savvy, seniority - savvy), 0, 1)
-        known = _top_k(rng, popularity * (0.25 + affinity) ** 2, rng.integers(5, 11, rows))
+        known_weight = popularity * known_boost[team] * (0.25 + affinity) ** 2
+        known = _top_k(rng, known_weight, rng.integers(5, 11, rows))
         noise = rng.random((2, rows, len(SKILLS)), dtype=np.float32) * 2 - 1
         prof = np.where(known, np.clip(np.rint(0.8 + 4 * affinity * (0.9 + modesty) + noise[0]), 1, 5), 0)
         # People want what they are weak at (the other side of the pyramid), rarely what they master.
         gap = 1 - affinity
-        needed = _top_k(rng, popularity * (0.25 + gap) ** 2 * (6 - prof) / 6, rng.integers(3, 7, rows))
+        need_weight = popularity * need_boost[team] * (0.25 + gap) ** 2 * (6 - prof) / 6
+        needed = _top_k(rng, need_weight, rng.integers(3, 7, rows))
         need = np.where(needed, np.clip(np.rint(0.8 + 4 * gap * (0.85 + eager) + noise[1]), 1, 5), 0)
         silent = rng.random(rows) < 0.01  # ~1 % never filled in their skills profile
         r, c = np.nonzero(((prof > 0) | (need > 0)) & ~silent[:, None])
@@ -377,6 +305,41 @@ def _skills(rng: np.random.Generator, level: np.ndarray):
             ((lo + r).astype(np.int32), c.astype(np.int8), prof[r, c].astype(np.int8), need[r, c].astype(np.int8))
         )  # compact until the frame is built
     return [np.concatenate([p[i] for p in parts]) for i in range(4)]
+
+
+def _hire_order(rng: np.random.Generator, level, manager, dept, city):
+    """Employee ids look like hire order rather than rank: the CEO is E…1, everyone else shuffled."""
+    n = len(level)
+    new_pos = np.concatenate([[0], 1 + rng.permutation(n - 1)])
+    order = np.empty(n, dtype=np.int64)
+    order[new_pos] = np.arange(n)  # order[i] = tree index of the employee with the i-th id
+    level, dept, city, manager = level[order], dept[order], city[order], manager[order]
+    return level, np.where(manager >= 0, new_pos[np.maximum(manager, 0)], -1), dept, city
+
+
+def _employees(rng: np.random.Generator, ids, level, manager, dept, city) -> pd.DataFrame:
+    """The employees frame: names, the org tree, places, languages, opt-in by level, a few capacities of 2."""
+    n = len(ids)
+    full_names = np.array([f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES], dtype=object)
+    names = full_names[rng.integers(0, len(FIRST_NAMES), n) * len(LAST_NAMES) + rng.integers(0, len(LAST_NAMES), n)]
+    role = np.minimum((rng.random(n)[:, None] >= np.cumsum(ROLE_P, axis=1)[level]).sum(axis=1), 3)
+    teaches, learns = np.isin(role, (0, 2)), np.isin(role, (1, 2))
+    u = rng.random((2, n))
+    return pd.DataFrame(
+        {
+            "employee_id": ids,
+            "name": names,
+            "level": level.astype(np.int64),
+            "department": np.array(["Executive"] + [d for d, _ in DEPARTMENTS], dtype=object)[dept],
+            "manager_id": np.where(manager >= 0, ids[np.maximum(manager, 0)], ""),
+            "location": np.array([loc[0] for loc in LOCATIONS], dtype=object)[city],
+            "timezone": np.array([loc[1] for loc in LOCATIONS], dtype=object)[city],
+            "languages": _languages(rng, city),
+            "role": np.array(["mentor", "mentee", "both", "none"], dtype=object)[role],
+            "mentor_capacity": 1 + (teaches & (u[0] < 0.15)).astype(np.int64),
+            "mentee_capacity": 1 + (learns & (level >= 6) & (u[1] < 0.10)).astype(np.int64),
+        }
+    )
 
 
 def synthetic_frames(n_employees: int = 1000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -426,40 +389,11 @@ def synthetic_frames(n_employees: int = 1000, seed: int = 0) -> tuple[pd.DataFra
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
             raise ConfigError(f"{name} must be an int of at least {low}, got {value!r}")
     n, rng = int(n_employees), np.random.default_rng(int(seed))
-    level, manager, dept, city = _tree(rng, n)
-
-    # Employee ids look like hire order rather than rank: the CEO is E…1, everyone else shuffled.
-    new_pos = np.concatenate([[0], 1 + rng.permutation(n - 1)])
-    order = np.empty(n, dtype=np.int64)
-    order[new_pos] = np.arange(n)  # order[i] = tree index of the employee with the i-th id
-    level, dept, city, manager = level[order], dept[order], city[order], manager[order]
-    manager = np.where(manager >= 0, new_pos[np.maximum(manager, 0)], -1)
-
+    level, manager, dept, city = _hire_order(rng, *_tree(rng, n))
     width = max(6, len(str(n)))
     ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
-    full_names = np.array([f"{f} {last}" for f in FIRST_NAMES for last in LAST_NAMES], dtype=object)
-    names = full_names[rng.integers(0, len(FIRST_NAMES), n) * len(LAST_NAMES) + rng.integers(0, len(LAST_NAMES), n)]
-
-    role = np.minimum((rng.random(n)[:, None] >= np.cumsum(ROLE_P, axis=1)[level]).sum(axis=1), 3)
-    teaches, learns = np.isin(role, (0, 2)), np.isin(role, (1, 2))
-    u = rng.random((2, n))
-    employees = pd.DataFrame(
-        {
-            "employee_id": ids,
-            "name": names,
-            "level": level.astype(np.int64),
-            "department": np.array(["Executive"] + [d for d, _ in DEPARTMENTS], dtype=object)[dept],
-            "manager_id": np.where(manager >= 0, ids[np.maximum(manager, 0)], ""),
-            "location": np.array([loc[0] for loc in LOCATIONS], dtype=object)[city],
-            "timezone": np.array([loc[1] for loc in LOCATIONS], dtype=object)[city],
-            "languages": _languages(rng, city),
-            "role": np.array(["mentor", "mentee", "both", "none"], dtype=object)[role],
-            "mentor_capacity": 1 + (teaches & (u[0] < 0.15)).astype(np.int64),
-            "mentee_capacity": 1 + (learns & (level >= 6) & (u[1] < 0.10)).astype(np.int64),
-        }
-    )
-
-    who, skill, proficiency, need = _skills(rng, level)
+    employees = _employees(rng, ids, level, manager, dept, city)
+    who, skill, proficiency, need = _skills(rng, level, dept)
     skills = pd.DataFrame(
         {
             "employee_id": ids[who],

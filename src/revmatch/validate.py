@@ -10,7 +10,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
+from .errors import (
+    ConfigError,
+    IgnoredColumnsWarning,
+    InputError,
+    NotOptedInWarning,
+    Problem,
+    ProtectedColumnsWarning,
+)
 
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
@@ -18,14 +25,6 @@ OPTIONAL_EMPLOYEE_COLUMNS = ("name", "location", "timezone", "languages", "role"
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
 MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
-
-
-class IgnoredColumnsWarning(UserWarning):
-    """Input columns that revmatch does not use; they are not read into the workforce."""
-
-
-class ProtectedColumnsWarning(IgnoredColumnsWarning):
-    """Columns with protected or sensitive attributes: dropped on load, never scored."""
 
 
 # Column names (lower-case, spaces and dashes as underscores) that carry protected or sensitive data.
@@ -222,11 +221,14 @@ def skill_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def validate_employees(table: Table, problems: Problems, external_managers: bool = False) -> pd.DataFrame | None:
+def validate_employees(
+    table: Table, problems: Problems, external_managers: bool = False, default_role: str = "none"
+) -> pd.DataFrame | None:
     """Check the employees table; return its clean columns (in input order), or None if unusable.
 
     ``external_managers``: a manager_id that is not in the table is someone outside the file (a
     partial export) rather than an error; that person is then the top of their chain here.
+    ``default_role``: the opt-in of a blank role cell or of everyone when there is no role column.
     """
     if not _require_columns(table, EMPLOYEE_COLUMNS, problems):
         return None
@@ -251,11 +253,7 @@ def validate_employees(table: Table, problems: Problems, external_managers: bool
         problems.add_rows(
             table, unknown, "manager_id", lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)"
         )
-    role = np.array([r.casefold() for r in table.text("role", "both")], dtype=object)
-    role[role == ""] = "both"
-    problems.add_rows(
-        table, ~_member(role, ROLES), "role", lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}"
-    )
+    role = _roles(table, problems, default_role)
     mentor_cap = parse_int(table, "mentor_capacity", problems, default=1, low=0)
     mentee_cap = parse_int(table, "mentee_capacity", problems, default=1, low=0)
     timezone = table.text("timezone")
@@ -286,6 +284,32 @@ def validate_employees(table: Table, problems: Problems, external_managers: bool
             "_row": table.rows,
         }
     )
+
+
+def _roles(table: Table, problems: Problems, default_role: str) -> np.ndarray:
+    """Each person's opt-in; a blank cell (or no role column) is ``default_role``, by default not opted in.
+
+    Participation is voluntary: nobody is enrolled for lack of an answer. Saying how many were left
+    out, and how to enrol them, is the warning's job.
+    """
+    if default_role not in ROLES:
+        raise ConfigError(f"default_role must be one of {', '.join(ROLES)}, got {default_role!r}")
+    role = np.array([r.casefold() for r in table.text("role")], dtype=object)
+    blank = role == ""
+    role[blank] = default_role
+    problems.add_rows(
+        table, ~_member(role, ROLES), "role", lambda i: f"{table.text('role')[i]!r} is not one of {', '.join(ROLES)}"
+    )
+    if default_role == "none" and blank.any():
+        what = "there is no role column" if "role" not in table.cells else f"{int(blank.sum())} role cells are blank"
+        warnings.warn(
+            f"{table.where}: {what}, so {int(blank.sum())} of {table.n} people are not enrolled (no opt-in). Give "
+            "each volunteer a role (mentor, mentee or both), or, if everyone in this file volunteered, load it with "
+            "default_role='both' (CLI: --default-role both)",
+            NotOptedInWarning,
+            stacklevel=5,
+        )
+    return role
 
 
 def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) -> pd.DataFrame | None:

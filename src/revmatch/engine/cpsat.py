@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from ..errors import InfeasibleError, SolverError
 from .assignment import Assignment, GroupPairCap, MenteeQuota, Status
-from .mincost import integer_scale
+from .mincost import integer_scale, score_grain
 
 
 def cp_sat(
@@ -33,8 +33,8 @@ def cp_sat(
     rows = np.concatenate([np.nonzero(free)[0], locks[:, 0]])
     cols = np.concatenate([np.nonzero(free)[1], locks[:, 1]])
     weights = w[rows, cols]
-    integral = bool(np.all(weights == np.round(weights)))
-    scale = integer_scale(float(np.abs(weights).max()) if len(weights) else 0.0, integral, 2**20)
+    max_weight = float(np.abs(weights).max()) if len(weights) else 0.0
+    scale, exact = integer_scale(max_weight, score_grain(weights), 2**20)
     built = _Model(w.shape, rows, cols, np.round(weights * scale).astype(np.int64).tolist())
     built.capacities(row_cap, col_cap)
     built.locks(len(locks), lock_labels)
@@ -45,7 +45,7 @@ def cp_sat(
     chosen, status, best_bound = built.solve(objective, time_limit - (time.perf_counter() - start))
     pairs = sorted(zip(rows[chosen].tolist(), cols[chosen].tolist()))
     total = float(weights[chosen].sum())
-    tolerance = 0.0 if scale == 1.0 else len(rows) / scale
+    tolerance = 0.0 if exact else len(rows) / scale
     bound = total + tolerance if status == Status.OPTIMAL else max(total, best_bound / scale) + tolerance
     return Assignment(pairs, total, bound, status, "cp_sat", time.perf_counter() - start, tolerance, arcs=len(rows))
 

@@ -9,7 +9,7 @@ from ortools.graph.python import max_flow, min_cost_flow
 
 from ..errors import SolverError
 from .assignment import Assignment, Status
-from .mincost import integer_scale
+from .mincost import integer_scale, score_grain
 
 
 def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray, locks: np.ndarray) -> Assignment:
@@ -23,9 +23,9 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
     n_rows, n_cols = w.shape
     rows, cols = np.nonzero(free)
     weights = w[rows, cols]
-    integral = bool(np.all(weights == np.round(weights)))
     max_pairs = int(min(row_cap.sum(), col_cap.sum()))
-    scale = integer_scale(float(np.abs(weights).max()) if len(weights) else 0.0, integral, n_rows + n_cols + 2)
+    max_weight = float(np.abs(weights).max()) if len(weights) else 0.0
+    scale, exact = integer_scale(max_weight, score_grain(weights), n_rows + n_cols + 2)
     costs = np.round(weights * scale).astype(np.int64)
     source, sink = n_rows + n_cols, n_rows + n_cols + 1
     side_tails = np.concatenate([np.full(n_rows, source), n_rows + np.arange(n_cols)]).astype(np.int32)
@@ -74,7 +74,7 @@ def fair(w: np.ndarray, free: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarr
         keep = chosen
     pairs = sorted(zip(rows[keep].tolist(), cols[keep].tolist()))
     objective = float(weights[keep].sum())
-    tolerance = 0.0 if scale == 1.0 else max_pairs / scale
+    tolerance = 0.0 if exact else max_pairs / scale
     return Assignment(
         pairs,
         objective,

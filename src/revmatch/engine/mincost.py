@@ -21,18 +21,36 @@ from .tuning import DEFAULT, Tuning
 from .warm import reoptimise, residual_distances
 
 
-def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:
-    """Factor that turns scores into OR-Tools' integer costs: 1 (exact) for whole-number scores.
+def score_grain(values: np.ndarray) -> float | None:
+    """The coarsest power of two (1, 1/2, 1/4, … 2**-30) every value is a whole multiple of; None if none.
 
+    Scores built from whole parts and weights such as 0.5 or 0.25 are multiples of their grain, so
+    costs ``score / grain`` are exact integers and the optimum is exact.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    sample = values[:: max(1, len(values) // 100_000)]  # a guess from a sample, then one check of all
+    for k in range(31):
+        if np.array_equal(sample * 2.0**k, np.round(sample * 2.0**k)):
+            scaled = values * 2.0**k
+            if np.array_equal(scaled, np.round(scaled)):
+                return 2.0**-k
+    return None
+
+
+def integer_scale(max_weight: float, grain: float | None, n_nodes: int, headroom: int = 1) -> tuple[float, bool]:
+    """Factor that turns scores into OR-Tools' integer costs, and whether those costs are exact.
+
+    Scores that are whole multiples of ``grain`` (see :func:`score_grain`) scale by ``1 / grain``:
+    exact. Others scale as finely as OR-Tools' cost range allows, within a rounding tolerance.
     ``headroom`` reserves room for a bonus ``headroom`` times the largest cost (coverage objective).
     """
     # OR-Tools' cost scaling multiplies costs by about the node count: keep well inside int64.
     limit = min(2.0**53, 2.0**60 / (n_nodes + 1)) / headroom
     if max_weight <= 0:
-        return 1.0
-    if integral and max_weight <= limit:
-        return 1.0
-    return limit / max_weight
+        return 1.0, True
+    if grain is not None and max_weight / grain <= limit:
+        return 1.0 / grain, True
+    return limit / max_weight, False
 
 
 @dataclass(frozen=True)
@@ -267,7 +285,7 @@ def solve_arcs(
     row_capacity: np.ndarray,
     col_capacity: np.ndarray,
     *,
-    integral: bool | None = None,
+    grain: float | str | None = "detect",
     max_weight: float | None = None,
     price=None,
     network: Network | None = None,
@@ -282,7 +300,9 @@ def solve_arcs(
     ``tuning.max_rounds`` times; with none left the candidates' optimum is the global one. For the
     plain network, whatever happens, ``bound = Σ c·u + Σ d·v + Σ excess`` is a valid upper bound (weak
     duality), so the reported gap is honest. Without ``price`` the candidates are the whole problem.
-    ``max_weight`` must bound every arc's absolute weight, priced ones included.
+    ``max_weight`` must bound every arc's absolute weight, priced ones included, and ``grain`` (see
+    :func:`score_grain`; "detect": from the arcs given; None: none, scale within a tolerance) must
+    hold for them all.
     """
     start = time.perf_counter()
     network = network or Network()
@@ -290,13 +310,15 @@ def solve_arcs(
     arcs = _Candidates(
         np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(weights, dtype=np.float64)
     )
-    if integral is None:
-        integral = bool(np.all(arcs.weights == np.round(arcs.weights)))
+    if grain == "detect":
+        grain = score_grain(arcs.weights)
+    assert not isinstance(grain, str)
     if max_weight is None:
         max_weight = float(np.abs(arcs.weights).max()) if len(arcs.weights) else 0.0
     max_pairs = int(min(row_capacity.sum(), col_capacity.sum()))
-    scale = integer_scale(max_weight, integral, n_rows + n_cols + 2, headroom=max_pairs + 2 if network.bonus else 1)
-    tolerance = 0.0 if scale == 1.0 else max_pairs / scale
+    headroom = max_pairs + 2 if network.bonus else 1
+    scale, exact = integer_scale(max_weight, grain, n_rows + n_cols + 2, headroom)
+    tolerance = 0.0 if exact else max_pairs / scale
     # Coverage: a first pair is worth more than any possible difference in total score.
     bonus_cost = int(max_pairs * round(max_weight * scale) + 1)
     margin = tuning.drop_margin_for(n_rows * n_cols)

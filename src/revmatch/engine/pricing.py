@@ -75,9 +75,14 @@ class _Prices:
     col_order: np.ndarray
     top_row: np.ndarray
     top_col: np.ndarray
-    exact32: bool  # whole scores and prices below 2**23: float32 arithmetic is exact
-    u32: np.ndarray
+    exact32: bool  # scores on the grain 1/scale, prices below 2**23 costs: exact in float32, in score units
+    u32: np.ndarray  # u / scale: the prices in score units (exact: scale is a power of two)
     v32: np.ndarray
+
+    @property
+    def unit(self) -> float:
+        """Cost units per unit of this pass's gains: exact float32 passes compare in score units."""
+        return self.scale if self.exact32 else 1.0
 
 
 @dataclass(frozen=True)
@@ -276,7 +281,8 @@ class TilePricer:
             row_order, col_order = np.argsort(-u, kind="stable"), np.argsort(-v, kind="stable")
         top_row = np.where(np.isfinite(self.row_best), np.round(self.row_best * scale), 0)
         top_col = np.where(np.isfinite(self.col_best), np.round(self.col_best * scale), 0)
-        exact32 = scale == 1.0 and max(np.abs(u).max(initial=0), np.abs(v).max(initial=0)) < 2**23
+        power_of_two = 1.0 <= scale <= 2.0**8 and float(scale).is_integer() and int(scale).bit_count() == 1
+        exact32 = power_of_two and max(np.abs(u).max(initial=0), np.abs(v).max(initial=0)) < 2**23
         return _Prices(
             u,
             v,
@@ -288,8 +294,8 @@ class TilePricer:
             top_row,
             top_col,
             exact32,
-            u.astype(np.float32),
-            v.astype(np.float32),
+            (u / scale).astype(np.float32),
+            (v / scale).astype(np.float32),
         )
 
     def _staircase(self, p: _Prices) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -349,17 +355,17 @@ class TilePricer:
     ) -> _Found | None:
         """The violators of a tile among the pairs whose bound beats their price; None: too many clear it."""
         assert self.bounded is not None
-        u_t, v_t = p.u[rows], p.v[cols]
-        if p.exact32:  # the float32 bound, whole prices below 2**23: exact in float32
-            u_32, v_32 = p.u32[rows], p.v32[cols]
-            got = self.bounded.above(rows, cols, lambda ub: ub - v_32 > u_32[:, None])
+        if p.exact32:  # the float32 bound against prices in score units: exact in float32
+            u_t, v_t = p.u32[rows], p.v32[cols]
+            got = self.bounded.above(rows, cols, lambda ub: ub - v_t > u_t[:, None])
         else:
-            scale = np.float64(p.scale)
+            u_t, v_t, scale = p.u[rows], p.v[cols], np.float64(p.scale)
             got = self.bounded.above(rows, cols, lambda ub: np.round(ub * scale) - v_t > u_t[:, None])
         if got is None:
             return None
         r, c, w, valid = got
-        gain = (np.round(w * p.scale) if p.scale != 1.0 else w.astype(np.float64)) - u_t[r] - v_t[c]
+        score = w.astype(np.float64) if p.exact32 or p.scale == 1.0 else np.round(w * p.scale)
+        gain = score - u_t[r] - v_t[c]
         keys = rows[r] * self.n_cols + cols[c]
         at = np.minimum(np.searchsorted(self.candidate_keys, keys), len(self.candidate_keys) - 1)
         violating = valid & (gain > 0) & (self.candidate_keys[at] != keys)  # candidates: the solver's
@@ -380,7 +386,7 @@ class TilePricer:
             cols,
             np.bincount(c, minlength=len(cols)),
             len(r),
-            float(g.sum()),
+            float(g.sum()) * p.unit,
             cells,
             bounded,
             bound_next=True,
@@ -391,8 +397,8 @@ class TilePricer:
     ) -> _Found:
         """The violators of a tile scored whole; candidates are priced by the solver itself, so skipped."""
         w, valid = self.score_tile(rows, cols)
-        if p.exact32 and w.dtype == np.float32:  # whole scores and prices: float32 is exact, half the traffic
-            gain = np.subtract(w, p.u32[rows, None])
+        if p.exact32:  # scores and prices in score units: exact (half the traffic for float32 scores)
+            gain = np.subtract(w, p.u32[rows, None], dtype=w.dtype)
             gain -= p.v32[None, cols]
         else:
             gain = np.subtract(np.round(w.astype(np.float64) * p.scale) if p.scale != 1.0 else w, p.u[rows, None])
@@ -405,7 +411,7 @@ class TilePricer:
         bound_next = self.bounded is not None and n_violating < self.tuning.sparse_share / 2 * w.size
         if not n_violating:
             return _Found.nothing(w.size, 0, bound_next)
-        excess = float(np.sum(gain, where=violating, dtype=np.float64))
+        excess = float(np.sum(gain, where=violating, dtype=np.float64)) * p.unit
         r, c, to_row, to_col = contenders(gain, row_floor, col_floor, self.k, strict)
         return _Found(
             rows[r],

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..errors import InfeasibleError, InputError, Problem
+from ..errors import ConfigError, InfeasibleError, InputError, Problem
 from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota
 from .cpsat import cp_sat
 from .fair import fair
-from .mincost import Network, solve_arcs
+from .mincost import Network, score_grain, solve_arcs
 from .pricing import TilePricer
 from .tiles import candidate_tile_shape
 from .topk import candidate_arcs_of, candidate_pass
@@ -34,6 +34,7 @@ def solve(
     time_limit: float = 60.0,
     lock_labels: list[str] | None = None,
     tuning: Tuning | None = None,
+    first: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Assignment:
     r"""Best pairs for a mentors × mentees score matrix.
 
@@ -57,6 +58,9 @@ def solve(
         Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota.
     tuning : Tuning, optional
         The candidate and pricing engine's knobs (candidates per person, rounds, threads, ...).
+    first : (array_like of bool, array_like of bool), optional
+        Rows and columns of people to match first (``total`` only): the most of them with a pair,
+        then the largest total — lexicographic and exact, like ``coverage`` restricted to them.
 
     Returns
     -------
@@ -97,10 +101,20 @@ def solve(
     elif objective == "fair":
         result = fair(w, free, row_left, col_left, locks)
     else:
-        # For the plain total, a pair scoring ≤ 0 never helps; coverage and quotas may need one.
-        useful = free if objective != "total" or mentee_quota is not None else free & (w > 0)
+        # For the plain total, a pair scoring ≤ 0 never helps; coverage, priority and quotas may need one.
+        plain = objective == "total" and mentee_quota is None and first is None
+        useful = free & (w > 0) if plain else free
+        bonus = objective == "coverage" or first is not None
         result = _flow_route(
-            w, useful, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota, tuning=tuning
+            w,
+            useful,
+            row_left,
+            col_left,
+            locks,
+            bonus=bonus,
+            quota=mentee_quota,
+            tuning=tuning,
+            first=_checked_first(first, w.shape, objective, mentee_quota),
         )
     return _with_locks(result, w, locks, time.perf_counter() - start)
 
@@ -183,12 +197,39 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
     )
 
 
+def _checked_first(first, shape: tuple[int, int], objective: str, quota) -> tuple[np.ndarray, np.ndarray] | None:
+    """The people to match first, as two bool vectors; only with the total objective and no quota."""
+    if first is None:
+        return None
+    if objective != "total" or quota is not None:
+        raise ConfigError("matching some people first goes with the 'total' objective and no quota")
+    rows, cols = (np.asarray(x, dtype=bool) for x in first)
+    if rows.shape != (shape[0],) or cols.shape != (shape[1],):
+        raise _problem(f"first must be a bool vector per side, of lengths {shape}")
+    return rows, cols
+
+
 def _flow_route(
-    w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None, tuning: Tuning
+    w,
+    valid,
+    row_cap,
+    col_cap,
+    locks,
+    *,
+    bonus: bool,
+    quota: MenteeQuota | None,
+    tuning: Tuning,
+    first: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Assignment:
-    """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix."""
+    """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix.
+
+    A person's first pair earns the bonus (coverage: everyone; ``first``: those people only) only
+    while that first pair is still to come: not for someone a lock already pairs.
+    """
     row_open = (row_cap > 0) & (np.bincount(locks[:, 0], minlength=w.shape[0]) == 0)
     col_open = (col_cap > 0) & (np.bincount(locks[:, 1], minlength=w.shape[1]) == 0)
+    if first is not None:
+        row_open, col_open = row_open & first[0], col_open & first[1]
     network = Network(row_open=row_open, col_open=col_open, bonus=bonus, quota=_shift_quota(quota, locks))
     n_valid = int(valid.sum())
     if n_valid <= tuning.k * (w.shape[0] + w.shape[1]):
@@ -196,7 +237,7 @@ def _flow_route(
         return solve_arcs(w.shape, rows, cols, w[rows, cols], row_cap, col_cap, network=network, tuning=tuning)
     masked = np.where(valid, w, -np.inf)  # an invalid pair is never a candidate, nor a violator
     valid_scores = w[valid]
-    integral = bool(np.all(valid_scores == np.round(valid_scores)))
+    grain = score_grain(valid_scores)
     # The sparse route's candidate pass, on tiles of the matrix. It ranks positive values, so when
     # valid pairs may score ≤ 0 (coverage, quotas) they are shifted up; the order stays.
     lowest = float(valid_scores.min())
@@ -222,7 +263,7 @@ def _flow_route(
         w[rows, cols],
         row_cap,
         col_cap,
-        integral=integral,
+        grain=grain,
         max_weight=float(np.abs(valid_scores).max()),
         price=pricer,
         network=network,

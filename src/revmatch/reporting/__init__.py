@@ -3,23 +3,27 @@
 The pipeline never imports this package at module level: it reads a finished result.
 """
 
-from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent, summary
+from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent
 from .files import pseudonym, pseudonymized_tables, workforce_frames, write_outputs, write_result, write_workforce
 from .kpi_page import kpis_html, kpis_section
 from .plots import plot_needs, plot_scores
 from .report import to_html
+from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
 
 __all__ = [
+    "SUMMARY_FIGURES",
     "blocking_pairs",
     "coverage_by_skill",
     "department_flow",
     "kpis_html",
     "kpis_section",
     "match_percent",
+    "matched_by_level",
     "plot_needs",
     "plot_scores",
     "pseudonym",
     "pseudonymized_tables",
+    "shared_hours",
     "summary",
     "to_html",
     "workforce_frames",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UnknownPersonError
-from ..explain import STANDING_BLOCK, pair_standing, partner_loads
+from ..standing import STANDING_BLOCK, pair_standing, partner_loads
 
 if TYPE_CHECKING:
     from ..matching import MatchResult
@@ -17,7 +17,7 @@ ROW_BLOCK = 2048  # score-matrix rows scanned at a time: bounds the temporary me
 
 
 # ---- shared helpers -------------------------------------------------------------------------------
-def _positions(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
+def positions(result: MatchResult) -> tuple[np.ndarray, np.ndarray]:
     """Score-matrix (row, col) of every pair in ``result.pairs``, in pair order."""
     s = result.scores
     rows = pd.Index(s.mentor_ids).get_indexer(result.pairs["mentor_id"].astype(str))
@@ -43,11 +43,11 @@ def _covered(learner_rows: np.ndarray, teacher_rows: np.ndarray, proficiency: np
     return learners, covered
 
 
-def _share(part: float, whole: float) -> float | None:
+def share(part: float, whole: float) -> float | None:
     return float(part / whole) if whole > 0 else None
 
 
-def _stats(values: np.ndarray) -> dict[str, float | None]:
+def stats(values: np.ndarray) -> dict[str, float | None]:
     if len(values) == 0:
         return {"mean": None, "median": None, "min": None, "max": None}
     return {
@@ -92,7 +92,7 @@ def coverage_by_skill(result: MatchResult) -> pd.DataFrame:
     True
     """
     wf, s = result.workforce, result.scores
-    rows, cols = _positions(result)
+    rows, cols = positions(result)
     m_rows, e_rows = s.mentor_rows[rows], s.mentee_rows[cols]
     need = wf.need.astype(np.int64)
     out = {"skill": list(wf.skill_names)}
@@ -132,131 +132,6 @@ def department_flow(result: MatchResult) -> pd.DataFrame:
         dtype=object,
     )
     return pd.crosstab(mentor, mentee).sort_index(axis=0).sort_index(axis=1)
-
-
-def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
-    r"""Programme figures an HR admin can act on, as a flat, JSON-ready dict.
-
-    Figures that have no value (e.g. the mean pair score when there are no pairs) are ``None``.
-
-    Parameters
-    ----------
-    result : MatchResult
-
-    Returns
-    -------
-    dict
-        Solve:
-
-        - ``status``, ``engine``; ``objective`` (the solver's total score), ``bound`` (the true optimum
-          is at most this), ``gap = bound − objective``, ``tolerance`` (rounding allowance of
-          non-integer scores).
-
-        People — a person who opted in as ``both`` counts once on each side:
-
-        - ``people_opted_in``: distinct people on either side; ``people_matched``: distinct people in
-          at least one pair; ``unmatched``: people in ``result.unmatched`` (opted in, no pair at all).
-        - ``mentors_opted_in`` / ``mentees_opted_in``: rows / columns of the score matrix;
-          ``mentors_matched`` / ``mentees_matched``: distinct ids on that side of ``result.pairs``.
-        - ``pairs``: rows of ``result.pairs``.
-
-        Scores, over the pairs' ``score``: ``total_score`` (:math:`\sum`), ``mean_pair_score``,
-        ``median_pair_score``, ``min_pair_score``, ``max_pair_score``; ``mean_match_percent``, the
-        mean of :func:`match_percent`.
-
-        Coverage of learning needs, pooled over people (a need level 0–5 is a point):
-
-        - ``mentee_need_points``: :math:`\sum_{j,s} q_{js}` over matched mentees :math:`j`;
-          ``mentee_need_addressed``: the part of it on skills where at least one of :math:`j`'s
-          mentors has a strictly higher proficiency than :math:`j`;
-          ``mentee_need_coverage`` = addressed / points; ``mentee_need_coverage_all`` = addressed /
-          (the need points of *every* opted-in mentee), so unmatched mentees count as uncovered.
-        - ``mentor_need_points``, ``mentor_need_addressed``, ``mentor_need_coverage``,
-          ``mentor_need_coverage_all``: the same for the mentors' own needs against their mentees'
-          proficiency (give-back).
-
-        Diversity of pairs:
-
-        - ``cross_department_share``: pairs whose mentor and mentee departments differ / pairs.
-        - ``cross_location_share``: among pairs where both locations are known (non-empty), those
-          whose locations differ; ``pairs_with_locations`` is that denominator.
-        - ``level_gap_mean``, ``level_gap_min``, ``level_gap_max``: mentee level − mentor level over
-          pairs (positive: the mentor is junior).
-
-        Stability: ``blocking_pairs``, the number of rows of :func:`blocking_pairs`.
-
-    Examples
-    --------
-    >>> import revmatch as rm
-    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
-    >>> s = summary(result)
-    >>> s["pairs"] == len(result.pairs) and 0 <= s["mentee_need_coverage"] <= 1
-    True
-    """
-    rows, cols = _positions(result)
-    m_rows, e_rows = result.scores.mentor_rows[rows], result.scores.mentee_rows[cols]
-    out: dict[str, float | int | str | None] = {
-        "status": str(result.status),
-        "engine": result.engine,
-        "objective": float(result.objective),
-        "bound": float(result.bound),
-        "gap": float(result.gap),
-        "tolerance": float(result.tolerance),
-    }
-    out.update(_people(result, m_rows, e_rows))
-    scores = result.pairs["score"].to_numpy(dtype=float)
-    out["total_score"] = float(scores.sum())
-    out.update({f"{k}_pair_score": v for k, v in _stats(scores).items()})
-    percent = match_percent(result)["match_percent"].to_numpy(dtype=float)
-    out["mean_match_percent"] = float(percent.mean()) if len(percent) else None
-    out.update(_need_coverage(result))
-    out.update(_diversity(result, m_rows, e_rows))
-    out["blocking_pairs"] = len(blocking_pairs(result) if blocking is None else blocking)
-    return out
-
-
-def _people(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict[str, int]:
-    sc = result.scores
-    return {
-        "people_opted_in": len(np.union1d(sc.mentor_rows, sc.mentee_rows)),
-        "people_matched": len(np.union1d(m_rows, e_rows)),
-        "unmatched": len(result.unmatched),
-        "mentors_opted_in": sc.shape[0],
-        "mentors_matched": len(np.unique(m_rows)),
-        "mentees_opted_in": sc.shape[1],
-        "mentees_matched": len(np.unique(e_rows)),
-        "pairs": len(result.pairs),
-    }
-
-
-def _need_coverage(result: MatchResult) -> dict[str, float | int | None]:
-    by_skill = coverage_by_skill(result)
-    out: dict[str, float | int | None] = {}
-    for side in ("mentee", "mentor"):
-        points = int(by_skill[f"{side}_need_matched"].sum())
-        addressed = int(by_skill[f"{side}_addressed"].sum())
-        out[f"{side}_need_points"] = points
-        out[f"{side}_need_addressed"] = addressed
-        out[f"{side}_need_coverage"] = _share(addressed, points)
-        out[f"{side}_need_coverage_all"] = _share(addressed, int(by_skill[f"{side}_need"].sum()))
-    return out
-
-
-def _diversity(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict[str, float | int | None]:
-    emp = result.workforce.employees
-    dept = emp["department"].to_numpy(dtype=object)
-    loc = emp["location"].fillna("").astype(str).to_numpy(dtype=object)
-    level = emp["level"].to_numpy(dtype=np.int64)
-    out: dict[str, float | int | None] = {
-        "cross_department_share": _share(int(np.sum(dept[m_rows] != dept[e_rows])), len(m_rows))
-    }
-    # An unknown location is neither "same" nor "different": those pairs are left out of the share.
-    known = (loc[m_rows] != "") & (loc[e_rows] != "")
-    out["cross_location_share"] = _share(int(np.sum(known & (loc[m_rows] != loc[e_rows]))), int(known.sum()))
-    out["pairs_with_locations"] = int(known.sum())
-    stats = _stats((level[e_rows] - level[m_rows]).astype(float))
-    out["level_gap_mean"], out["level_gap_min"], out["level_gap_max"] = stats["mean"], stats["min"], stats["max"]
-    return out
 
 
 def match_percent(result: MatchResult, block: int = STANDING_BLOCK) -> pd.DataFrame:
@@ -299,7 +174,7 @@ def match_percent(result: MatchResult, block: int = STANDING_BLOCK) -> pd.DataFr
     >>> bool(mp["match_percent"].between(0, 100).all())
     True
     """
-    rows, cols = _positions(result)
+    rows, cols = positions(result)
     out = result.pairs.copy()
     for name, values in pair_standing(result.scores, rows, cols, block=block).items():
         out[name] = values
@@ -341,7 +216,7 @@ def blocking_pairs(result: MatchResult, block: int = ROW_BLOCK) -> pd.DataFrame:
     ['mentor_id', 'mentee_id', 'score']
     """
     s = result.scores
-    rows, cols = _positions(result)
+    rows, cols = positions(result)
     row_load, row_worst, col_load, col_worst = partner_loads(result.scores, rows, cols)
     row_spare = s.mentor_capacity - row_load
     col_spare = s.mentee_capacity - col_load

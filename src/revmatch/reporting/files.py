@@ -21,7 +21,8 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ..explain import PREFERENCE_WORDS, pair_text
 from ..models import Workforce, workforce_frames
-from .figures import match_percent, summary
+from .figures import match_percent
+from .summary import summary
 
 if TYPE_CHECKING:
     from ..matching import MatchResult

@@ -49,22 +49,25 @@ def kpis_section(kpis: Kpis, audit: pd.DataFrame | None = None) -> str:
     )
     fairness = ""
     if audit is not None:
+        shown = audit.assign(**{c: 100 * audit[c] for c in ("match_rate", "overall_rate", "rate_ratio")})
+        columns = [
+            ("side", "Side", "text"),
+            ("attribute", "Attribute", "text"),
+            ("group", "Group", "text"),
+            ("people", "People", "n"),
+            ("matched", "Matched", "n"),
+            ("match_rate", "Match rate", "pct"),
+            ("overall_rate", "Side's rate", "pct"),
+            ("rate_ratio", "Ratio to best", "pct"),
+            ("mean_score", "Mean score", "n"),
+            ("flag", "Flag", "text"),
+            ("suppressed", "Suppressed", "text"),
+        ]
         fairness = (
-            '<h3>Fairness audit</h3><p class="sub">Audit attributes are never scored. Flag: match rate '
-            "below 80 % of the best group's.</p>"
-            + table(
-                audit.assign(match_rate=100 * audit["match_rate"], rate_ratio=100 * audit["rate_ratio"]),
-                [
-                    ("attribute", "Attribute", "text"),
-                    ("group", "Group", "text"),
-                    ("people", "People", "n"),
-                    ("matched", "Matched", "n"),
-                    ("match_rate", "Match rate", "pct"),
-                    ("mean_score", "Mean score", "n"),
-                    ("rate_ratio", "Ratio to best", "pct"),
-                    ("flag", "Flag", "text"),
-                ],
-            )
+            '<h3>Fairness audit</h3><p class="sub">Audit attributes are never scored. Each side on its own; a '
+            "group is flagged when its match rate is below four-fifths of the best group's (groups large enough "
+            "to count); groups too small to show without pointing at their members are suppressed.</p>"
+            + table(shown, columns)
         )
     return f"""<section id="kpis">
 <h2>Programme KPIs as of {escape(f["as_of"])}</h2>

@@ -109,7 +109,7 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bo
         for col, _, kind in columns:
             v = data[col][k]
             if kind in ("n", "pct"):
-                missing = v is None or (isinstance(v, float) and math.isnan(v))
+                missing = v is None or bool(pd.isna(v))
                 shown = "–" if missing else (f"{v:.0f}%" if kind == "pct" else number(v))
                 cells.append(f'<td class="n" data-v="{"" if missing else repr(float(v))}">{shown}</td>')
             else:

@@ -1,27 +1,29 @@
-"""The match report: one self-contained HTML page (summary, charts, pairs, unmatched, stability)."""
+"""The match report: one self-contained HTML page a sponsor can read (seniors first, then pairs and the waitlist)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .charts import flow_table, svg_bars, svg_histogram
-from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent, summary
+from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent
 from .page import cards, escape, number, page, percent, section, table
+from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
 
 if TYPE_CHECKING:
     from ..matching import MatchResult
 
-HTML_BLOCKING_SHOWN = 50  # blocking pairs listed in the HTML report (the count is always complete)
+HTML_BLOCKING_SHOWN = 50  # pairs listed in the stability section (the count is always complete)
 
 
 def to_html(result: MatchResult, title: str = "revmatch report", extra_sections: str = "") -> str:
     """The whole report as one self-contained HTML page (inline CSS, SVG and script; no network).
 
-    Sections: summary figures, pair-score histogram, needs covered by skill (mentees and mentors),
-    department-to-department flow, a sortable table of pairs, unmatched people with reasons, and
-    stability (blocking pairs, the first 50 listed). Only what ``result.pairs`` and
-    ``result.unmatched`` hold is shown, plus ids, departments and locations; every text is escaped,
-    and a Content-Security-Policy forbids loading anything.
+    Sections: the programme at a glance (seniors matched, juniors placed and waitlisted, what is
+    taught and given back), seniors and juniors by level, shared working hours, pair scores, needs
+    covered by skill, the department flow, a sortable table of pairs, the unmatched with reasons and
+    waitlist places, and the pairs that would both score higher together. Only what
+    ``result.pairs`` and ``result.unmatched`` hold is shown, plus ids, levels, departments and
+    locations; every text is escaped, and a Content-Security-Policy forbids loading anything.
 
     Parameters
     ----------
@@ -38,8 +40,7 @@ def to_html(result: MatchResult, title: str = "revmatch report", extra_sections:
     Examples
     --------
     >>> import revmatch as rm
-    >>> result = rm.match(rm.synthetic_workforce(200, seed=0), rm.Program(min_level_gap=2))
-    >>> to_html(result).startswith("<!DOCTYPE html>")
+    >>> to_html(rm.match(rm.synthetic_workforce(200, seed=0))).startswith("<!DOCTYPE html>")
     True
     """
     blocking = blocking_pairs(result)
@@ -51,94 +52,116 @@ def to_html(result: MatchResult, title: str = "revmatch report", extra_sections:
         f'<p class="sub">Status <b class="status-{status}">{status}</b> · {escape(result.engine)} · '
         f"programme: {escape(program)}</p>"
     )
-    body = "\n".join(
-        [
-            _summary_section(result, s),
-            _scores_section(result),
-            _needs_section(result),
-            _flow_section(result),
-            _pairs_section(result),
-            _unmatched_section(result),
-            _stability_section(blocking),
-            extra_sections,
-        ]
-    )
-    return page(title, body, subtitle)
+    sections = [_summary_section(result, s), _levels_section(result), _hours_section(result, s)]
+    sections += [_scores_section(result), _needs_section(result), _flow_section(result)]
+    sections += [_pairs_section(result), _unmatched_section(result), _stability_section(blocking), extra_sections]
+    return page(title, "\n".join(sections), subtitle)
+
+
+def _card(s: dict, label: str, value: str, key: str, note: str = "") -> tuple[str, str, str]:
+    """A figure's card, its definition (from SUMMARY_FIGURES) as the hover text."""
+    return label, value, SUMMARY_FIGURES[key] + (f"; {note}" if note else "")
+
+
+def _of(s: dict, part: str, whole: str) -> str:
+    return f"{number(s[part])} / {number(s[whole])}"
 
 
 def _summary_section(result: MatchResult, s: dict) -> str:
     figures = cards(
         [
-            ("status", s["status"], f"engine {s['engine']}; bound {s['bound']:g}; gap {s['gap']:g}"),
-            ("pairs", number(s["pairs"]), "rows of the pairs table"),
-            (
-                "people matched",
-                f"{number(s['people_matched'])} / {number(s['people_opted_in'])}",
-                "distinct people in at least one pair / distinct people who opted in",
+            _card(
+                s,
+                "seniors matched",
+                _of(s, "mentees_matched", "mentees_opted_in"),
+                "mentees_matched",
+                "of the seniors who opted in as mentees",
             ),
-            (
-                "mentors matched",
-                f"{number(s['mentors_matched'])} / {number(s['mentors_opted_in'])}",
-                "opted in as mentor",
+            _card(
+                s,
+                "juniors placed",
+                _of(s, "mentors_matched", "mentors_opted_in"),
+                "mentors_matched",
+                f"{s['mentors_opted_in']} mentors for {s['mentee_places']} places",
             ),
-            (
-                "mentees matched",
-                f"{number(s['mentees_matched'])} / {number(s['mentees_opted_in'])}",
-                "opted in as mentee",
+            _card(s, "juniors waitlisted", number(s["mentors_waitlisted"]), "mentors_waitlisted"),
+            _card(s, "seniors waitlisted", number(s["mentees_waitlisted"]), "mentees_waitlisted"),
+            _card(
+                s,
+                "teaching share",
+                percent(s["teaching_share"]),
+                "teaching_share",
+                f"{number(s['teaching_points'])} taught, {number(s['give_back_points'])} given back",
             ),
-            ("unmatched people", number(s["unmatched"]), "opted in, no pair at all"),
-            ("total score", number(s["total_score"]), "sum of pair scores"),
-            (
-                "pair score mean / median",
-                f"{number(s['mean_pair_score'])} / {number(s['median_pair_score'])}",
-                f"min {number(s['min_pair_score'])}, max {number(s['max_pair_score'])}",
-            ),
-            (
-                "mean match %",
-                "–" if s["mean_match_percent"] is None else f"{s['mean_match_percent']:.0f}%",
-                "pair score / best score the mentee could have had with any allowed mentor",
-            ),
-            (
-                "mentee needs covered",
+            _card(s, "mean match %", _pct(s["mean_match_percent"]), "mean_match_percent"),
+            _card(s, "mean give-back %", _pct(s["mean_give_back_percent"]), "mean_give_back_percent"),
+            _card(
+                s,
+                "seniors' needs covered",
                 percent(s["mentee_need_coverage"]),
-                f"need points of matched mentees on skills where their mentor is ahead; "
-                f"{percent(s['mentee_need_coverage_all'])} of all opted-in mentees' needs",
+                "mentee_need_coverage",
+                f"{percent(s['mentee_need_coverage_all'])} of every senior's needs",
             ),
-            (
-                "mentor needs covered (give-back)",
-                percent(s["mentor_need_coverage"]),
-                f"need points of matched mentors on skills where their mentee is ahead; "
-                f"{percent(s['mentor_need_coverage_all'])} of all opted-in mentors' needs",
-            ),
-            (
-                "cross-department pairs",
-                percent(s["cross_department_share"]),
-                "mentor and mentee in different departments",
-            ),
-            (
-                "cross-location pairs",
-                percent(s["cross_location_share"]),
-                f"among {s['pairs_with_locations']} pairs with both locations known",
-            ),
-            (
-                "level gap mean (min–max)",
-                f"{number(s['level_gap_mean'])} ({number(s['level_gap_min'])}–{number(s['level_gap_max'])})",
-                "mentee level − mentor level",
-            ),
-            ("blocking pairs", number(s["blocking_pairs"]), "see Stability"),
+            _card(s, "juniors' needs covered", percent(s["mentor_need_coverage"]), "mentor_need_coverage"),
+            _card(s, "pairs", number(s["pairs"]), "pairs"),
+            _card(s, "cross-department pairs", percent(s["cross_department_share"]), "cross_department_share"),
+            _card(s, "status", s["status"], "status", f"bound {s['bound']:g}; gap {s['gap']:g}"),
         ]
     )
     settings = result.program.model_dump(mode="json")
-    settings_rows = "".join(
-        f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in settings.items()
+    rows = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in settings.items())
+    body = f"""{figures}
+<details class="note"><summary>All programme settings</summary><table>{rows}</table></details>
+<p class="note">Hover a figure for its definition. Juniors teach the seniors first; the seniors give back second.
+Need points are stated need levels (0–5) per skill; a need is covered when the partner is more proficient.</p>"""
+    return section("summary", "The programme at a glance", body)
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def _levels_section(result: MatchResult) -> str:
+    by_level = matched_by_level(result)
+    by_level["matched_share"] = 100 * by_level["matched_share"]
+    listing = table(
+        by_level,
+        [
+            ("side", "side", "text"),
+            ("level", "level", "n"),
+            ("opted_in", "opted in", "n"),
+            ("matched", "matched", "n"),
+            ("matched_share", "share matched", "pct"),
+            ("waitlisted", "waitlisted", "n"),
+        ],
+        sortable=False,
     )
     return section(
-        "summary",
-        "Summary",
-        f"""{figures}
-<details class="note"><summary>All programme settings</summary><table>{settings_rows}</table></details>
-<p class="note">Hover a figure for its definition. Need points are stated need levels (0–5) per skill; a need is
-covered when the partner's proficiency in that skill is higher.</p>""",
+        "levels",
+        "Seniors and juniors by level",
+        listing,
+        "Mentees (the seniors who learn) by level, most senior first, then mentors (the juniors "
+        "who teach). A senior with no eligible mentor is named, with why, under Unmatched.",
+    )
+
+
+def _hours_section(result: MatchResult, s: dict) -> str:
+    pairs = result.pairs.assign(shared_hours=shared_hours(result))
+    least = result.program.min_timezone_overlap
+    flagged = pairs[(pairs["shared_hours"] <= 0) | ((pairs["shared_hours"] < least) if least is not None else False)]
+    listing = table(
+        flagged,
+        [("mentor_id", "mentor", "id"), ("mentee_id", "mentee", "id"), ("shared_hours", "shared hours", "n")],
+        empty="Every pair shares working hours" + (f" (at least {least:g})" if least else "") + ".",
+    )
+    mean = "–" if s["mean_shared_hours"] is None else f"{s['mean_shared_hours']:.1f}"
+    return section(
+        "hours",
+        "Shared working hours",
+        listing,
+        f"Mean {mean} shared working hours a day per pair (working hours in each one's time zone). "
+        "Pairs listed here have none, or fewer than the programme's minimum: they need a plan "
+        "to meet.",
     )
 
 
@@ -214,6 +237,7 @@ def _pairs_section(result: MatchResult) -> str:
             ("mentee_department", "mentee dept", "text"),
             ("score", "score", "n"),
             ("match_percent", "match %", "pct"),
+            ("give_back_percent", "give-back %", "pct"),
             *part_cols,
             ("reason", "reason", "text"),
         ],
@@ -223,8 +247,9 @@ def _pairs_section(result: MatchResult) -> str:
         "pairs",
         f"Pairs ({len(pairs):,})",
         pair_table,
-        "Click a column header to sort. Match % = the pair's score as a share of the best score any "
-        "allowed mentor could give this mentee.",
+        "Click a column header to sort. Match % = what the mentor teaches on the mentee's needs, as a share of "
+        "the best any allowed mentor could teach this mentee; give-back % = what the mentee gives back, as a "
+        "share of the best any allowed mentee could give this mentor.",
     )
 
 
@@ -241,11 +266,18 @@ def _unmatched_section(result: MatchResult) -> str:
             ("role", "role", "text"),
             ("department", "department", "text"),
             ("location", "location", "text"),
+            ("waitlist_rank", "waitlist place", "n"),
             ("reason", "reason", "text"),
         ],
         empty="Everyone who opted in has a pair.",
     )
-    return section("unmatched", f"Unmatched people ({len(unmatched):,})", listing)
+    return section(
+        "unmatched",
+        f"Unmatched people ({len(unmatched):,})",
+        listing,
+        "Each reason is checked against the data. The waitlisted are ranked on their side by their best "
+        "available score: the first to get a place when one opens.",
+    )
 
 
 def _stability_section(blocking) -> str:
@@ -266,9 +298,9 @@ def _stability_section(blocking) -> str:
     n = len(blocking)
     return section(
         "stability",
-        f"Stability: {n:,} blocking pair{'' if n == 1 else 's'}",
+        f"Pairs that would both score higher together: {n:,}",
         listing,
-        "A blocking pair is an allowed mentor and mentee, not paired, who would both score higher "
-        "together than with their weakest current partner (or who have a free place). The optimiser "
-        "maximises the total score, so a few are expected." + shown,
+        "An allowed mentor and mentee, not paired, who would both score higher together than with their "
+        "weakest current partner (or who have a free place). Nobody stated preferences: these are scores, "
+        "not wishes, and the programme's best total leaves a few by design." + shown,
     )
