@@ -286,13 +286,13 @@ def match_groups(
 
     Notes
     -----
-    Each task receives its group's two frames and sends back its pairs, unmatched people and status
-    (about 1 MB and 50 kB for 2 000 people), pickled by revmatch. Use one thread per worker: a task
-    is mostly single-threaded Python and NumPy. Dask starts worker processes with
-    ``MALLOC_TRIM_THRESHOLD_=65536`` (to hand memory back to the OS), which made these pandas-heavy
-    tasks 10–20 % slower here; ``dask.config.set({"distributed.nanny.pre-spawn-environ.
-    MALLOC_TRIM_THRESHOLD_": None})`` before the cluster starts (and no such variable in the client's
-    environment) leaves glibc's default. That is the cluster owner's choice, so revmatch leaves it.
+    Each task receives its group's two frames and sends back its pairs, unmatched people and status,
+    pickled by revmatch. Use one thread per worker: a task is mostly single-threaded Python and NumPy.
+    Dask starts worker processes with ``MALLOC_TRIM_THRESHOLD_=65536`` (to hand memory back to the
+    OS), which made these pandas-heavy tasks slower (measured: the docs' Scale and benchmarks page);
+    ``dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})`` before
+    the cluster starts (and no such variable in the client's environment) leaves glibc's default.
+    That is the cluster owner's choice, so revmatch leaves it.
     """
     program = program or Program()
     parts = group_frames(workforce, by)
@@ -365,9 +365,9 @@ def _match_group(
 def _match_group_pickled(frames: bytes, program: Program, conflicts: list[str]) -> bytes:
     """The Dask task: frames in and outcome out as pickled bytes.
 
-    Dask's own pandas serialisation of text columns cost the client about 3× the CPU of plain pickle
-    (1.0 s against 0.33 s for 50 groups of 2 000), and on a LocalCluster the client shares the cores
-    with the workers.
+    Dask's own pandas serialisation of text columns cost the client several times the CPU of plain
+    pickle (measured: the docs' Scale and benchmarks page), and on a LocalCluster the client shares
+    the cores with the workers.
     """
     employees, skills = pickle.loads(frames)
     return pickle.dumps(_match_group(employees, skills, program, conflicts, keep=False, one_thread=True), protocol=5)
