@@ -8,7 +8,7 @@ from strategies import programs, workforce_frames
 
 
 def naive_scores(wf, program, rows, cols):
-    """The scoring formula of the docs, one pair and one skill at a time."""
+    """The formula of docs/rules.md ("How pairs are scored"), one pair and one skill at a time."""
     p, q = wf.proficiency.astype(int), wf.need.astype(int)
     fwd = np.zeros((len(rows), len(cols)))
     bwd = np.zeros_like(fwd)

@@ -99,7 +99,8 @@ def candidate_arcs(
     ``k`` best of row :math:`i` or of column :math:`j` — ranked by score, ties to the lower index
     on the other side. These are the arcs of the first solve of
     :func:`revmatch.sparse.sparse_assignment` (when more than ``k (n + m)`` pairs are valid), and
-    can be handed to :func:`revmatch.engine.solve_arcs`; the same arrays with or without ``client``.
+    can be handed to :func:`revmatch.engine.mincost.solve_arcs`. The result is the same array for array
+    with or without ``client`` and for every ``band``.
 
     Parameters
     ----------

@@ -206,8 +206,8 @@ def match(
     * ``"sparse"`` (:func:`revmatch.sparse.sparse_assignment`) scores tile by tile and keeps only each
       person's best pairs, in memory linear in the people: for large programmes with the ``total``
       objective and no locks or quotas;
-    * ``"auto"`` takes the sparse route whenever the programme allows it (it is as fast or faster
-      at every size measured, 100 × 100 to 10 000 × 10 000), the dense one otherwise.
+    * ``"auto"`` takes the sparse route whenever the programme allows it (it was as fast or faster
+      at every size measured: the docs' Scale and benchmarks page), the dense one otherwise.
 
     ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
     ``client`` the sparse route computes its candidates on the cluster

@@ -17,7 +17,7 @@ Pair = tuple[str, str]  # (mentor_id, mentee_id)
 class Program(BaseModel):
     """How a programme pairs people: hard rules (the allowed mask), score weights and the objective.
 
-    Parameters
+    Attributes
     ----------
     min_level_gap : int or None, default=1
         A mentor must be at least this many levels *below* the mentee (reverse mentoring: the junior

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.nonzero`` of a mostly False 2-D mask, reading it 8 cells to a word (faster when few are True)."""
+    """``np.nonzero`` of a mostly False 2-D mask, reading it 8 cells to a word."""
     flat = mask.reshape(-1)
     if flat.size % 8:
         rows, cols = np.nonzero(mask)
@@ -20,7 +20,7 @@ def sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def line_order(line: np.ndarray, value: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``np.lexsort((index, -value, line))`` for non-negative ints ``line``, ``index``: by line, value
-    descending, index; one int64 sort of the three packed (faster than lexsort) when they fit 63 bits."""
+    descending, index; one int64 sort of the three packed (faster) when they fit 63 bits."""
     ranks, value_rank = np.unique(-value, return_inverse=True)
     bits_v, bits_i = len(ranks).bit_length(), int(index.max()).bit_length()
     if int(line.max()).bit_length() + bits_v + bits_i > 63:
@@ -30,7 +30,7 @@ def line_order(line: np.ndarray, value: np.ndarray, index: np.ndarray) -> np.nda
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` by sorting (numpy 2's hash-based unique is tens of times slower on int64 keys)."""
+    """``np.unique`` by sorting (numpy 2's hash-based unique is much slower on int64 keys)."""
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 

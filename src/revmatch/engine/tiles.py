@@ -22,7 +22,7 @@ def in_order(fn, jobs, workers: int):
             yield fn(*job)
         return
     # One BLAS thread per tile: two tiles' GEMMs side by side, each on all cores, oversubscribe them
-    # (measured slower). Exact either way: the products are integers below 2**24.
+    # (measured: the docs' Scale and benchmarks page). Exact either way: the products are integers below 2**24.
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
         pending = []
         for job in jobs:

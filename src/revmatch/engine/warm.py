@@ -7,11 +7,11 @@ some potentials ``π`` make every residual arc's reduced cost ``c + π_a − π_
 
 Pricing adds a few violating arcs to a flow that was optimal, round after round. OR-Tools' cost
 scaling starts from scratch every time (and a late round, whose arcs are nearly all tight, is its
-slowest, slower than the first). :func:`reoptimise` starts from the last
+slowest). :func:`reoptimise` starts from the last
 flow and its potentials instead: it saturates the new arcs that are worth it, which leaves a
 little flow stranded, and sends it back along shortest paths of reduced cost (primal–dual: one
 multi-source shortest-path sweep, then one OR-Tools max flow on the zero-reduced-cost arcs, per
-phase). Late rounds need a handful of phases (the docs' scale page has the measured times).
+phase). Late rounds need a handful of phases (measured times: the docs' Scale and benchmarks page).
 """
 
 from __future__ import annotations
