@@ -104,8 +104,10 @@ def test_protected_columns_are_dropped_with_a_notice(tmp_path):
     assert "Gender" not in wf.employees.columns and "1970" not in wf.employees.to_string()
 
 
-def test_pseudonymized_outputs_carry_no_names_or_ids(tmp_path):
+def test_pseudonymized_outputs_carry_no_names_or_ids(tmp_path, monkeypatch):
     from revmatch.cli import main
+
+    monkeypatch.setenv("REVMATCH_PSEUDONYM_KEY", "a secret of sixteen+ characters")
 
     assert main(["synth", "--employees", "300", "--seed", "2", "-o", str(tmp_path)]) == 0
     args = [

@@ -21,7 +21,7 @@ from .lifecycle import next_round, read_history, rematch
 from .matching import ROUTES, MatchResult, match
 from .models import Employee, Workforce
 from .program import Program
-from .reporting.files import write_outputs, write_result, write_workforce
+from .reporting.files import check_key, write_outputs, write_result, write_workforce
 from .reporting.kpi_page import kpis_html
 from .synthetic import synthetic_workforce
 from .tables import read_table
@@ -181,11 +181,11 @@ def _match(args) -> int:
             "--pseudonymize covers -o and --unmatched only; the report and the audit folder "
             "name people, so leave --report/--out-dir out or drop --pseudonymize"
         )
+    key = check_key(os.environ.get("REVMATCH_PSEUDONYM_KEY")) if args.pseudonymize else None  # before anything runs
     _check_outputs(_inputs(args), _outputs(args))
     program = Program.from_toml(args.config) if args.config else Program()
     wf = _workforce(args)
     result = match(wf, program, route=args.route, progress=_progress(args))
-    key = os.environ.get("REVMATCH_PSEUDONYM_KEY", "") if args.pseudonymize else None
     write_result(result, args.output, args.unmatched, pseudonym_key=key)
     _print_summary(result, sys.stdout)
     print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--pseudonymize",
         action="store_true",
-        help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY)",
+        help="write stable hashed ids and no names (key: env REVMATCH_PSEUDONYM_KEY, a secret of 16+ characters)",
     )
     m.add_argument("--report", type=Path, help="write the self-contained HTML report here")
     m.add_argument("--out-dir", type=Path, help="write pairs.csv, unmatched.csv, pairs.jsonl and run.json here")

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, WEIGHT
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
@@ -78,14 +79,14 @@ class Program(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    min_level_gap: int | None = Field(1, ge=0)
-    min_forward: int = Field(1, ge=0)
-    mentor_max_level: int | None = None
-    mentee_min_level: int | None = None
+    min_level_gap: int | None = Field(1, ge=0, le=2 * LEVEL)
+    min_forward: int = Field(1, ge=0, le=POINTS)
+    mentor_max_level: int | None = Field(None, ge=-LEVEL, le=LEVEL)
+    mentee_min_level: int | None = Field(None, ge=-LEVEL, le=LEVEL)
     exclude_reporting_line: bool = True
-    reporting_line_depth: int | None = Field(None, ge=1)
-    forward_weight: float = Field(1.0, ge=0, allow_inf_nan=False)
-    backward_weight: float = Field(0.5, ge=0, allow_inf_nan=False)
+    reporting_line_depth: int | None = Field(None, ge=1, le=DEPTH)
+    forward_weight: float = Field(1.0, ge=0, le=WEIGHT, allow_inf_nan=False)
+    backward_weight: float = Field(0.5, ge=0, le=WEIGHT, allow_inf_nan=False)
     mentor_capacity: int | dict[str, int] | None = None
     mentee_capacity: int | dict[str, int] | None = None
     objective: Literal["total", "coverage", "fair"] = "total"
@@ -98,18 +99,18 @@ class Program(BaseModel):
     min_timezone_overlap: float | None = Field(None, ge=0, le=24, allow_inf_nan=False)
     working_hours: tuple[float, float] = (9.0, 17.0)
     reference_date: date = date(2026, 1, 15)
-    different_department_weight: float = Field(0.0, allow_inf_nan=False)
-    shared_language_weight: float = Field(0.0, allow_inf_nan=False)
-    same_location_weight: float = Field(0.0, allow_inf_nan=False)
-    timezone_overlap_weight: float = Field(0.0, allow_inf_nan=False)
+    different_department_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
+    shared_language_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
+    same_location_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
+    timezone_overlap_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
     priority: tuple[str, ...] = ()
-    priority_weight: float = Field(0.0, allow_inf_nan=False)
+    priority_weight: float = Field(0.0, ge=-POINTS, le=POINTS, allow_inf_nan=False)
     priority_first: bool = False
     previous_pairs: tuple[Pair, ...] = ()
-    continuity_weight: float = Field(0.0, allow_inf_nan=False)
+    continuity_weight: float = Field(0.0, ge=-POINTS, le=POINTS, allow_inf_nan=False)
     min_matched_share: float | dict[str, float] | None = None
-    max_pairs_per_department_pair: int | None = Field(None, ge=0)
-    time_limit: float = Field(60.0, gt=0, allow_inf_nan=False)
+    max_pairs_per_department_pair: int | None = Field(None, ge=0, le=CAPACITY * 10**6)
+    time_limit: float = Field(60.0, gt=0, le=SECONDS, allow_inf_nan=False)
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -129,8 +130,8 @@ class Program(BaseModel):
     def _capacities(cls, value):
         """Capacities are whole numbers from 0; ids (keys) are compared as text."""
         numbers = value.values() if isinstance(value, dict) else [] if value is None else [value]
-        if any(isinstance(x, bool) or not isinstance(x, int) or x < 0 for x in numbers):
-            raise ValueError("capacities must be whole numbers of at least 0")
+        if any(isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= CAPACITY for x in numbers):
+            raise ValueError(f"capacities must be whole numbers from 0 to {CAPACITY}")
         return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @field_validator("working_hours")

@@ -3,45 +3,115 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError, Problem
+from .limits import COLUMNS, SHOWN
 
 
-def read_table(path: str | Path, strip: bool = True) -> pd.DataFrame:
+def read_table(path: str | Path, strip: bool = True, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """Read a CSV export as text cells, exactly as written (no type guessing, no NA guessing).
 
     Accepts UTF-8 with or without BOM, ``,`` or ``;`` delimiters and Windows line endings, and trims
     spaces around headers and (with ``strip``; the validator, which strips anyway, turns it off)
     cells. Types are checked later by the validator, which can then name the row and column of every
-    bad value.
+    bad value. The file is read once: ``frame.attrs`` keeps its ``sha256`` and ``bytes`` (what was
+    read is what the audit manifest fingerprints) and its whole ``header``. With ``columns``, only
+    those of them present are parsed: the other columns are named in the header, never loaded.
+
+    Raises
+    ------
+    InputError
+        A missing, empty or non-UTF-8 file; a header with more than ``limits.COLUMNS`` columns, a
+        column named twice or a control character in a column name; a row with more cells than the
+        header (every such row is named).
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(str(path), None, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), None, None, "is a folder, not a file")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
+        message = f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the export as UTF-8 CSV"
+        raise InputError([Problem(str(path), None, None, message)]) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    header = _header(str(path), text, delimiter)
+    wanted = None if columns is None else [c for c in header if c in set(columns)]
     try:
         frame = pd.read_csv(
-            path,
+            io.StringIO(text),
             sep=delimiter,
             dtype=str,
             keep_default_na=False,
-            encoding="utf-8-sig",
             skipinitialspace=True,
             quoting=csv.QUOTE_MINIMAL,
+            usecols=(lambda c: str(c).strip() in wanted) if wanted is not None else None,
         )
     except pd.errors.EmptyDataError:
         raise InputError([Problem(str(path), None, None, "the file is empty (expected a header row)")]) from None
-    except pd.errors.ParserError as exc:
-        raise InputError([Problem(str(path), None, None, f"not a readable CSV table: {exc}")]) from None
+    except pd.errors.ParserError:
+        raise InputError(_ragged_rows(str(path), text, delimiter, len(header))) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip()) if strip else frame
+    frame = frame.apply(lambda col: col.str.strip()) if strip else frame
+    frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
+    return frame
+
+
+def _header(where: str, text: str, delimiter: str) -> list[str]:
+    """The header's column names, checked: not too many, none twice, no control characters."""
+    line = text.split("\n", 1)[0]
+    if line.count(delimiter) >= COLUMNS:
+        message = f"the header has {line.count(delimiter) + 1:,} columns; at most {COLUMNS:,} are read"
+        raise InputError([Problem(where, 1, None, message)])
+    names = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter, skipinitialspace=True), [])]
+    problems = [
+        Problem(where, 1, None, f"the column name {shown(c)} holds a control character") for c in names if unsafe(c)
+    ]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name:
+            problems.append(Problem(where, 1, name, "this column appears more than once: keep one"))
+        seen.add(name)
+    if problems:
+        raise InputError(problems)
+    return names
+
+
+def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int) -> list[Problem]:
+    """Every row with more cells than the header, by the spreadsheet row it starts on."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    problems, start = [], 1
+    for record in reader:
+        if len(record) > n_columns:
+            problems.append(
+                Problem(where, start, None, f"{len(record)} cells, but the header has {n_columns} (a stray delimiter?)")
+            )
+        start = reader.line_num + 1
+    return problems or [Problem(where, None, None, "not a readable CSV table")]
+
+
+# Characters no HR cell needs, which would corrupt outputs or a terminal: C0 controls (NUL, ANSI
+# escape, bare CR …), DEL and a byte-order mark in the middle of the text.
+CONTROL = "".join(chr(c) for c in [*range(32), 127]) + "\ufeff"
+_CONTROL_TABLE = str.maketrans("", "", CONTROL)
+
+
+def unsafe(cell: str) -> bool:
+    """Whether a text cell holds a control character."""
+    return len(cell.translate(_CONTROL_TABLE)) != len(cell)
+
+
+def shown(cell: str, limit: int = SHOWN) -> str:
+    """A cell as an error message shows it: quoted, control characters escaped, long ones cut."""
+    text = repr(cell[:limit])
+    return text if len(cell) <= limit else f"{text}… ({len(cell):,} characters)"

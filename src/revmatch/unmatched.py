@@ -10,6 +10,7 @@ their best available score (``waitlist_rank``, 1 = first to get a place).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ class _Others:
     capacity: np.ndarray
     worst: np.ndarray  # each one's weakest pair score (inf: no pair)
     rival: np.ndarray  # who holds that weakest pair
+    name: Callable[[str], str] = str  # how a reason writes an id
 
 
 @dataclass
@@ -47,16 +49,23 @@ class _Reasons:
     best: np.ndarray  # best available score per person (for the waitlist order)
 
 
-def unmatched_frame(workforce: Workforce, program: Program, scores: PairScores, assignment: Assignment) -> pd.DataFrame:
+def unmatched_frame(
+    workforce: Workforce,
+    program: Program,
+    scores: PairScores,
+    assignment: Assignment,
+    name: Callable[[str], str] = str,
+) -> pd.DataFrame:
     """Everyone who opted in and got no pair at all: opt-in role, a true reason and their waitlist place.
 
     ``waitlist_rank`` is the person's place in the queue of the waitlisted on ``waitlist_side`` (best
     available score first, ties by id; for someone waitlisted on both sides, the better place); empty
-    for people who are not waitlisted (no eligible partner, nothing in the survey, ...).
+    for people who are not waitlisted (no eligible partner, nothing in the survey, ...). ``name``
+    writes each id a reason mentions (pseudonyms, say); the ``employee_id`` column keeps the ids.
     """
     pr = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     pc = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
-    mentors, mentees = _others(scores, pr, pc)
+    mentors, mentees = _others(scores, pr, pc, name)
     paired = set(scores.mentor_rows[pr].tolist()) | set(scores.mentee_rows[pc].tolist())
     role = workforce.employees["role"].to_numpy()
     people = sorted(set(np.flatnonzero(role != "none").tolist()) - paired)
@@ -82,7 +91,7 @@ def unmatched_frame(workforce: Workforce, program: Program, scores: PairScores, 
     return frame
 
 
-def _others(scores: PairScores, pr: np.ndarray, pc: np.ndarray) -> tuple[_Others, _Others]:
+def _others(scores: PairScores, pr: np.ndarray, pc: np.ndarray, name: Callable[[str], str]) -> tuple[_Others, _Others]:
     """Both sides as the unmatched meet them: loads, weakest pairs and who holds them."""
     row_load, row_worst, col_load, col_worst = partner_loads(scores, pr, pc)
     pair_scores = scores.pair_scores(pr, pc)[0]
@@ -90,11 +99,13 @@ def _others(scores: PairScores, pr: np.ndarray, pc: np.ndarray) -> tuple[_Others
     row_rival = np.full(scores.shape[0], "", dtype=object)
     for k in np.lexsort((pr, pc))[::-1]:  # reversed: the first (lowest id) weakest holder wins
         if pair_scores[k] == col_worst[pc[k]]:
-            col_rival[pc[k]] = scores.mentor_ids[pr[k]]
+            col_rival[pc[k]] = name(str(scores.mentor_ids[pr[k]]))
         if pair_scores[k] == row_worst[pr[k]]:
-            row_rival[pr[k]] = scores.mentee_ids[pc[k]]
-    mentors = _Others("mentor", scores.mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival)
-    mentees = _Others("mentee", scores.mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival)
+            row_rival[pr[k]] = name(str(scores.mentee_ids[pc[k]]))
+    mentor_ids = np.array([name(str(i)) for i in scores.mentor_ids], dtype=object)
+    mentee_ids = np.array([name(str(i)) for i in scores.mentee_ids], dtype=object)
+    mentors = _Others("mentor", mentor_ids, row_load, scores.mentor_capacity, row_worst, row_rival, name)
+    mentees = _Others("mentee", mentee_ids, col_load, scores.mentee_capacity, col_worst, col_rival, name)
     return mentors, mentees
 
 
@@ -162,7 +173,7 @@ def _block_reasons(
     best = np.where(useful, scores, -np.inf).max(axis=across, initial=-np.inf)
     n_eligible, n_room = np.count_nonzero(eligible, axis=across), np.count_nonzero(room, axis=across)
     facts = _Facts(side, others, n, capacity, n_eligible, n_useful, n_room, beaten, removed, plain_total, n_side)
-    nothing = _nothing_to_give(workforce, program, side, rows)
+    nothing = _nothing_to_give(workforce, program, side, rows, others.name)
     without_line = _eligible_without(rules, "reporting_line", across)
     text = [_reason(facts, b, nothing[b], without_line[b], scores, useful) for b in range(len(capacity))]
     waitlisted = (capacity > 0) & (facts.n_useful > 0) & (facts.n_room == 0) & ~np.array([bool(x) for x in nothing])
@@ -241,7 +252,9 @@ def _reason(facts: _Facts, b: int, nothing: str, without_line: int, scores: np.n
     )
 
 
-def _nothing_to_give(workforce: Workforce, program: Program, side: str, rows: np.ndarray) -> list[str]:
+def _nothing_to_give(
+    workforce: Workforce, program: Program, side: str, rows: np.ndarray, name: Callable[[str], str]
+) -> list[str]:
     """Per person, why the skills survey leaves them nothing to teach (mentor) or learn (mentee); "" if not.
 
     Only when ``min_forward`` holds: then a mentee with no stated need, or a mentor with no stated
@@ -253,7 +266,7 @@ def _nothing_to_give(workforce: Workforce, program: Program, side: str, rows: np
     empty = (
         ~(workforce.need[rows] > 0).any(axis=1) if side == "mentee" else ~(workforce.proficiency[rows] > 0).any(axis=1)
     )
-    ids = workforce.ids[rows]
+    ids = [name(str(i)) for i in workforce.ids[rows]]
     what = "learning needs" if side == "mentee" else "skills"
     return [
         ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,6 +20,8 @@ from .errors import (
     Problem,
     ProtectedColumnsWarning,
 )
+from .limits import CAPACITY, ID_LENGTH, LEVEL, TEXT_LENGTH
+from .tables import shown
 
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
@@ -28,34 +32,55 @@ MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
 
 
 # Column names (lower-case, spaces and dashes as underscores) that carry protected or sensitive data.
-PROTECTED_COLUMNS = frozenset(
+# Words in a column name that mark protected or sensitive data, whatever the spelling around them
+# ("DateOfBirth", "gender_identity", "Health condition", "caste"): such a column is never loaded.
+PROTECTED_WORDS = frozenset(
     {
         "age",
-        "age_band",
-        "date_of_birth",
-        "dob",
-        "birth_date",
+        "birth",
         "birthday",
-        "year_of_birth",
+        "dob",
         "gender",
         "sex",
         "ethnicity",
+        "ethnic",
         "race",
+        "racial",
         "religion",
+        "religious",
         "belief",
+        "beliefs",
+        "caste",
         "health",
         "disability",
+        "disabled",
         "medical",
         "pregnancy",
-        "marital_status",
-        "sexual_orientation",
+        "pregnant",
+        "marital",
+        "orientation",
+        "sexuality",
         "nationality",
-        "national_id",
+        "citizenship",
         "ssn",
-        "political_opinion",
-        "union_membership",
+        "political",
+        "union",
+        "trade",
+        "genetic",
+        "biometric",
+        "criminal",
     }
 )
+PROTECTED_PHRASES = ("dateofbirth", "birthdate", "nationalid", "socialsecurity")
+
+
+def protected_column(name: str) -> bool:
+    """Whether a column name carries protected or sensitive data: a listed word in it, in any case or
+    spelling (words split at spaces, punctuation and camelCase), or a listed phrase."""
+    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)
+    lowered = [w.lower() for w in words]
+    joined = "".join(lowered)
+    return any(w in PROTECTED_WORDS for w in lowered) or any(p in joined for p in PROTECTED_PHRASES)
 
 
 @dataclass
@@ -91,6 +116,7 @@ class Table:
     cells: dict[str, np.ndarray]
     rows: np.ndarray
     n: int
+    header: list[str] = field(default_factory=list)  # every column of the source, loaded or not
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> Table:
@@ -103,7 +129,7 @@ class Table:
         cells = {name: _as_text(frame.iloc[:, k]) for k, name in enumerate(columns)}
         n = len(frame)
         rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index, dtype=object)
-        return cls(where, cells, rows, n)
+        return cls(where, cells, rows, n, list(frame.attrs.get("header", columns)))
 
     def text(self, column: str, default: str = "") -> np.ndarray:
         got = self.cells.get(column)
@@ -142,21 +168,54 @@ def parse_int(
     empty = text == ""
     numbers = pd.to_numeric(pd.Series(text, dtype=object).where(~empty, None), errors="coerce").to_numpy(dtype=float)
     bad = ~empty & ~(np.isfinite(numbers) & (numbers == np.round(numbers)))
-    problems.add_rows(table, bad, column, lambda i: f"{text[i]!r} is not a whole number")
+    problems.add_rows(table, bad, column, lambda i: f"{shown(str(text[i]))} is not a whole number")
     if default is None:
         problems.add_rows(table, empty, column, lambda i: "missing value (required)")
-    values = np.where(empty | bad, 0 if default is None else default, np.nan_to_num(numbers)).astype(np.int64)
+    # Range first, in float: a number too large for int64 must be refused, not wrapped around.
     out_of_range = (
         ~empty
         & ~bad
-        & (
-            (values < (low if low is not None else np.iinfo(np.int64).min))
-            | (values > (high if high is not None else np.iinfo(np.int64).max))
-        )
+        & ((numbers < (low if low is not None else -(2.0**62))) | (numbers > (high if high is not None else 2.0**62)))
     )
+    fine = ~(empty | bad | out_of_range)
+    values = np.where(fine, numbers, 0 if default is None else default).astype(np.int64)
     span = f"from {low} to {high}" if high is not None else f"at least {low}"
-    problems.add_rows(table, out_of_range, column, lambda i: f"{text[i]} is out of range (must be {span})")
+    message = lambda i: f"{_number(str(text[i]))} is out of range (must be {span})"
+    problems.add_rows(table, out_of_range, column, message)
     return values
+
+
+def _number(cell: str) -> str:
+    """A parsed number as written (``7``, ``1e30``), escaped only if it holds something odd."""
+    return cell if cell.isprintable() and len(cell) <= 40 else shown(cell)
+
+
+_CONTROL_PATTERN = "[\x00-\x1f\x7f\ufeff]"
+# How long a text cell may be: ids and categories short, a name or a list of languages longer.
+TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH}
+
+
+def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None:
+    """Every cell of these columns free of control characters and within its length, else named.
+
+    A NUL, a bare carriage return, an ANSI escape or a byte-order mark inside a cell would become
+    part of an id or a name, break the files revmatch writes, or reach a terminal; a cell of
+    megabytes would repeat in every reason. Nothing is cut or cleaned silently: the row is named.
+    """
+    for column in columns:
+        if column in table.cells:
+            _check_column(table, column, problems)
+
+
+def _check_column(table: Table, column: str, problems: Problems) -> None:
+    text = pd.Series(table.cells[column], dtype=object)
+    control = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+    problems.add_rows(table, control, column, lambda i: f"{shown(str(text[i]))} holds a control character")
+    limit = TEXT_LIMITS.get(column, ID_LENGTH)
+    long = text.str.len().to_numpy() > limit
+    problems.add_rows(
+        table, long & ~control, column, lambda i: f"{shown(str(text[i]))} is longer than {limit} characters"
+    )
 
 
 def _require_columns(table: Table, required: tuple[str, ...], problems: Problems) -> bool:
@@ -168,22 +227,29 @@ def _require_columns(table: Table, required: tuple[str, ...], problems: Problems
 
 def _warn_ignored(table: Table, known: tuple[str, ...]) -> None:
     """Name the columns that are not loaded (never their values); protected ones get their own notice."""
-    ignored = [c for c in table.cells if c not in known]
-    protected = [c for c in ignored if c.lower().replace(" ", "_").replace("-", "_") in PROTECTED_COLUMNS]
+    ignored = [c for c in table.header if c not in known]
+    protected = [c for c in ignored if protected_column(c)]
     other = [c for c in ignored if c not in protected]
     if protected:
         warnings.warn(
             f"{table.where}: protected or sensitive columns dropped on load and never scored: "
-            f"{', '.join(protected)} (give them to an audit, not to the match)",
+            f"{_names(protected)} (give them to an audit, not to the match)",
             ProtectedColumnsWarning,
             stacklevel=4,
         )
     if other:
         warnings.warn(
-            f"{table.where}: columns not used by revmatch and not loaded: {', '.join(other)}",
+            f"{table.where}: columns not used by revmatch and not loaded: {_names(other)}",
             IgnoredColumnsWarning,
             stacklevel=4,
         )
+
+
+def _names(columns: list[str], most: int = 20) -> str:
+    """Column names for a message: as written (escaped if odd), the first ``most`` of them."""
+    names = [c if c.isprintable() and len(c) <= 60 else shown(c, 60) for c in columns[:most]]
+    more = f" … and {len(columns) - most} more" if len(columns) > most else ""
+    return ", ".join(names) + more
 
 
 @lru_cache(maxsize=1)
@@ -233,6 +299,7 @@ def validate_employees(
     if not _require_columns(table, EMPLOYEE_COLUMNS, problems):
         return None
     _warn_ignored(table, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
+    check_text(table, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS, problems)
     ids = table.text("employee_id")
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
     _report_duplicates(
@@ -244,7 +311,7 @@ def validate_employees(
         lambda i: f"duplicate employee_id {ids[i]!r}",
         problems,
     )
-    level = parse_int(table, "level", problems, default=None)
+    level = parse_int(table, "level", problems, default=None, low=-LEVEL, high=LEVEL)
     department = table.text("department")
     problems.add_rows(table, department == "", "department", lambda i: "missing value (required)")
     manager = table.text("manager_id")
@@ -254,8 +321,8 @@ def validate_employees(
             table, unknown, "manager_id", lambda i: f"unknown manager {manager[i]!r} (no employee has that employee_id)"
         )
     role = _roles(table, problems, default_role)
-    mentor_cap = parse_int(table, "mentor_capacity", problems, default=1, low=0)
-    mentee_cap = parse_int(table, "mentee_capacity", problems, default=1, low=0)
+    mentor_cap = parse_int(table, "mentor_capacity", problems, default=1, low=0, high=CAPACITY)
+    mentee_cap = parse_int(table, "mentee_capacity", problems, default=1, low=0, high=CAPACITY)
     timezone = table.text("timezone")
     zones = _known_timezones()
     if zones:
@@ -317,6 +384,7 @@ def validate_skills(table: Table, employee_ids: np.ndarray, problems: Problems) 
     if not _require_columns(table, SKILL_COLUMNS, problems):
         return None
     _warn_ignored(table, SKILL_COLUMNS)
+    check_text(table, SKILL_COLUMNS, problems)
     ids = table.text("employee_id")
     problems.add_rows(table, ids == "", "employee_id", lambda i: "missing value (required)")
     problems.add_rows(

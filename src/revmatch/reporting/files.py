@@ -10,7 +10,6 @@ import importlib.metadata
 import json
 import math
 import platform
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, Problem
+from ..errors import ConfigError, InputError, Problem
 from ..explain import PREFERENCE_WORDS, pair_text
 from ..models import Workforce, workforce_frames
 from .figures import match_percent
@@ -50,8 +49,8 @@ def write_result(
 ) -> None:
     """Write the pairs (with score parts and reasons) and, if asked, the unmatched people.
 
-    With ``pseudonym_key`` (any string, "" included) ids are written as stable pseudonyms and reasons
-    carry no names (see :func:`pseudonymized_tables`).
+    With ``pseudonym_key`` (a secret of at least ``MIN_KEY_LENGTH`` characters) ids are written as
+    stable pseudonyms and reasons carry no names (see :func:`pseudonymized_tables`).
     """
     pairs, unmatched = (
         (result.pairs, result.unmatched) if pseudonym_key is None else pseudonymized_tables(result, pseudonym_key)
@@ -61,25 +60,44 @@ def write_result(
         unmatched.to_csv(unmatched_path, index=False)
 
 
-def pseudonym(employee_id: str, key: str = "") -> str:
+MIN_KEY_LENGTH = 16  # characters of a pseudonym key: a short key could be guessed, and every pseudonym reversed
+
+
+def pseudonym(employee_id: str, key: str) -> str:
     """A stable pseudonym for an id: ``P`` + 12 hex digits of HMAC-SHA256(key, id).
 
-    The same id and key always give the same pseudonym, so files from several runs still join; without
-    a secret key anyone holding the ids can recompute them, so pass one for real privacy.
+    The same id and key always give the same pseudonym, so files from several runs still join. The
+    key must be a secret of at least ``MIN_KEY_LENGTH`` characters: with a known or empty key anyone
+    holding the ids recomputes every pseudonym (a whole id space in seconds).
     """
+    check_key(key)
     return "P" + hmac.new(key.encode(), str(employee_id).encode(), hashlib.sha256).hexdigest()[:12]
 
 
-def pseudonymized_tables(result: MatchResult, key: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``result.pairs`` and ``result.unmatched`` with every id hashed and no names in the reasons.
+def check_key(key: str | None) -> str:
+    """The pseudonym key, refused when missing or too short to keep the ids secret."""
+    if not key or len(key) < MIN_KEY_LENGTH:
+        raise ConfigError(
+            f"pseudonyms need a secret key of at least {MIN_KEY_LENGTH} characters (set REVMATCH_PSEUDONYM_KEY); "
+            "without one anyone holding the ids can recompute every pseudonym"
+        )
+    return key
 
-    Pair reasons are rebuilt with pseudonyms in place of names; ids inside unmatched reasons are
-    replaced whole-word.
+
+def pseudonymized_tables(result: MatchResult, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``result.pairs`` and ``result.unmatched`` with every id a pseudonym and no names in the reasons.
+
+    The reasons are rebuilt with pseudonyms in place of names and ids — only the ids change: counts
+    and scores in a reason stay as they are, whatever the ids look like.
     """
+    from ..unmatched import unmatched_frame
+
+    check_key(key)
     wf = result.workforce
     level = dict(zip(wf.ids, wf.employees["level"]))
     dept = dict(zip(wf.ids, wf.employees["department"]))
-    label = lambda i: f"{pseudonym(i, key)} (L{level[i]}, {dept[i]})"
+    alias = {i: pseudonym(i, key) for i in map(str, wf.ids)}
+    label = lambda i: f"{alias[i]} (L{level[i]}, {dept[i]})"
     pairs = result.pairs.copy()
     pairs["reason"] = [
         pair_text(
@@ -92,13 +110,9 @@ def pseudonymized_tables(result: MatchResult, key: str = "") -> tuple[pd.DataFra
         for e in result.explanations
     ]
     for column in ("mentor_id", "mentee_id"):
-        pairs[column] = [pseudonym(i, key) for i in pairs[column]]
-    unmatched = result.unmatched.copy()
-    ids = sorted(map(str, wf.ids), key=len, reverse=True)
-    if ids and len(unmatched):
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
-        unmatched["reason"] = [pattern.sub(lambda m: pseudonym(m.group(1), key), r) for r in unmatched["reason"]]
-    unmatched["employee_id"] = [pseudonym(i, key) for i in unmatched["employee_id"]]
+        pairs[column] = [alias[str(i)] for i in pairs[column]]
+    unmatched = unmatched_frame(wf, result.program, result.scores, result.assignment, name=alias.__getitem__)
+    unmatched["employee_id"] = [alias[str(i)] for i in unmatched["employee_id"]]
     return pairs, unmatched
 
 
