@@ -70,3 +70,12 @@ __all__ = [
     "sparse",
     "synthetic_workforce",
 ]
+
+
+def __getattr__(name: str):
+    """``rm.ProgrammeStore`` on first use: the store's SQLAlchemy is an extra, not imported with revmatch."""
+    if name == "ProgrammeStore":
+        from .store import ProgrammeStore
+
+        return ProgrammeStore
+    raise AttributeError(f"module 'revmatch' has no attribute {name!r}")

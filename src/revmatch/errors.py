@@ -71,3 +71,11 @@ class UnknownPersonError(RevmatchError, KeyError):
 
 class ResourceError(RevmatchError, MemoryError):
     """The input needs more memory than this machine has for the route asked for; said before trying."""
+
+
+class StoreError(RevmatchError, RuntimeError):
+    """The programme store (:class:`revmatch.ProgrammeStore`) could not be read or written."""
+
+
+class StoreConflictError(StoreError):
+    """Another command changed the programme store first; this one wrote nothing and can be run again."""

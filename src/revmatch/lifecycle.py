@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import InputError, Problem
+from .errors import ConfigError, InputError, Problem
 from .matching import MatchResult, match
 from .models import Pair, Program, Workforce
 from .scoring import RULE_WORDS, participants, rule_masks
 from .tables import read_table
+
+if TYPE_CHECKING:  # the store sits above the lifecycle: it is handed in, never imported here
+    from .store import ProgrammeStore
 
 
 def pairs_of(previous: MatchResult | pd.DataFrame | list[Pair]) -> list[Pair]:
@@ -109,12 +113,13 @@ def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair
 
 
 def rematch(
-    previous: MatchResult | pd.DataFrame | list[Pair],
+    previous: MatchResult | pd.DataFrame | list[Pair] | None,
     workforce: Workforce,
     program: Program | None = None,
     *,
     reshuffle: bool = False,
     previous_ids=None,
+    store: ProgrammeStore | None = None,
 ) -> RematchResult:
     """Re-match a running programme after people left or joined.
 
@@ -137,8 +142,25 @@ def rematch(
     previous_ids : iterable of str, optional
         Who was in the previous workforce, to tell joiners apart; taken from ``previous`` if it is a
         MatchResult.
+    store : ProgrammeStore, optional
+        Read the last round from a :class:`revmatch.ProgrammeStore` (``previous`` may then be None):
+        its running pairs, who took part (joiners are then the people opted in today who did not), its
+        declined pairs (forbidden) and every other round's pairs (never repeated). Save the outcome
+        with ``store.save(changed)``.
     """
     program = program or Program()
+    if store is not None:
+        running = store.running_round(workforce=workforce)
+        previous = list(running.pairs) if previous is None else previous
+        previous_ids = running.roster if previous_ids is None else previous_ids
+        program = program.model_copy(
+            update={
+                "forbidden": tuple(dict.fromkeys((*program.forbidden, *running.declined))),
+                "past_pairs": tuple(dict.fromkeys((*program.past_pairs, *running.earlier))),
+            }
+        )
+    elif previous is None:
+        raise ConfigError("rematch needs the previous pairs, or store= to read them from")
     before = pairs_of(previous)
     if previous_ids is None and isinstance(previous, MatchResult):
         previous_ids = previous.workforce.ids.tolist()
@@ -162,6 +184,10 @@ def rematch(
         was |= set(previous.unmatched["employee_id"])
     leavers = tuple(sorted(x for x in was if x not in here))
     joiners = tuple(sorted(here - set(map(str, previous_ids))) if previous_ids is not None else ())
+    if store is not None:  # the store knows who took part, not the whole previous workforce
+        mentor_rows, mentee_rows = participants(workforce)
+        opted = set(workforce.ids[mentor_rows].tolist()) | set(workforce.ids[mentee_rows].tolist())
+        joiners = tuple(x for x in joiners if x in opted)
     return RematchResult(
         result=result,
         kept=pd.DataFrame(kept, columns=["mentor_id", "mentee_id"]),
@@ -173,21 +199,31 @@ def rematch(
 
 
 def next_round(
-    history: list[Pair] | pd.DataFrame | MatchResult,
+    history: list[Pair] | pd.DataFrame | MatchResult | None,
     workforce: Workforce,
     program: Program | None = None,
     *,
     priority: list[str] | tuple[str, ...] = (),
     priority_weight: float = 0.0,
     poorly_rated: list[Pair] | tuple[Pair, ...] = (),
+    store: ProgrammeStore | None = None,
 ) -> MatchResult:
     """The next cohort: never repeats a pair from ``history`` (either direction), favours ``priority``.
 
     ``priority`` is typically last round's unmatched (``previous.unmatched.employee_id``); each of them
     in a pair adds ``priority_weight`` to its score. ``poorly_rated`` pairs (see
-    :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright.
+    :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright. With ``store`` (a
+    :class:`revmatch.ProgrammeStore`), every pair it holds joins ``history`` (which may then be None)
+    and, unless ``priority`` is given, its last round's unplaced volunteers are the priority (see
+    :meth:`~revmatch.store.ProgrammeStore.history`); save the result with ``store.save(result, round=...)``.
     """
     program = program or Program()
+    if store is not None:
+        kept = store.history(workforce)
+        history = [*(pairs_of(history) if history is not None else []), *kept.pairs]
+        priority = priority or kept.priority
+    elif history is None:
+        raise ConfigError("next_round needs the history of past pairs, or store= to read it from")
     past = pairs_of(history)
     update = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
     if priority:
