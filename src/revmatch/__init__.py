@@ -11,6 +11,8 @@ from .errors import (
     ResourceError,
     RevmatchError,
     SolverError,
+    StoreConflictError,
+    StoreError,
     UnknownPersonError,
 )
 from .explain import PairExplanation, SkillTransfer
@@ -44,6 +46,8 @@ __all__ = [
     "SkillTransfer",
     "SolverError",
     "Status",
+    "StoreConflictError",
+    "StoreError",
     "Tuning",
     "UnknownPersonError",
     "Workforce",

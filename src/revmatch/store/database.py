@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 from ..errors import ConfigError, StoreConflictError, StoreError
-from .schema import programme
+from .schema import SCHEMA_VERSION, programme
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _WRITE = "revmatch_write"
@@ -121,25 +121,35 @@ def read(engine: sa.Engine) -> Iterator[sa.Connection]:
             yield connection
 
 
+def stored_version(connection: sa.Connection) -> str | None:
+    """The schema version recorded in the database (Alembic's table), None for an empty database."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: sa.Engine, *, upgrade: bool) -> str:
     """Bring the schema to this revmatch's version (Alembic, forward only); return the version.
 
     Runs in one transaction (PostgreSQL and SQLite both have transactional DDL) under a lock, so two
-    processes opening a new store at once create it once.
+    processes opening a new store at once create it once. A store already at this version is only
+    read (Alembic, slow to import, is not even loaded).
     """
+    with read(engine) as connection:
+        if stored_version(connection) == SCHEMA_VERSION:
+            return SCHEMA_VERSION
     from alembic import command
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    known = {s.revision for s in ScriptDirectory.from_config(config).walk_revisions()}
+    scripts = ScriptDirectory.from_config(config)
+    head, known = scripts.get_current_head(), {s.revision for s in scripts.walk_revisions()}
     with engine.execution_options(**{_WRITE: True}).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(720190)")  # any fixed number: revmatch's
-        current = MigrationContext.configure(connection).get_current_revision()
+        current = stored_version(connection)  # under the lock: another process may have migrated meanwhile
         if current is not None and current not in known:
             raise ConfigError(
                 f"this programme store has schema version {current}, newer than this revmatch knows "

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
 
 from . import reading
+from .database import stored_version
 from .rows import now_utc
 
 
@@ -73,7 +73,7 @@ def export_csv(conn: sa.Connection, directory: Path) -> dict[str, Path]:
         paths[name] = directory / name
         frame.to_csv(paths[name], index=False, lineterminator="\n")
     about = {
-        "schema_version": MigrationContext.configure(conn).get_current_revision(),
+        "schema_version": stored_version(conn),
         "exported_utc": now_utc(),
         "rows": {name: len(frame) for name, frame in tables.items()},
     }

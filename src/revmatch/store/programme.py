@@ -222,13 +222,18 @@ class ProgrammeStore:
         with self._read() as conn:
             return reading.rounds_frame(conn)
 
-    def pairs(self, round: str | None = None, *, running: bool = True) -> pd.DataFrame:
-        """A round's pairs (default: the last round's), only the running ones unless ``running=False``."""
+    def pairs(
+        self, round: str | None = None, *, running: bool = True, workforce: Workforce | None = None
+    ) -> pd.DataFrame:
+        """A round's pairs (default: the last round's), only the running ones unless ``running=False``.
+
+        With ``workforce``, a pseudonymised store's ids come back as that workforce's ids.
+        """
         with self._read() as conn:
             target = self._round(conn, round)
             frame = reading.pairs_frame(conn, target.id)
         frame = frame[frame["running"]] if running else frame
-        return frame.drop(columns=["pair_id"]).reset_index(drop=True)
+        return _named(frame.drop(columns=["pair_id"]).reset_index(drop=True), ids_for(self._key, workforce).back())
 
     def unmatched(self, round: str | None = None) -> pd.DataFrame:
         """The unmatched people of a round's last run (default: the last round), with why."""
@@ -343,15 +348,8 @@ class ProgrammeStore:
             target = self._round(conn, round)
             every = reading.pairs_frame(conn, target.id)
             seen = reading.checkins_frame(conn).drop(columns="round")
-        running = every[every["running"]]
         back = ids_for(self._key, workforce).back()
-        if back:
-            running = running.assign(mentor_id=running["mentor_id"].map(lambda x: back.get(x, x)))
-            running = running.assign(mentee_id=running["mentee_id"].map(lambda x: back.get(x, x)))
-            seen = seen.assign(
-                mentor_id=seen["mentor_id"].map(lambda x: back.get(x, x)),
-                mentee_id=seen["mentee_id"].map(lambda x: back.get(x, x)),
-            )
+        running, seen = _named(every[every["running"]], back), _named(seen, back)
         return programme_kpis(running, seen, as_of or date.today(), workforce=workforce, **options)
 
     # ---- privacy and audit ---------------------------------------------------------------------
@@ -374,6 +372,15 @@ class ProgrammeStore:
         """Write everything back out as CSV for audit (see :func:`revmatch.store.export.export_csv`)."""
         with self._read() as conn:
             return export_csv(conn, Path(directory))
+
+
+def _named(frame: pd.DataFrame, back: dict[str, str]) -> pd.DataFrame:
+    """A pairs table with stored ids turned back into the workforce's ids (pseudonymised store)."""
+    if not back:
+        return frame
+    return frame.assign(
+        mentor_id=[back.get(x, x) for x in frame["mentor_id"]], mentee_id=[back.get(x, x) for x in frame["mentee_id"]]
+    )
 
 
 def _people(frame: pd.DataFrame) -> set[str]:

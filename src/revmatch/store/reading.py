@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -67,6 +68,10 @@ def pairs_frame(conn: sa.Connection, round_id: int | None = None) -> pd.DataFram
     if round_id is not None:
         query = query.where(pairs.c.round_id == round_id)
     frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=list(query.selected_columns.keys()))
+    # Within a round, by mentor then mentee as a result lists them (sorted here: collations differ by database).
+    position = frame["round"].map({name: k for k, name in enumerate(dict.fromkeys(frame["round"]))})
+    order = np.lexsort((frame["mentee_id"].to_numpy(dtype=object), frame["mentor_id"].to_numpy(dtype=object), position))
+    frame = frame.iloc[order].reset_index(drop=True)
     frame["declined"] = frame["declined"].astype(bool)
     frame["running"] = frame["ended_in_run"].isna() & ~frame["declined"]
     frame["ended_in_run"] = frame["ended_in_run"].astype("Int64")
@@ -108,7 +113,7 @@ def checkins_frame(conn: sa.Connection) -> pd.DataFrame:
     """Every check-in, as :func:`revmatch.kpis.read_checkins` returns them (plus the pair's round)."""
     query = _pair_people(
         sa.select(checkins.c.date, checkins.c.rating, checkins.c.rated_by, checkins.c.skills), checkins
-    ).order_by(checkins.c.date, checkins.c.id)
+    ).order_by(checkins.c.id)  # as recorded: a re-read export lists them as its file did
     rows = conn.execute(query).mappings().all()
     return pd.DataFrame(
         {
