@@ -34,8 +34,9 @@ def _server_binaries() -> Path | None:
     return Path(versions[-1]).parent if versions else None
 
 
-def _run(command: list[str], prefix: list[str]) -> None:
-    done = subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120)
+def _run(command: list[str], prefix: list[str], where: Path) -> None:
+    # Run from the server's own folder: the postgres user may not be allowed into the current one.
+    done = subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120, cwd=where)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
 
@@ -61,15 +62,18 @@ def postgres_admin_url():
     data = base / "data"
     # fsync off and a socket in a private folder: a disposable server, reachable by this session only.
     options = f"-k {base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    initdb = [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "revmatch", "-E", "UTF8", "--no-sync"]
+    _run(initdb, prefix, base)
     _run(
-        [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "revmatch", "-E", "UTF8", "--no-sync"], prefix
+        [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"], prefix, base
     )
-    _run([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"], prefix)
     try:
         yield sa.make_url(f"postgresql+psycopg://revmatch@/postgres?host={base}")
     finally:
         subprocess.run(
-            [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+            [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            cwd=base,
         )
         shutil.rmtree(base, ignore_errors=True)
 
