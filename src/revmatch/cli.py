@@ -277,6 +277,22 @@ def _db(args) -> int:
     return 0
 
 
+def _next_round_parser(sub) -> None:
+    n = sub.add_parser("next-round", help="the next cohort: no pair again, priority to last round's unplaced")
+    n.add_argument("_history", metavar="history", type=Path, help="past pairs (CSV: mentor_id, mentee_id); --db adds")
+    n.add_argument("employees", type=Path)
+    n.add_argument("skills", type=Path, nargs="?")
+    n.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
+    n.add_argument("--unmatched", type=Path)
+    n.add_argument("--config", type=Path)
+    n.add_argument("--external-managers", action="store_true")
+    n.add_argument(
+        "--priority-weight", type=float, default=0.0, help="with --db: added per last round's unplaced person in a pair"
+    )
+    _db_arguments(n)
+    n.set_defaults(run=_next_round)
+
+
 def _db_parser(sub) -> None:
     db = sub.add_parser("db", help="the programme store: export it, list rounds, record responses, erase a person")
     db.add_argument(
@@ -346,19 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arguments(r)
     r.set_defaults(run=_rematch)
 
-    n = sub.add_parser("next-round", help="the next cohort: no pair again, priority to last round's unplaced")
-    n.add_argument("_history", metavar="history", type=Path, help="past pairs (CSV: mentor_id, mentee_id); --db adds")
-    n.add_argument("employees", type=Path)
-    n.add_argument("skills", type=Path, nargs="?")
-    n.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
-    n.add_argument("--unmatched", type=Path)
-    n.add_argument("--config", type=Path)
-    n.add_argument("--external-managers", action="store_true")
-    n.add_argument(
-        "--priority-weight", type=float, default=0.0, help="with --db: added per last round's unplaced person in a pair"
-    )
-    _db_arguments(n)
-    n.set_defaults(run=_next_round)
+    _next_round_parser(sub)
 
     k = sub.add_parser("kpis", help="programme KPIs from a check-ins file (and a fairness audit)")
     k.add_argument("checkins", type=Path, nargs="?", help="CSV: mentor_id, mentee_id, date[, rating, rated_by, skills]")

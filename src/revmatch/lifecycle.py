@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InputError, Problem
@@ -112,6 +113,21 @@ def _within_capacity(workforce: Workforce, pairs: list[Pair]) -> tuple[list[Pair
     return keep, broken
 
 
+def _running_round(store: ProgrammeStore, workforce: Workforce, program: Program, previous, previous_ids):
+    """A stored round's running pairs and roster, and a programme that forbids its declined pairs and
+    repeats no other round's pair."""
+    running = store.running_round(workforce=workforce)
+    update = {
+        "forbidden": tuple(dict.fromkeys((*program.forbidden, *running.declined))),
+        "past_pairs": tuple(dict.fromkeys((*program.past_pairs, *running.earlier))),
+    }
+    return (
+        list(running.pairs) if previous is None else previous,
+        running.roster if previous_ids is None else previous_ids,
+        program.model_copy(update=update),
+    )
+
+
 def rematch(
     previous: MatchResult | pd.DataFrame | list[Pair] | None,
     workforce: Workforce,
@@ -150,15 +166,7 @@ def rematch(
     """
     program = program or Program()
     if store is not None:
-        running = store.running_round(workforce=workforce)
-        previous = list(running.pairs) if previous is None else previous
-        previous_ids = running.roster if previous_ids is None else previous_ids
-        program = program.model_copy(
-            update={
-                "forbidden": tuple(dict.fromkeys((*program.forbidden, *running.declined))),
-                "past_pairs": tuple(dict.fromkeys((*program.past_pairs, *running.earlier))),
-            }
-        )
+        previous, previous_ids, program = _running_round(store, workforce, program, previous, previous_ids)
     elif previous is None:
         raise ConfigError("rematch needs the previous pairs, or store= to read them from")
     before = pairs_of(previous)
@@ -185,9 +193,8 @@ def rematch(
     leavers = tuple(sorted(x for x in was if x not in here))
     joiners = tuple(sorted(here - set(map(str, previous_ids))) if previous_ids is not None else ())
     if store is not None:  # the store knows who took part, not the whole previous workforce
-        mentor_rows, mentee_rows = participants(workforce)
-        opted = set(workforce.ids[mentor_rows].tolist()) | set(workforce.ids[mentee_rows].tolist())
-        joiners = tuple(x for x in joiners if x in opted)
+        rows = np.concatenate(participants(workforce))
+        joiners = tuple(x for x in joiners if x in set(workforce.ids[rows].tolist()))
     return RematchResult(
         result=result,
         kept=pd.DataFrame(kept, columns=["mentor_id", "mentee_id"]),
