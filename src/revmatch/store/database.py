@@ -145,7 +145,7 @@ def migrate(engine: sa.Engine, *, upgrade: bool) -> str:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     scripts = ScriptDirectory.from_config(config)
-    head, known = scripts.get_current_head(), {s.revision for s in scripts.walk_revisions()}
+    head, known = str(scripts.get_current_head()), {s.revision for s in scripts.walk_revisions()}
     with engine.execution_options(**{_WRITE: True}).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(720190)")  # any fixed number: revmatch's

@@ -140,6 +140,7 @@ class ProgrammeStore:
         *,
         inputs: dict[str, str | Path] | None = None,
         seed: int | None = None,
+        figures: bool = True,
     ) -> str:
         """Keep a result: a :class:`MatchResult` as a new round, a :class:`RematchResult` as a re-match.
 
@@ -148,7 +149,8 @@ class ProgrammeStore:
         (with ``inputs``' SHA-256 and ``seed``, as ``run.json`` has them). A re-match applies to
         ``round`` (default: the last round): it ends the broken pairs with why, adds the new ones and
         notes leavers and joiners. Ids are stored as pseudonyms in a pseudonymised store, and no
-        reason names anyone by name.
+        reason names anyone by name. ``figures=False`` leaves the :func:`revmatch.reporting.summary`
+        figures out of the manifest: they take most of a large save (4 of its 5 s at 10 000 × 10 000).
 
         Returns
         -------
@@ -164,13 +166,13 @@ class ProgrammeStore:
             A re-match with no round to apply to, or that makes a pair declined in the round.
         """
         if isinstance(result, RematchResult):
-            return self._save_rematch(result, round, inputs, seed)
+            return self._save_rematch(result, round, inputs, seed, figures)
         if not isinstance(result, MatchResult):
             raise ConfigError(f"save takes a MatchResult or a RematchResult, got {type(result).__name__}")
         _check_name(round)
         ids = ids_for(self._key, result.workforce)
         pairs, unmatched = result_tables(result, self._key)
-        record = run_record(result, "match", inputs, seed)
+        record = run_record(result, "match", inputs, seed, figures)
         with self._write() as conn:
             writing.settle_pseudonyms(conn, ids)
             round_id, name = writing.new_round(conn, round)
@@ -181,7 +183,7 @@ class ProgrammeStore:
             writing.add_unmatched(conn, run_id, unmatched, keys)
         return name
 
-    def _save_rematch(self, changed: RematchResult, round: str | None, inputs, seed) -> str:
+    def _save_rematch(self, changed: RematchResult, round: str | None, inputs, seed, figures: bool) -> str:
         ids = ids_for(self._key, changed.result.workforce)
         pairs, unmatched = result_tables(changed.result, self._key)
         stored = lambda frame: frame.assign(
@@ -191,7 +193,7 @@ class ProgrammeStore:
         broken = stored(changed.broken).assign(
             reason=[_scrub(r, (m, e), ids) for m, e, r in changed.broken.itertuples(index=False, name=None)]
         )
-        record = run_record(changed.result, "rematch", inputs, seed)
+        record = run_record(changed.result, "rematch", inputs, seed, figures)
         with self._write() as conn:
             writing.settle_pseudonyms(conn, ids)
             target = reading.round_named(conn, round)
@@ -267,8 +269,7 @@ class ProgrammeStore:
                 left = reading.unmatched_frame(conn, reading.latest_run(conn, last.id))
                 roster = _people(mine[mine["ended_in_run"].isna()]) | set(left["employee_id"])
                 priority = sorted(roster - _people(mine[mine["running"]]))
-        back = ids_for(self._key, workforce).back()
-        name = lambda x: back.get(x, x)
+        name = _namer(ids_for(self._key, workforce).back())
         return History(
             pairs=tuple((name(m), name(e)) for m, e in zip(every["mentor_id"], every["mentee_id"])),
             priority=tuple(sorted(map(name, priority))),
@@ -282,8 +283,7 @@ class ProgrammeStore:
             every = reading.pairs_frame(conn)
             left = reading.unmatched_frame(conn, reading.latest_run(conn, target.id))
         mine, others = every[every["round"] == target.name], every[every["round"] != target.name]
-        back = ids_for(self._key, workforce).back()
-        name = lambda x: back.get(x, x)
+        name = _namer(ids_for(self._key, workforce).back())
         as_pairs = lambda f: tuple((name(m), name(e)) for m, e in zip(f["mentor_id"], f["mentee_id"]))
         return RunningRound(
             round=target.name,
@@ -372,6 +372,15 @@ class ProgrammeStore:
         """Write everything back out as CSV for audit (see :func:`revmatch.store.export.export_csv`)."""
         with self._read() as conn:
             return export_csv(conn, Path(directory))
+
+
+def _namer(back: dict[str, str]):
+    """Stored id → the workforce's id where known (pseudonymised store), else the stored id."""
+
+    def name(stored: str) -> str:
+        return back.get(stored, stored)
+
+    return name
 
 
 def _named(frame: pd.DataFrame, back: dict[str, str]) -> pd.DataFrame:

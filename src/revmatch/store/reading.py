@@ -11,7 +11,7 @@ from .schema import changes, checkins, pairs, people, responses, rounds, runs, u
 ERASED = "erased-"  # an erased person's label: their row number, which says nothing about them
 
 
-def label(table: sa.Table | sa.Alias) -> sa.ColumnElement:
+def label(table: sa.FromClause) -> sa.ColumnElement:
     """A person's stored id, or ``erased-<n>`` once erased (unique, so per-pair figures still add up)."""
     return sa.func.coalesce(table.c.employee_id, sa.literal(ERASED) + sa.cast(table.c.id, sa.String))
 
@@ -67,7 +67,7 @@ def pairs_frame(conn: sa.Connection, round_id: int | None = None) -> pd.DataFram
     )
     if round_id is not None:
         query = query.where(pairs.c.round_id == round_id)
-    frame = pd.DataFrame(conn.execute(query).mappings().all(), columns=list(query.selected_columns.keys()))
+    frame = pd.DataFrame.from_records(conn.execute(query).all(), columns=list(query.selected_columns.keys()))
     # Within a round, by mentor then mentee as a result lists them (sorted here: collations differ by database).
     position = frame["round"].map({name: k for k, name in enumerate(dict.fromkeys(frame["round"]))})
     order = np.lexsort((frame["mentee_id"].to_numpy(dtype=object), frame["mentor_id"].to_numpy(dtype=object), position))
@@ -171,7 +171,9 @@ def runs_frame(conn: sa.Connection) -> pd.DataFrame:
 def rounds_frame(conn: sa.Connection) -> pd.DataFrame:
     """One row per round: when, how many runs, and its pairs by status."""
     every = pairs_frame(conn)
-    run_counts = dict(conn.execute(sa.select(runs.c.round_id, sa.func.count()).group_by(runs.c.round_id)).all())
+    run_counts: dict[int, int] = dict(
+        conn.execute(sa.select(runs.c.round_id, sa.func.count()).group_by(runs.c.round_id)).all()
+    )
     rows = []
     for r in conn.execute(sa.select(rounds).order_by(rounds.c.position)).all():
         mine = every[every["round"] == r.name]

@@ -84,8 +84,8 @@ def pair_ids(conn: sa.Connection, frame: pd.DataFrame, table: Table, key: str | 
     stored = _stored_ids(conn, [*frame["mentor_id"], *frame["mentee_id"]], key)
     person = person_keys(conn, stored.values(), create=False)
     key_of = lambda x: person.get(stored[x])
-    mentors = sorted({key_of(m) for m in frame["mentor_id"]} - {None})
-    found: dict[tuple[int, int], int] = {}
+    mentors = sorted(k for k in {key_of(m) for m in frame["mentor_id"]} if k is not None)
+    found: dict[tuple[int | None, int | None], int] = {}
     for lo in range(0, len(mentors), CHUNK):
         query = (
             sa.select(pairs.c.mentor_id, pairs.c.mentee_id, pairs.c.id)
@@ -98,7 +98,8 @@ def pair_ids(conn: sa.Connection, frame: pd.DataFrame, table: Table, key: str | 
         pair = found.get((key_of(m), key_of(e)))
         if pair is None:
             problems.add(table.where, table.rows[k], "mentee_id", f"{m} → {e} is not a pair of the programme ({what})")
-        out.append(pair)
+        else:
+            out.append(pair)
     problems.raise_if_any()
     return out
 

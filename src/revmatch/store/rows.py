@@ -125,11 +125,12 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | None) -> dict:
+def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | None, figures: bool = True) -> dict:
     """The ``runs`` row of a result: status and scores, settings, workforce fingerprint and manifest.
 
     The manifest holds what ``run.json`` of :func:`revmatch.reporting.write_outputs` holds about the
-    run (input files' SHA-256, versions, status, timings, summary figures), without people's ids.
+    run (input files' SHA-256, versions, status, timings and, with ``figures``, the
+    :func:`revmatch.reporting.summary` figures), without people's ids.
     """
     inputs = {str(k): Path(v) for k, v in (inputs or {}).items()}
     for name, path in inputs.items():
@@ -148,7 +149,7 @@ def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | 
         "gap": result.gap,
         "tolerance": result.tolerance,
         "timings": dict(result.timings),
-        "counts": summary(result),
+        "counts": summary(result) if figures else None,
     }
     return {
         "kind": kind,

@@ -49,18 +49,19 @@ def check_pseudonyms(pseudonymized: bool | None, check: str | None, ids: Ids) ->
 
 
 def person_keys(conn: sa.Connection, ids: Iterable[str], *, create: bool = True) -> dict[str, int]:
-    """Row keys of people by stored id, adding the new ones (unless ``create`` is False)."""
+    """Row keys of people by stored id, adding the new ones (unless ``create`` is False).
+
+    Reads the whole (two-column) people table at once: a programme has as many rows as people who ever
+    took part, and one scan costs far less than thousands of bound parameters in IN lists.
+    """
     wanted = list(dict.fromkeys(ids))
-    found: dict[str, int] = {}
-    for lo in range(0, len(wanted), CHUNK):
-        chunk = wanted[lo : lo + CHUNK]
-        query = sa.select(people.c.employee_id, people.c.id).where(people.c.employee_id.in_(chunk))
-        found.update((x, k) for x, k in conn.execute(query))
-    missing = [x for x in wanted if x not in found]
+    query = sa.select(people.c.employee_id, people.c.id).where(people.c.employee_id.is_not(None))
+    every = dict(conn.execute(query).all())
+    missing = [x for x in wanted if x not in every]
     if missing and create:
         conn.execute(sa.insert(people), [{"employee_id": x} for x in missing])
         return person_keys(conn, wanted, create=False)
-    return found
+    return {x: every[x] for x in wanted if x in every}
 
 
 def new_round(conn: sa.Connection, name: str | None) -> tuple[int, str]:
@@ -73,7 +74,7 @@ def new_round(conn: sa.Connection, name: str | None) -> tuple[int, str]:
             "this one ran); nothing was written: save under another name, or re-match that round with rematch"
         )
     row = {"name": name, "position": last + 1, "created_utc": now_utc()}
-    return conn.execute(sa.insert(rounds).values(row)).inserted_primary_key[0], name
+    return _new_key(conn.execute(sa.insert(rounds).values(row))), name
 
 
 def check_no_repeats(conn: sa.Connection, made: Iterable[Pair], round_id: int) -> None:
@@ -101,7 +102,13 @@ def _round_name(conn: sa.Connection, round_id: int) -> str:
 
 
 def add_run(conn: sa.Connection, round_id: int, record: dict) -> int:
-    return conn.execute(sa.insert(runs).values(round_id=round_id, **record)).inserted_primary_key[0]
+    return _new_key(conn.execute(sa.insert(runs).values(round_id=round_id, **record)))
+
+
+def _new_key(inserted: sa.CursorResult) -> int:
+    key = inserted.inserted_primary_key  # portable: no RETURNING needed (any SQLAlchemy backend)
+    assert key is not None
+    return int(key[0])
 
 
 def pair_rows(frame: pd.DataFrame, keys: dict[str, int]) -> list[dict]:
@@ -198,7 +205,7 @@ def upsert(conn: sa.Connection, table: sa.Table, rows: list[dict], key: tuple[st
     if not rows:
         return 0, 0
     pair_ids = sorted({r["pair_id"] for r in rows})
-    stored = {}
+    stored: dict[tuple, sa.RowMapping] = {}
     for lo in range(0, len(pair_ids), CHUNK):
         query = sa.select(table).where(table.c.pair_id.in_(pair_ids[lo : lo + CHUNK]))
         stored |= {tuple(r[k] for k in key): r for r in conn.execute(query).mappings()}
