@@ -17,7 +17,8 @@ from alembic.script import ScriptDirectory
 
 import revmatch as rm
 from revmatch.lifecycle import next_round, rematch
-from revmatch.store.database import MIGRATIONS
+from revmatch.store.database import MIGRATIONS, create_engine, migrate
+from revmatch.store.database import store_url as parse_url
 from revmatch.store.schema import SCHEMA_VERSION, checkins, metadata
 
 PROGRAM = rm.Program(min_level_gap=2)
@@ -253,3 +254,18 @@ def test_an_old_store_is_migrated_only_when_allowed(tmp_path):
         rm.ProgrammeStore(url, upgrade=False)
     assert rm.ProgrammeStore(url).schema_version == "0001"
     assert Path(tmp_path / "old.db").stat().st_size > 0
+
+
+def test_a_migration_that_fails_half_way_leaves_no_table_behind(store_url):
+    engine = create_engine(parse_url(store_url), timeout=5)
+
+    def fail(conn, cursor, statement, *args):
+        if "CREATE TABLE pairs" in statement:
+            raise OSError("disk full")
+
+    sa.event.listen(engine, "before_cursor_execute", fail)
+    with pytest.raises(OSError, match="disk full"):
+        migrate(engine, upgrade=True)
+    engine.dispose()
+    assert sa.inspect(sa.create_engine(store_url)).get_table_names() == []
+    assert rm.ProgrammeStore(store_url).schema_version == SCHEMA_VERSION
