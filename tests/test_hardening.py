@@ -76,7 +76,7 @@ def test_ordinary_columns_are_not_mistaken_for_protected(tmp_path, column):
 
 
 def test_pseudonyms_need_a_real_key():
-    from revmatch.reporting.files import pseudonym
+    from revmatch.reporting import pseudonym
 
     with pytest.raises(rm.ConfigError, match="at least 16 characters"):
         pseudonym("a", "")

@@ -146,7 +146,9 @@ def test_same_pairs_and_text_under_any_hash_seed():
 
 def test_a_dense_match_too_big_for_memory_fails_early_and_says_so():
     wf = rm.synthetic_workforce(300, seed=1)
-    with pytest.raises(rm.ResourceError, match=r"mentors × .* mentees densely needs about .* GiB; 0.0 GiB are free"):
+    with pytest.raises(
+        rm.ResourceError, match=r"mentors × .* mentees densely on .* skills needs about .*; 0.0 MiB are free"
+    ):
         rm.match(wf, route="dense", memory_limit=2**10)  # 1 KiB to count on
     # The sparse route (auto's choice here) keeps memory linear in the people: no cache, same optimum.
     expected = rm.match(wf, route="dense").objective

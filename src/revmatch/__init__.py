@@ -16,6 +16,8 @@ from .errors import (
     RevmatchError,
     RevmatchWarning,
     SolverError,
+    StoreConflictError,
+    StoreError,
     UnknownPersonError,
 )
 from .explain import PairExplanation, SkillTransfer
@@ -56,6 +58,8 @@ __all__ = [
     "SkillTransfer",
     "SolverError",
     "Status",
+    "StoreConflictError",
+    "StoreError",
     "Tuning",
     "UnknownPersonError",
     "Workforce",
@@ -82,3 +86,12 @@ __all__ = [
     "sparse",
     "synthetic_workforce",
 ]
+
+
+def __getattr__(name: str):
+    """``rm.ProgrammeStore`` on first use: the store's SQLAlchemy is an extra, not imported with revmatch."""
+    if name == "ProgrammeStore":
+        from .store import ProgrammeStore
+
+        return ProgrammeStore
+    raise AttributeError(f"module 'revmatch' has no attribute {name!r}")

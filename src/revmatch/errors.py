@@ -91,3 +91,11 @@ class NotOptedInWarning(RevmatchWarning):
 
 class ExternalManagersWarning(RevmatchWarning):
     """Managers outside the file: the reporting-line rule cannot see the chain above them."""
+
+
+class StoreError(RevmatchError, RuntimeError):
+    """The programme store (:class:`revmatch.ProgrammeStore`) could not be read or written."""
+
+
+class StoreConflictError(StoreError):
+    """Another command changed the programme store first; this one wrote nothing and can be run again."""

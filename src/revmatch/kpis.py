@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import ConfigError
 from .lifecycle import pairs_of
+from .limits import PER_MONTH, WEEKS
 from .models import Workforce
 from .tables import read_table
 from .validate import Problems, Table, parse_int, skill_key
@@ -73,6 +75,15 @@ class Kpis:
     skills: pd.DataFrame
 
 
+def _check_settings(target_per_month: float, risk_weeks: int, low_rating: float) -> None:
+    if isinstance(risk_weeks, bool) or not isinstance(risk_weeks, (int, np.integer)) or not 1 <= risk_weeks <= WEEKS:
+        raise ConfigError(f"risk_weeks must be a whole number of weeks from 1 to {WEEKS}, got {risk_weeks!r}")
+    if not (isinstance(target_per_month, (int, float)) and 0 < target_per_month <= PER_MONTH):
+        raise ConfigError(f"target_per_month must be above 0 and at most {PER_MONTH}, got {target_per_month!r}")
+    if not (isinstance(low_rating, (int, float)) and 0 <= low_rating <= 5):
+        raise ConfigError(f"low_rating must be a number from 0 to 5, got {low_rating!r}")
+
+
 def programme_kpis(
     pairs,
     checkins: pd.DataFrame,
@@ -95,7 +106,11 @@ def programme_kpis(
     - *skills*: check-ins per skill worked on and, with ``workforce``, how many of the pairs whose mentee
       needs the skill have worked on it.
     Check-ins of pairs that are not in ``pairs`` are counted in ``figures["checkins_outside_pairs"]``.
+
+    Raises ConfigError when ``risk_weeks`` is not a whole number from 1 to ``limits.WEEKS`` or
+    ``target_per_month`` / ``low_rating`` is not a finite number in its range.
     """
+    _check_settings(target_per_month, risk_weeks, low_rating)
     current = pairs_of(pairs)
     seen = checkins[checkins["date"] <= as_of]
     running = set(current)

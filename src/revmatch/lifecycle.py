@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
+from .errors import ConfigError, InputError, Problem
 from .matching import MatchResult, match
 from .models import Pair, Workforce
 from .program import Program
 from .rules import RULE_WORDS, capacities, participants, rule_masks
 from .tables import read_table
+
+if TYPE_CHECKING:  # the store sits above the lifecycle: it is handed in, never imported here
+    from .store import ProgrammeStore
 
 
 def pairs_of(previous: MatchResult | pd.DataFrame | list[Pair]) -> list[Pair]:
@@ -30,8 +35,11 @@ def pairs_of(previous: MatchResult | pd.DataFrame | list[Pair]) -> list[Pair]:
 
 
 def read_history(path: str | Path) -> list[Pair]:
-    """Past pairs from a CSV with ``mentor_id`` and ``mentee_id`` columns (other columns, e.g. round, ignored)."""
-    frame = read_table(path)
+    """Past pairs from a CSV with ``mentor_id`` and ``mentee_id`` columns (other columns, e.g. round, ignored).
+
+    Read as revmatch writes its pairs files: a cell's one leading ``'`` (the formula guard) is removed.
+    """
+    frame = read_table(path, escaped=True)
     missing = {"mentor_id", "mentee_id"} - set(frame.columns)
     if missing:
         raise InputError([Problem(str(path), None, c, "required column is missing") for c in sorted(missing)])
@@ -113,13 +121,29 @@ def _within_capacity(
     return keep, broken
 
 
+def _running_round(store: ProgrammeStore, workforce: Workforce, program: Program, previous, previous_ids):
+    """A stored round's running pairs and roster, and a programme that forbids its declined pairs and
+    repeats no other round's pair."""
+    running = store.running_round(workforce=workforce)
+    update = {
+        "forbidden": tuple(dict.fromkeys((*program.forbidden, *running.declined))),
+        "past_pairs": tuple(dict.fromkeys((*program.past_pairs, *running.earlier))),
+    }
+    return (
+        list(running.pairs) if previous is None else previous,
+        running.roster if previous_ids is None else previous_ids,
+        program.model_copy(update=update),
+    )
+
+
 def rematch(
-    previous: MatchResult | pd.DataFrame | list[Pair],
+    previous: MatchResult | pd.DataFrame | list[Pair] | None,
     workforce: Workforce,
     program: Program | None = None,
     *,
     reshuffle: bool = False,
     previous_ids=None,
+    store: ProgrammeStore | None = None,
 ) -> RematchResult:
     """Re-match a running programme after people left or joined.
 
@@ -142,8 +166,17 @@ def rematch(
     previous_ids : iterable of str, optional
         Who was in the previous workforce, to tell joiners apart; taken from ``previous`` if it is a
         MatchResult.
+    store : ProgrammeStore, optional
+        Read the last round from a :class:`revmatch.ProgrammeStore` (``previous`` may then be None):
+        its running pairs, who took part (joiners are then the people opted in today who did not), its
+        declined pairs (forbidden) and every other round's pairs (never repeated). Save the outcome
+        with ``store.save(changed)``.
     """
     program = program or Program()
+    if store is not None:
+        previous, previous_ids, program = _running_round(store, workforce, program, previous, previous_ids)
+    elif previous is None:
+        raise ConfigError("rematch needs the previous pairs, or store= to read them from")
     before = pairs_of(previous)
     if previous_ids is None and isinstance(previous, MatchResult):
         previous_ids = previous.workforce.ids.tolist()
@@ -167,6 +200,9 @@ def rematch(
         was |= set(previous.unmatched["employee_id"])
     leavers = tuple(sorted(x for x in was if x not in here))
     joiners = tuple(sorted(here - set(map(str, previous_ids))) if previous_ids is not None else ())
+    if store is not None:  # the store knows who took part, not the whole previous workforce
+        rows = np.concatenate(participants(workforce))
+        joiners = tuple(x for x in joiners if x in set(workforce.ids[rows].tolist()))
     return RematchResult(
         result=result,
         kept=pd.DataFrame(kept, columns=["mentor_id", "mentee_id"]),
@@ -178,13 +214,14 @@ def rematch(
 
 
 def next_round(
-    history: list[Pair] | pd.DataFrame | MatchResult,
+    history: list[Pair] | pd.DataFrame | MatchResult | None,
     workforce: Workforce,
     program: Program | None = None,
     *,
     priority: list[str] | tuple[str, ...] | None = None,
     priority_weight: float | None = None,
     poorly_rated: list[Pair] | tuple[Pair, ...] = (),
+    store: ProgrammeStore | None = None,
 ) -> MatchResult:
     """The next cohort: never repeats a pair from ``history`` (either direction); the unplaced come first.
 
@@ -193,9 +230,19 @@ def next_round(
     matched before people who were already paired: the most of them get a pair, then the best total
     (exact). With ``priority_weight`` they are favoured by that many score points per person in a
     pair instead (a soft preference, traded against the skills). ``poorly_rated`` pairs (see
-    :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright.
+    :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright. With ``store`` (a
+    :class:`revmatch.ProgrammeStore`), every pair it holds joins ``history`` (which may then be None)
+    and, unless ``priority`` is given, its last round's unplaced volunteers are the priority (see
+    :meth:`~revmatch.store.ProgrammeStore.history`); save the result with ``store.save(result, round=...)``.
     """
     program = program or Program()
+    if store is not None:
+        kept = store.history(workforce)
+        history = [*(pairs_of(history) if history is not None else []), *kept.pairs]
+        if priority is None and kept.round is not None:
+            priority = kept.priority
+    elif history is None:
+        raise ConfigError("next_round needs the history of past pairs, or store= to read it from")
     past = pairs_of(history)
     update: dict[str, object] = {"past_pairs": tuple(dict.fromkeys((*program.past_pairs, *past)))}
     if priority is None:

@@ -16,8 +16,17 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ExternalManagersWarning, InputError, Problem
-from .tables import read_table
-from .validate import Problems, Table, validate_employees, validate_skills
+from .resources import require_memory
+from .tables import Fingerprint, read_table
+from .validate import (
+    EMPLOYEE_COLUMNS,
+    OPTIONAL_EMPLOYEE_COLUMNS,
+    SKILL_COLUMNS,
+    Problems,
+    Table,
+    validate_employees,
+    validate_skills,
+)
 
 Role = Literal["mentor", "mentee", "both", "none"]
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
@@ -91,6 +100,7 @@ class Workforce:
     tree_size: np.ndarray
     depth: np.ndarray
     sources: dict[str, str] = field(default_factory=dict)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # files as read (from_csv)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -101,6 +111,7 @@ class Workforce:
         *,
         external_managers: bool = False,
         default_role: str = "none",
+        memory_limit: int | None = None,
     ) -> Workforce:
         """Read the two HR exports (employees, long-format skills); errors name file, row and column.
 
@@ -108,15 +119,23 @@ class Workforce:
         export; a warning says the reporting-line rule cannot see above them); otherwise it is an
         error. ``default_role`` is the opt-in of a blank role cell, or of everyone when there is no
         role column: by default nobody is enrolled who did not opt in (a warning counts them).
+        ``memory_limit``: the bytes the skill arrays may use (default: the memory free now); beyond
+        it a ResourceError, before anything large is allocated. Only the known columns are parsed;
+        each file's SHA-256 and size, as read, are kept in :attr:`fingerprints` for the audit manifest.
         """
-        employees = Table.from_frame(
-            read_table(employees_path, strip=False), str(employees_path), spreadsheet_rows=True
-        )
-        skills = None
-        if skills_path is not None:
-            skills = Table.from_frame(read_table(skills_path, strip=False), str(skills_path), spreadsheet_rows=True)
+        fingerprints: dict[str, Fingerprint] = {}
+
+        def table(role: str, path: str | Path, known: tuple[str, ...]) -> Table:
+            frame = read_table(path, strip=False, columns=known)
+            fingerprints[role] = Fingerprint(str(path), frame.attrs["sha256"], frame.attrs["bytes"])
+            return Table.from_frame(frame, str(path), spreadsheet_rows=True)
+
+        employees = table("employees", employees_path, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
+        skills = None if skills_path is None else table("skills", skills_path, SKILL_COLUMNS)
         sources = {"employees": str(employees_path), "skills": str(skills_path or "")}
-        return cls._build(employees, skills, sources, external_managers, default_role)
+        wf = cls._build(employees, skills, sources, external_managers, default_role, memory_limit)
+        object.__setattr__(wf, "fingerprints", fingerprints)
+        return wf
 
     @classmethod
     def from_frames(
@@ -126,14 +145,15 @@ class Workforce:
         *,
         external_managers: bool = False,
         default_role: str = "none",
+        memory_limit: int | None = None,
     ) -> Workforce:
         """Build from DataFrames in the CSV schema; errors name the table, index label and column.
 
-        ``external_managers`` and ``default_role`` as in :meth:`from_csv`.
+        ``external_managers``, ``default_role`` and ``memory_limit`` as in :meth:`from_csv`.
         """
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
-        return cls._build(emp, sk, {}, external_managers, default_role)
+        return cls._build(emp, sk, {}, external_managers, default_role, memory_limit)
 
     @classmethod
     def from_employees(cls, people: Iterable[Employee], *, default_role: str = "none") -> Workforce:
@@ -187,28 +207,23 @@ class Workforce:
         sources: dict[str, str],
         external_managers: bool = False,
         default_role: str = "none",
+        memory_limit: int | None = None,
     ) -> Workforce:
         problems = Problems()
         emp = validate_employees(emp_table, problems, external_managers, default_role)
         known_ids = emp["employee_id"].to_numpy() if emp is not None else np.array([], dtype=object)
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
+        if emp is not None:  # cycles too, with every other problem: all of them at once
+            emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
+            parent, inside = _parents(emp)
+            tree_in, tree_size, depth, cycles = _tree_intervals(parent)
+            _report_cycles(emp_table.where, emp, cycles, problems)
         problems.raise_if_any()
         assert emp is not None  # no problems: the employees table was usable
+        ids = emp["employee_id"].to_numpy(dtype=object)
+        _warn_external(emp_table.where, ids, emp["manager_id"].to_numpy(dtype=object), inside)
         if sk is None:
             sk = pd.DataFrame({"employee_id": [], "skill": [], "key": [], "proficiency": [], "need": [], "_row": []})
-
-        emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
-        ids = emp["employee_id"].to_numpy(dtype=object)
-        managers = emp["manager_id"].to_numpy(dtype=object)
-        at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
-        inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
-        parent = np.where(inside, at, -1).astype(np.int64)
-        _warn_external(emp_table.where, ids, managers, inside)
-        tree_in, tree_size, depth, cycles = _tree_intervals(parent)
-        for cycle in cycles:
-            chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
-            problems.add(emp_table.where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
-        problems.raise_if_any()
 
         # Object arrays throughout: numpy's fixed-width str would drop trailing NUL characters.
         # Skills in key order; factorize (hashing) then sort the few distinct keys, not every row.
@@ -218,6 +233,13 @@ class Workforce:
         column = np.empty(len(order), dtype=np.int64)
         column[order] = np.arange(len(order))
         column = column[code]
+        require_memory(
+            2 * len(ids) * len(keys),
+            f"the skills of {len(ids):,} people × {len(keys):,} distinct skills",
+            "Merge the skills' spellings or keep the skills the programme matches on (each distinct skill "
+            "is a column for everyone), or pass a larger memory_limit.",
+            memory_limit,
+        )
         # A skill's display name is its alphabetically first spelling: the same whatever the row order.
         display = sk.groupby("key")["skill"].min() if len(sk) else pd.Series(dtype=object)
         skill_names = tuple(str(display[k]) for k in keys)
@@ -348,6 +370,22 @@ class Workforce:
             return inside
         steps = np.abs(self.depth[b].astype(np.int32) - self.depth[a].astype(np.int32))
         return inside & (steps <= depth)
+
+
+def _parents(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's manager row (-1 at the top or outside the file) in id-sorted ``emp``, and who has one."""
+    ids = emp["employee_id"].to_numpy(dtype=object)
+    managers = emp["manager_id"].to_numpy(dtype=object)
+    at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
+    inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
+    return np.where(inside, at, -1).astype(np.int64), inside
+
+
+def _report_cycles(where: str, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:
+    ids = emp["employee_id"].to_numpy(dtype=object)
+    for cycle in cycles:
+        chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
+        problems.add(where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
 
 
 def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np.ndarray) -> None:

@@ -20,7 +20,6 @@ of indicator blocks — no loop over pairs, and exact (integers in float32 up to
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
@@ -29,9 +28,9 @@ import numpy as np
 
 from .complementarity import hinge_blocks, score_parts
 from .engine.arrays import take
-from .errors import ResourceError
 from .models import Workforce
 from .program import Program
+from .resources import require_memory
 from .rules import PairAttributes, capacities, participants, rule_masks
 from .validate import MAX_SCALE
 
@@ -313,26 +312,31 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
 
 
 DENSE_BYTES_PER_PAIR = 64  # score, parts, masks and the solver's candidate scan, with room to spare
+# The indicator blocks of one scoring call, per person and skill: ahead and wants (float32, five
+# levels each), their boolean and stacked temporaries.
+HINGE_BYTES_PER_SKILL = 2 * MAX_SCALE * 4 * 2
 
 
-def available_memory() -> int:
-    """Bytes of memory free now (Linux and macOS), or 0 if the system does not say."""
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 0
-
-
-def check_dense_memory(n_mentors: int, n_mentees: int, memory_limit: int | None = None) -> None:
+def check_dense_memory(n_mentors: int, n_mentees: int, n_skills: int = 0, memory_limit: int | None = None) -> None:
     """Fail early, with sizes, when the dense route would not fit in ``memory_limit`` bytes (default: free memory)."""
-    need = n_mentors * n_mentees * DENSE_BYTES_PER_PAIR
-    free = available_memory() if memory_limit is None else memory_limit
-    if free and need > 0.8 * free:
-        raise ResourceError(
-            f"scoring {n_mentors:,} mentors × {n_mentees:,} mentees densely needs about {need / 2**30:.1f} GiB; "
-            f"{free / 2**30:.1f} GiB are free. Use the sparse route (revmatch.sparse.sparse_assignment), "
-            f"which never holds the full matrix, or match smaller groups."
-        )
+    require_memory(
+        n_mentors * n_mentees * DENSE_BYTES_PER_PAIR + (n_mentors + n_mentees) * n_skills * HINGE_BYTES_PER_SKILL,
+        f"scoring {n_mentors:,} mentors × {n_mentees:,} mentees densely on {n_skills:,} skills",
+        "Use the sparse route (revmatch.sparse.sparse_assignment), which never holds the full matrix, "
+        "match smaller groups, or merge the skills' spellings.",
+        memory_limit,
+    )
+
+
+def check_skill_memory(n_people: int, n_skills: int, memory_limit: int | None = None) -> None:
+    """Fail early when one block of ``n_people`` would not fit its skill indicator blocks in memory."""
+    require_memory(
+        n_people * n_skills * HINGE_BYTES_PER_SKILL,
+        f"scoring a block of {n_people:,} people on {n_skills:,} distinct skills",
+        "Merge the skills' spellings or keep the skills the programme matches on "
+        "(each distinct skill is a column of every block).",
+        memory_limit,
+    )
 
 
 def score(workforce: Workforce, program: Program | None = None, *, memory_limit: int | None = None) -> Scores:
@@ -360,7 +364,7 @@ def score(workforce: Workforce, program: Program | None = None, *, memory_limit:
     """
     program = program or Program()
     mentor_rows, mentee_rows = participants(workforce, program)
-    check_dense_memory(len(mentor_rows), len(mentee_rows), memory_limit)
+    check_dense_memory(len(mentor_rows), len(mentee_rows), len(workforce.skill_names), memory_limit)
     matrix, allowed, parts = score_block(workforce, program, mentor_rows, mentee_rows)
     return Scores(
         matrix=matrix,

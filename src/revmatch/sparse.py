@@ -39,8 +39,9 @@ from .engine.topk import candidate_arcs_of, candidate_pass
 from .errors import ConfigError
 from .models import Workforce
 from .program import Program
+from .resources import available_memory
 from .rules import capacities, participants
-from .scoring import available_memory, exact_in_float32, part_weights, score_block, skill_bound
+from .scoring import check_skill_memory, exact_in_float32, part_weights, score_block, skill_bound
 
 CACHE_BYTES = 2**30  # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
@@ -169,6 +170,8 @@ def sparse_assignment(
     tuning = _tuning(tuning, k=k, max_rounds=max_rounds, workers=workers)
     _check_supported(program)
     problem = _Problem.of(workforce, program, tuning, block)
+    # A tile's skill blocks against the memory free now (memory_limit budgets the score cache only).
+    check_skill_memory(max(map(sum, (problem.candidate_tile, problem.pricing_tile))), len(workforce.skill_names))
     free = available_memory() if memory_limit is None else memory_limit
     cache = problem.score_cache(min(cache_bytes, free // 4 or cache_bytes)) if client is None else None
     # Without the cache, passes read the scores through the skill bound: a fifth of the GEMM for

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,22 @@ from .errors import InputError, Problem
 from .limits import COLUMNS, SHOWN
 
 
-def read_table(path: str | Path, strip: bool = True, columns: Iterable[str] | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Fingerprint:
+    """A file as revmatch read it: its path and the SHA-256 and size of the very bytes parsed."""
+
+    path: str
+    sha256: str
+    bytes: int
+
+
+# A CSV cell beginning with one of these is run as a formula by spreadsheets (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_table(
+    path: str | Path, strip: bool = True, columns: Iterable[str] | None = None, escaped: bool = False
+) -> pd.DataFrame:
     """Read a CSV export as text cells, exactly as written (no type guessing, no NA guessing).
 
     Accepts UTF-8 with or without BOM, ``,`` or ``;`` delimiters and Windows line endings, and trims
@@ -23,6 +39,8 @@ def read_table(path: str | Path, strip: bool = True, columns: Iterable[str] | No
     bad value. The file is read once: ``frame.attrs`` keeps its ``sha256`` and ``bytes`` (what was
     read is what the audit manifest fingerprints) and its whole ``header``. With ``columns``, only
     those of them present are parsed: the other columns are named in the header, never loaded.
+    ``escaped``: the file is a CSV revmatch wrote with formula-leading cells made text (see
+    :mod:`revmatch.reporting.writing`); one leading ``'`` is removed from each cell that has one.
 
     Raises
     ------
@@ -47,6 +65,8 @@ def read_table(path: str | Path, strip: bool = True, columns: Iterable[str] | No
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     header = _header(str(path), text, delimiter)
     wanted = None if columns is None else [c for c in header if c in set(columns)]
+    if wanted is not None and len(wanted) == len(header):
+        wanted = None  # every column is read: pandas itself then finds a ragged row
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -61,8 +81,14 @@ def read_table(path: str | Path, strip: bool = True, columns: Iterable[str] | No
         raise InputError([Problem(str(path), None, None, "the file is empty (expected a header row)")]) from None
     except pd.errors.ParserError:
         raise InputError(_ragged_rows(str(path), text, delimiter, len(header))) from None
+    if wanted is not None and len(wanted) < len(header):  # skipped columns hide a ragged row from pandas
+        ragged = _ragged_rows(str(path), text, delimiter, len(header), found_only=True)
+        if ragged:
+            raise InputError(ragged)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda col: col.str.strip()) if strip else frame
+    if escaped:
+        frame = frame.apply(lambda col: col.where(~col.str.startswith("'"), col.str[1:]))
     frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
     return frame
 
@@ -87,7 +113,7 @@ def _header(where: str, text: str, delimiter: str) -> list[str]:
     return names
 
 
-def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int) -> list[Problem]:
+def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int, found_only: bool = False) -> list[Problem]:
     """Every row with more cells than the header, by the spreadsheet row it starts on."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     problems, start = [], 1
@@ -97,7 +123,7 @@ def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int) -> list[
                 Problem(where, start, None, f"{len(record)} cells, but the header has {n_columns} (a stray delimiter?)")
             )
         start = reader.line_num + 1
-    return problems or [Problem(where, None, None, "not a readable CSV table")]
+    return problems if problems or found_only else [Problem(where, None, None, "not a readable CSV table")]
 
 
 # Characters no HR cell needs, which would corrupt outputs or a terminal: C0 controls (NUL, ANSI

@@ -3,10 +3,12 @@
 The pipeline never imports this package at module level: it reads a finished result.
 """
 
+from .audit import write_outputs
 from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent
-from .files import pseudonym, pseudonymized_tables, workforce_frames, write_outputs, write_result, write_workforce
+from .files import workforce_frames, write_result, write_workforce
 from .kpi_page import kpis_html, kpis_section
 from .plots import plot_needs, plot_scores
+from .pseudonyms import pseudonym, pseudonymized_tables
 from .report import to_html
 from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
 
