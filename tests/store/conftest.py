@@ -53,28 +53,26 @@ def postgres_admin_url():
     if binaries is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
     prefix: list[str] = []
-    base = Path(tempfile.mkdtemp(prefix="revmatch-pg-"))
     if os.geteuid() == 0:  # initdb refuses to run as root: run the server as the package's postgres user
         if shutil.which("runuser") is None or subprocess.run(["id", "postgres"], capture_output=True).returncode:
             pytest.skip("running as root, and no postgres user (or runuser) to start a PostgreSQL server as")
-        shutil.chown(base, "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="revmatch-pg-"))
     data = base / "data"
     # fsync off and a socket in a private folder: a disposable server, reachable by this session only.
     options = f"-k {base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     initdb = [str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "revmatch", "-E", "UTF8", "--no-sync"]
-    _run(initdb, prefix, base)
-    _run(
-        [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"], prefix, base
-    )
+    start = [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"]
     try:
+        if prefix:
+            shutil.chown(base, "postgres")
+        _run(initdb, prefix, base)
+        _run(start, prefix, base)
         yield sa.make_url(f"postgresql+psycopg://revmatch@/postgres?host={base}")
-    finally:
-        subprocess.run(
-            [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            cwd=base,
-        )
+    finally:  # also after a failed start: no server and no folder left behind
+        stop = [*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+        if data.exists():
+            subprocess.run(stop, capture_output=True, cwd=base)
         shutil.rmtree(base, ignore_errors=True)
 
 
