@@ -18,7 +18,7 @@ parser.add_argument("--dask", action="store_true", help="compute the candidates 
 args = parser.parse_args()
 
 workforce = rm.synthetic_workforce(n_employees=args.employees, seed=7)
-program = rm.Program(min_level_gap=2)
+program = rm.Program()  # the defaults: reverse mentoring
 
 # 1. One programme for the whole company, reporting each stage as it ends.
 client = cluster = None
