@@ -1,6 +1,6 @@
 """Match a large company: one programme with progress, one per site and function, and on Dask.
 
-    python examples/large_company.py                      # 60 000 employees, about a minute on 2 cores
+    python examples/large_company.py                      # 60 000 employees, under a minute on 2 cores
     python examples/large_company.py --employees 5000     # a quick look
     python examples/large_company.py --dask               # the candidate pass on a local Dask cluster
 
