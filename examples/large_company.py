@@ -1,6 +1,6 @@
 """Match a large company: one programme with progress, one per site and function, and on Dask.
 
-    python examples/large_company.py                      # 60 000 employees, about a minute on 2 cores
+    python examples/large_company.py                      # 60 000 employees, under a minute on 2 cores
     python examples/large_company.py --employees 5000     # a quick look
     python examples/large_company.py --dask               # the candidate pass on a local Dask cluster
 
@@ -18,7 +18,7 @@ parser.add_argument("--dask", action="store_true", help="compute the candidates 
 args = parser.parse_args()
 
 workforce = rm.synthetic_workforce(n_employees=args.employees, seed=7)
-program = rm.Program(min_level_gap=2)
+program = rm.Program()  # the defaults: reverse mentoring
 
 # 1. One programme for the whole company, reporting each stage as it ends.
 client = cluster = None

@@ -18,7 +18,7 @@ from revmatch.reporting import kpis_section
 OUT = Path("year")
 OUT.mkdir(exist_ok=True)
 rng = np.random.default_rng(7)
-program = rm.Program(min_level_gap=2, objective="coverage")
+program = rm.Program()  # the defaults: volunteers only, the junior teaches first, give-back at half weight
 
 # January: the first cohort.
 workforce = rm.synthetic_workforce(n_employees=1500, seed=7)
@@ -110,18 +110,16 @@ print(fairness.to_string(index=False))
     encoding="utf-8",
 )
 
-# Next January: a new cohort that repeats no pair and never re-pairs a poorly rated one.
-history = cohort.pairs[["mentor_id", "mentee_id"]]
-second = next_round(
-    history,
-    june,
-    program,
-    priority=list(cohort.unmatched["employee_id"]),
-    priority_weight=2,
-    poorly_rated=poorly_rated_pairs(checkins),
-)
+# Next January: a new cohort that repeats no pair of the year and never re-pairs a poorly rated one.
+# By default the volunteers who got no place this year are matched first (priority_weight=... would
+# favour them by points instead).
+history = pd.concat([cohort.pairs, changed.result.pairs])[["mentor_id", "mentee_id"]].drop_duplicates()
+second = next_round(history, june, program, poorly_rated=poorly_rated_pairs(checkins))
 repeats = set(zip(history["mentor_id"], history["mentee_id"])) & set(
     zip(second.pairs["mentor_id"], second.pairs["mentee_id"])
 )
+waiting = set(second.program.priority)
+placed = waiting & (set(second.pairs["mentor_id"]) | set(second.pairs["mentee_id"]))
 print("Next cohort:", second, "repeated pairs:", len(repeats))
+print(f"  {len(placed)} of the {len(waiting)} volunteers without a pair this year get one")
 print(f"Wrote {OUT / 'checkins.csv'} and {OUT / 'report.html'}")
