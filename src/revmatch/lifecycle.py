@@ -13,7 +13,7 @@ from .errors import ConfigError, InputError, Problem
 from .matching import MatchResult, match
 from .models import Pair, Workforce
 from .program import Program
-from .rules import RULE_WORDS, capacities, participants, rule_masks
+from .rules import RULE_WORDS, capacities, known_pairs, participants, rule_masks
 from .tables import read_table
 
 if TYPE_CHECKING:  # the store sits above the lifecycle: it is handed in, never imported here
@@ -126,7 +126,7 @@ def _running_round(store: ProgrammeStore, workforce: Workforce, program: Program
     repeats no other round's pair."""
     running = store.running_round(workforce=workforce)
     update = {
-        "forbidden": tuple(dict.fromkeys((*program.forbidden, *running.declined))),
+        "forbidden": tuple(dict.fromkeys((*program.forbidden, *known_pairs(workforce, running.declined)))),
         "past_pairs": tuple(dict.fromkeys((*program.past_pairs, *running.earlier))),
     }
     return (
@@ -254,7 +254,8 @@ def next_round(
         else:
             update["priority_weight"] = priority_weight
     if len(poorly_rated):
-        update["forbidden"] = tuple(dict.fromkeys((*program.forbidden, *pairs_of(list(poorly_rated)))))
+        rated = known_pairs(workforce, pairs_of(list(poorly_rated)))  # a leaver's pairs drop out
+        update["forbidden"] = tuple(dict.fromkeys((*program.forbidden, *rated)))
     return match(workforce, program.model_copy(update=update))
 
 

@@ -16,7 +16,7 @@ from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .explain import PairExplanation, explain_pairs, pairs_frame
 from .models import Workforce
 from .program import Program
-from .rules import RULE_WORDS, how_to_allow, rule_masks
+from .rules import RULE_WORDS, check_forbidden, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
 from .unmatched import unmatched_frame
@@ -72,11 +72,11 @@ class MatchResult:
 
         return summary(self) | {"seconds": sum(self.timings.values())}
 
-    def to_html(self, title: str = "revmatch report") -> str:
+    def to_html(self, title: str = "revmatch report", *, fragment: bool = False) -> str:
         """The self-contained HTML report (see :func:`revmatch.reporting.to_html`)."""
         from .reporting.report import to_html
 
-        return to_html(self, title)
+        return to_html(self, title, fragment=fragment)
 
     def why_not(self, mentor_id: str, mentee_id: str) -> WhyNot:
         """Why a pair was not made: the hard rule that forbids it, or the exact cost of forcing it.
@@ -127,8 +127,8 @@ class MatchResult:
         return int(i[0]), int(j[0])
 
     def _repr_html_(self) -> str:
-        """Notebooks show the report."""
-        return self.to_html()
+        """Notebooks show the report, as a fragment whose styles stay inside its cell."""
+        return self.to_html(fragment=True)
 
     def __repr__(self) -> str:
         return (
@@ -234,6 +234,7 @@ def match(
     program = program or Program()
     if route not in ROUTES:
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
+    check_forbidden(workforce, program)
     if route == "auto":
         route = "dense" if unsupported_settings(program) else "sparse"
     scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, WEIGHT
+from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, SHOWN, WEIGHT
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
@@ -112,6 +112,50 @@ class Program(BaseModel):
     max_pairs_per_department_pair: int | None = Field(None, ge=0, le=CAPACITY * 10**6)
     time_limit: float = Field(60.0, gt=0, le=SECONDS, allow_inf_nan=False)
 
+    @field_validator(
+        "exclude_reporting_line",
+        "require_different_department",
+        "require_shared_language",
+        "require_same_location",
+        "priority_first",
+        mode="before",
+    )
+    @classmethod
+    def _strict_bool(cls, value):
+        """A switch is true or false: "yes", "false", 0 or 1 are refused, not guessed."""
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+
+    @field_validator(
+        "min_level_gap",
+        "min_forward",
+        "mentor_max_level",
+        "mentee_min_level",
+        "reporting_line_depth",
+        "forward_weight",
+        "backward_weight",
+        "min_timezone_overlap",
+        "working_hours",
+        "different_department_weight",
+        "shared_language_weight",
+        "same_location_weight",
+        "timezone_overlap_weight",
+        "priority_weight",
+        "continuity_weight",
+        "min_matched_share",
+        "max_pairs_per_department_pair",
+        "time_limit",
+        mode="before",
+    )
+    @classmethod
+    def _strict_number(cls, value):
+        """A number is a number: text ("5") and true/false are refused, not converted."""
+        values = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(x, (str, bytes, bool)) for x in values):
+            raise ValueError("must be a number (not text or true/false)")
+        return value
+
     @field_validator("priority", mode="before")
     @classmethod
     def _ids_as_text(cls, value):
@@ -156,15 +200,35 @@ class Program(BaseModel):
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Program:
-        """Read a programme from TOML: keys at the top level or under a ``[program]`` table."""
+        """Read a programme from TOML: keys at the top level or under a ``[program]`` table, not both.
+
+        Every problem is a ConfigError naming the file: missing, not UTF-8, not TOML, nested too
+        deeply, keys beside the ``[program]`` table (they would be ignored), or a bad value.
+        """
         path = Path(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: file not found") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        return cls.from_dict(data.get("program", data), where=str(path))
+        except RecursionError:
+            raise ConfigError(f"{path}: nested too deeply to be a programme file") from None
+        if "program" in data:
+            beside = sorted(k for k in data if k != "program")
+            if beside:
+                raise ConfigError(
+                    f"{path}: keys outside the [program] table would be ignored: {', '.join(beside)} "
+                    "(put every key under [program], or none)"
+                )
+            data = data["program"]
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: 'program' must be a table of settings")
+        return cls.from_dict(data, where=str(path))
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -184,7 +248,13 @@ class Program(BaseModel):
 def _config_error(exc: ValidationError, where: str) -> ConfigError:
     """Every problem pydantic found in a programme, one line each, naming the key and the value given."""
     lines = [
-        f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg']} (got {e.get('input')!r})"
+        f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg'].removeprefix('Value error, ')} "
+        f"(got {_cut(repr(e.get('input')))})"
         for e in exc.errors()
     ]
     return ConfigError("\n  ".join(["invalid programme configuration:", *lines]))
+
+
+def _cut(text: str, limit: int = SHOWN) -> str:
+    """A value as an error message shows it: the first ``limit`` characters, and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .complementarity import score_parts
-from .errors import ConfigError
+from .errors import ConfigError, UnknownPersonError
 from .models import Workforce
 from .program import Program
 
@@ -110,6 +110,26 @@ class PairAttributes:
         # Working days are circular intervals: a shift of d overlaps L − d hours (and L − (24 − d)).
         hours = np.maximum(0.0, length - shift) + np.maximum(0.0, length - (24 - shift))
         return np.nan_to_num(hours, nan=0.0)
+
+
+def known_pairs(workforce: Workforce, pairs) -> tuple[tuple[str, str], ...]:
+    """The pairs whose two people are both in the workforce (a leaver's old pairs drop out)."""
+    known = set(map(str, workforce.ids))
+    return tuple((str(a), str(b)) for a, b in pairs if str(a) in known and str(b) in known)
+
+
+def check_forbidden(workforce: Workforce, program: Program) -> None:
+    """Every id in ``program.forbidden`` is someone in the workforce, as for ``locked``: a typo must not
+    silently forbid nothing."""
+    known = set(map(str, workforce.ids))
+    unknown = [
+        f"forbidden {a} → {b}: {who} is not in the workforce"
+        for a, b in program.forbidden
+        for who in dict.fromkeys((a, b))
+        if who not in known
+    ]
+    if unknown:
+        raise UnknownPersonError("\n  ".join([f"{len(unknown)} unknown id(s) in forbidden pairs:", *unknown]))
 
 
 def _pair_mask(

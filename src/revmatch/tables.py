@@ -99,7 +99,11 @@ def _header(where: str, text: str, delimiter: str) -> list[str]:
     if line.count(delimiter) >= COLUMNS:
         message = f"the header has {line.count(delimiter) + 1:,} columns; at most {COLUMNS:,} are read"
         raise InputError([Problem(where, 1, None, message)])
-    names = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter, skipinitialspace=True), [])]
+    reader = csv.reader(io.StringIO(line, newline=""), delimiter=delimiter, skipinitialspace=True)
+    try:
+        names = [c.strip() for c in next(reader, [])]
+    except csv.Error as exc:
+        raise InputError([Problem(where, 1, None, f"the header is not readable CSV ({exc})")]) from None
     problems = [
         Problem(where, 1, None, f"the column name {shown(c)} holds a control character") for c in names if unsafe(c)
     ]
@@ -115,14 +119,16 @@ def _header(where: str, text: str, delimiter: str) -> list[str]:
 
 def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int, found_only: bool = False) -> list[Problem]:
     """Every row with more cells than the header, by the spreadsheet row it starts on."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     problems, start = [], 1
-    for record in reader:
-        if len(record) > n_columns:
-            problems.append(
-                Problem(where, start, None, f"{len(record)} cells, but the header has {n_columns} (a stray delimiter?)")
-            )
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            if len(record) > n_columns:
+                message = f"{len(record)} cells, but the header has {n_columns} (a stray delimiter?)"
+                problems.append(Problem(where, start, None, message))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(where, start, None, f"not readable CSV ({exc})"))
     return problems if problems or found_only else [Problem(where, None, None, "not a readable CSV table")]
 
 

@@ -26,6 +26,7 @@ from .writing import write_csv
 
 if TYPE_CHECKING:
     from ..matching import MatchResult
+    from ..models import Workforce
 
 VERSIONED = ("revmatch", "ortools", "numpy", "pandas", "pydantic")
 AUDIT_FILES = ("pairs.csv", "unmatched.csv", "pairs.jsonl", "run.json")
@@ -98,7 +99,7 @@ def write_outputs(
     0
     """
     directory = Path(directory)
-    fingerprints = _fingerprints(result, inputs or {}, directory)
+    fingerprints = input_fingerprints(result.workforce, inputs or {}, directory)
     check_audit_folder(directory, force)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp", dir=directory.parent))
@@ -106,7 +107,7 @@ def write_outputs(
         _write_files(result, staging, formula_safe)
         manifest = _manifest(result, fingerprints, seed, staging)
         (staging / "run.json").write_text(
-            json.dumps(_plain(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            json.dumps(plain_json(manifest), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
             encoding="utf-8",
             newline="\n",
         )
@@ -117,15 +118,20 @@ def write_outputs(
     return {name: directory / name for name in AUDIT_FILES}
 
 
-def _fingerprints(result: MatchResult, inputs: dict[str, str | Path], directory: Path) -> dict[str, dict]:
-    """Path, SHA-256 and size of each input: as read when the workforce was loaded, else read now."""
-    read = {Path(f.path).resolve(): f for f in result.workforce.fingerprints.values()}
+def input_fingerprints(
+    workforce: Workforce, inputs: dict[str, str | Path], directory: Path | None = None
+) -> dict[str, dict]:
+    """Path, SHA-256 and size of each input: as read when the workforce was loaded, else read now.
+
+    An input inside ``directory`` (the audit folder about to be written) is refused.
+    """
+    read = {Path(f.path).resolve(): f for f in workforce.fingerprints.values()}
     out = {}
     for name, given in inputs.items():
         path = Path(given)
         if not path.is_file():
             raise InputError([Problem(str(path), None, None, f"input {name!r} is not a file")])
-        if directory.resolve() in path.resolve().parents:
+        if directory is not None and directory.resolve() in path.resolve().parents:
             raise ConfigError(f"the input {name!r} ({path}) is inside the audit folder {directory}: keep inputs apart")
         known = read.get(path.resolve())
         sha, size = (known.sha256, known.bytes) if known else (_sha256(path), path.stat().st_size)
@@ -178,7 +184,7 @@ def _write_files(result: MatchResult, folder: Path, formula_safe: bool) -> None:
     write_csv(result.unmatched, folder / "unmatched.csv", formula_safe)
     with (folder / "pairs.jsonl").open("w", encoding="utf-8", newline="\n") as f:
         for e in result.explanations:
-            f.write(json.dumps(_plain(dataclasses.asdict(e)), ensure_ascii=False, allow_nan=False) + "\n")
+            f.write(json.dumps(plain_json(dataclasses.asdict(e)), ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _manifest(result: MatchResult, inputs: dict[str, dict], seed: int | None, folder: Path) -> dict[str, Any]:
@@ -226,12 +232,12 @@ def version_of(name: str) -> str | None:
         return None
 
 
-def _plain(value):
+def plain_json(value):
     """numpy scalars → Python, non-finite floats → None: strict JSON that any tool reads."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_json(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

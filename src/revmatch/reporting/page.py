@@ -45,9 +45,10 @@ table.flow th.row{text-align:left}
 """
 
 # Click a header to sort by it; click again to reverse. Numbers sort by the cell's data-v value.
+# It works inside its own container only (the page's body, or a notebook cell's fragment).
 SCRIPT = """
-(function(){
-document.querySelectorAll('table.sortable').forEach(function(t){
+(function(root){
+root.querySelectorAll('table.sortable').forEach(function(t){
   var heads=t.tHead.rows[0].cells;
   Array.prototype.forEach.call(heads,function(th,col){
     th.tabIndex=0;
@@ -65,7 +66,7 @@ document.querySelectorAll('table.sortable').forEach(function(t){
     th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});
   });
 });
-})();
+})(document.currentScript&&document.currentScript.parentElement||document);
 """
 
 # Nothing may be fetched: the report is read offline and may hold personal data.
@@ -157,6 +158,38 @@ def page(title: str, body: str, subtitle: str = "") -> str:
 </body>
 </html>
 """
+
+
+SCOPE = "revmatch-report"
+
+
+def fragment(title: str, body: str, subtitle: str = "") -> str:
+    """The page as a fragment for a notebook cell: one ``<div>`` whose CSS applies inside it only.
+
+    A whole document's global CSS (``body``, ``table``, ``h1`` …) would restyle the notebook around
+    it; here every selector is prefixed with the container's class, and the script sorts only the
+    container's tables.
+    """
+    return (
+        f'<div class="{SCOPE}"><style>{scoped_css(CSS, "." + SCOPE)}</style>'
+        f"<main><h1>{escape(title)}</h1>\n{subtitle}\n{body}\n</main><script>{SCRIPT}</script></div>"
+    )
+
+
+def scoped_css(css: str, scope: str) -> str:
+    """``css`` with every selector inside ``scope``: ``:root`` and ``body`` become the scope itself."""
+    rules = []
+    for rule in css.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, declarations = rule.split("{", 1)
+        scoped = [
+            scope if s.strip() in (":root", "body") else f"{scope} {s.strip()}"
+            for s in selectors.split(",")
+            if s.strip()
+        ]
+        rules.append(f"{','.join(scoped)}{{{declarations}}}")
+    return "\n".join(rules)
 
 
 def section(anchor: str, heading: str, body: str, subtitle: str = "") -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from .charts import flow_table, svg_bars, svg_histogram
 from .figures import blocking_pairs, coverage_by_skill, department_flow, match_percent
 from .page import cards, escape, number, page, percent, section, table
+from .page import fragment as as_fragment
 from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
 
 if TYPE_CHECKING:
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
 HTML_BLOCKING_SHOWN = 50  # pairs listed in the stability section (the count is always complete)
 
 
-def to_html(result: MatchResult, title: str = "revmatch report", extra_sections: str = "") -> str:
+def to_html(
+    result: MatchResult, title: str = "revmatch report", extra_sections: str = "", *, fragment: bool = False
+) -> str:
     """The whole report as one self-contained HTML page (inline CSS, SVG and script; no network).
 
     Sections: the programme at a glance (seniors matched, juniors placed and waitlisted, what is
@@ -31,6 +34,8 @@ def to_html(result: MatchResult, title: str = "revmatch report", extra_sections:
     title : str, default="revmatch report"
     extra_sections : str, default=""
         HTML appended after the report's own sections (e.g. :func:`revmatch.reporting.kpis_section`).
+    fragment : bool, default=False
+        A ``<div>`` with its CSS scoped to it, for a notebook cell, instead of a whole document.
 
     Returns
     -------
@@ -55,7 +60,7 @@ def to_html(result: MatchResult, title: str = "revmatch report", extra_sections:
     sections = [_summary_section(result, s), _levels_section(result), _hours_section(result, s)]
     sections += [_scores_section(result), _needs_section(result), _flow_section(result)]
     sections += [_pairs_section(result), _unmatched_section(result), _stability_section(blocking), extra_sections]
-    return page(title, "\n".join(sections), subtitle)
+    return (as_fragment if fragment else page)(title, "\n".join(sections), subtitle)
 
 
 def _card(s: dict, label: str, value: str, key: str, note: str = "") -> tuple[str, str, str]:

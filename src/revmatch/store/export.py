@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from ..reporting.writing import write_csv, write_text
 from . import reading
 from .database import stored_version
 from .rows import now_utc
@@ -71,12 +72,12 @@ def export_csv(conn: sa.Connection, directory: Path) -> dict[str, Path]:
     paths = {}
     for name, frame in tables.items():
         paths[name] = directory / name
-        frame.to_csv(paths[name], index=False, lineterminator="\n")
+        write_csv(frame, paths[name])  # cells a spreadsheet would run are made text, as in every CSV out
     about = {
         "schema_version": stored_version(conn),
         "exported_utc": now_utc(),
         "rows": {name: len(frame) for name, frame in tables.items()},
     }
     paths["store.json"] = directory / "store.json"
-    paths["store.json"].write_text(json.dumps(about, indent=2) + "\n", encoding="utf-8", newline="\n")
+    write_text(paths["store.json"], json.dumps(about, indent=2) + "\n")
     return paths

@@ -7,16 +7,14 @@ import math
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..explain import PREFERENCE_WORDS, pair_text
 from ..matching import MatchResult
 from ..models import Workforce, workforce_frames
 from ..program import Program
-from ..reporting.audit import VERSIONED, version_of
+from ..reporting.audit import VERSIONED, input_fingerprints, plain_json, version_of
 from ..reporting.pseudonyms import pseudonym, pseudonymized_tables
 from ..reporting.summary import summary
 
@@ -107,27 +105,6 @@ def workforce_sha256(workforce: Workforce) -> str:
     return digest.hexdigest()
 
 
-def _plain(value):
-    """JSON that every database stores: numpy scalars as Python, non-finite floats as None."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | None, figures: bool = True) -> dict:
     """The ``runs`` row of a result: status and scores, settings, workforce fingerprint and manifest.
 
@@ -135,17 +112,10 @@ def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | 
     run (input files' SHA-256, versions, status, timings and, with ``figures``, the
     :func:`revmatch.reporting.summary` figures), without people's ids.
     """
-    inputs = {str(k): Path(v) for k, v in (inputs or {}).items()}
-    for name, path in inputs.items():
-        if not path.is_file():
-            raise FileNotFoundError(f"input {name!r}: {path} is not a file")
     created = now_utc()
     manifest = {
         "created_utc": created,
-        "inputs": {
-            name: {"path": str(path), "sha256": _file_sha256(path), "bytes": path.stat().st_size}
-            for name, path in inputs.items()
-        },
+        "inputs": input_fingerprints(result.workforce, inputs or {}),
         "versions": {**{name: version_of(name) for name in VERSIONED}, "python": platform.python_version()},
         "seed": seed,
         "engine": result.engine,
@@ -161,6 +131,6 @@ def run_record(result: MatchResult, kind: str, inputs: dict | None, seed: int | 
         "objective": float(result.objective),
         "bound": float(result.bound) if math.isfinite(result.bound) else None,
         "workforce_sha256": workforce_sha256(result.workforce),
-        "program": _plain(settings(result.program)),
-        "manifest": _plain(manifest),
+        "program": plain_json(settings(result.program)),
+        "manifest": plain_json(manifest),
     }
