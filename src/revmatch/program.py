@@ -248,7 +248,7 @@ class Program(BaseModel):
 def _config_error(exc: ValidationError, where: str) -> ConfigError:
     """Every problem pydantic found in a programme, one line each, naming the key and the value given."""
     lines = [
-        f"{where}: key '{'.'.join(map(str, e['loc'])) or '?'}': {e['msg'].removeprefix('Value error, ')} "
+        f"{where}: key '{_cut('.'.join(map(str, e['loc'])) or '?')}': {e['msg'].removeprefix('Value error, ')} "
         f"(got {_cut(repr(e.get('input')))})"
         for e in exc.errors()
     ]
