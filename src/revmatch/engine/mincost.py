@@ -9,6 +9,7 @@ residual potentials are the duals that price every arc outside the candidates.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -20,11 +21,16 @@ from .assignment import Assignment, MenteeQuota, Status
 from .tuning import DEFAULT, Tuning
 from .warm import reoptimise, residual_distances
 
+# The largest power of two used as a scale: 2**1000 is finite, and a score of 1e-300 times it is 1e1.
+MAX_EXPONENT = 1000
+
 
 def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:
     """Factor that turns scores into OR-Tools' integer costs: 1 (exact) for whole-number scores.
 
     ``headroom`` reserves room for a bonus ``headroom`` times the largest cost (coverage objective).
+    Otherwise a power of two, so that ``score × scale`` is exact in binary and the factor stays finite
+    for any finite scores, down to 1e-300 and below (a plain ``limit / max_weight`` overflows there).
     """
     # OR-Tools' cost scaling multiplies costs by about the node count: keep well inside int64.
     limit = min(2.0**53, 2.0**60 / (n_nodes + 1)) / headroom
@@ -32,7 +38,9 @@ def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int
         return 1.0
     if integral and max_weight <= limit:
         return 1.0
-    return limit / max_weight
+    # max_weight < 2**top and limit >= 2**floor, so max_weight * 2**(floor - top) stays within the limit.
+    top, floor = math.frexp(max_weight)[1], math.frexp(limit)[1] - 1
+    return math.ldexp(1.0, min(floor - top, MAX_EXPONENT))
 
 
 @dataclass(frozen=True)

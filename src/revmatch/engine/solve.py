@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 
@@ -80,6 +81,30 @@ def solve(
     start = time.perf_counter()
     tuning = tuning or DEFAULT
     w, mask = _checked_matrix(matrix, allowed)
+    exponent = _magnitude(w, mask)
+    if exponent:
+        # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so
+        # the integer costs keep their full precision; the totals are scaled back.
+        result = solve(
+            np.ldexp(w, -exponent),
+            mask,
+            mentor_capacity,
+            mentee_capacity,
+            objective=objective,
+            locked=locked,
+            mentee_quota=mentee_quota,
+            pair_cap=pair_cap,
+            time_limit=time_limit,
+            lock_labels=lock_labels,
+            tuning=tuning,
+        )
+        return replace(
+            result,
+            objective=float(np.ldexp(result.objective, exponent)),
+            bound=float(np.ldexp(result.bound, exponent)),
+            tolerance=float(np.ldexp(result.tolerance, exponent)),
+            solve_time=time.perf_counter() - start,
+        )
     if objective not in OBJECTIVES:
         raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
@@ -131,6 +156,15 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
             "in allowed cells; mask them with allowed=False"
         )
     return w, mask
+
+
+def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
+    """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0."""
+    largest = float(np.abs(w, where=mask, out=np.zeros_like(w)).max()) if w.size else 0.0
+    if largest == 0.0:
+        return 0
+    exponent = math.frexp(largest)[1]
+    return exponent if abs(exponent) > 256 else 0
 
 
 def _capacity(value, n: int, name: str) -> np.ndarray:
