@@ -30,3 +30,92 @@ def test_scores_spanning_600_orders_of_magnitude():
     a = rm.solve(w)
     assert a.status == "optimal"
     assert a.objective == pytest.approx(scipy_best(w), rel=1e-12)
+
+
+# ---- scipy's test_linear_assignment.py cases, as scores (maximise) --------------------------------
+# scipy minimises cost; rm.solve maximises scores and never forces a pair, so each case is handed
+# over as ``M − cost`` (M above every cost: every pair is worth making, as scipy makes them all).
+
+
+@pytest.mark.parametrize(
+    "cost, expected",
+    [
+        # square
+        ([[400, 150, 400], [400, 450, 600], [300, 225, 300]], [150, 400, 300]),
+        # rectangular, wide
+        ([[400, 150, 400, 1], [400, 450, 600, 2], [300, 225, 300, 3]], [150, 2, 300]),
+        # square, with ties
+        ([[10, 10, 8], [9, 8, 1], [9, 7, 4]], [10, 1, 7]),
+        # rectangular, tall (the transpose of scipy's wide case with ties)
+        ([[10, 6], [6, 10], [11, 10]], [6, 6]),
+    ],
+)
+def test_scipy_standard_cases(cost, expected):
+    cost = np.array(cost, dtype=float)
+    m = cost.max() + 1
+    a = rm.solve(m - cost)
+    assert a.status == "optimal" and a.gap == 0
+    assert sorted(cost[r, c] for r, c in a.pairs) == sorted(expected)
+
+
+def test_infeasible_pairs_are_masked_not_inf():
+    # scipy's infeasible case: inf marks a forbidden pair; here allowed=False does.
+    cost = np.array([[0, 1, np.inf], [1, np.inf, 0], [np.inf, 0, 1]])
+    allowed = np.isfinite(cost)
+    a = rm.solve(np.where(allowed, 2 - cost, 0.0), allowed)
+    assert a.pairs == [(0, 0), (1, 2), (2, 1)] and a.objective == 6
+    with pytest.raises(rm.InputError, match="invalid numeric entries"):
+        rm.solve(2 - cost)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_and_inf_in_allowed_cells_are_rejected(bad):
+    w = np.array([[1.0, 2.0], [3.0, bad]])
+    with pytest.raises(rm.InputError, match="row 1, column 1"):
+        rm.solve(w)
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 3), (3, 0)])
+def test_empty(shape):
+    a = rm.solve(np.zeros(shape))
+    assert a.pairs == [] and a.objective == 0 and a.status == "optimal"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_matrices_equal_scipy(seed):
+    # scipy's "100 random matrices through two algorithms" check, on every score family.
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(1, 40, size=2)
+    family = seed % 4
+    if family == 0:
+        w = rng.uniform(-5, 20, (n, m))
+    elif family == 1:
+        w = rng.integers(-3, 4, (n, m)).astype(float)
+    elif family == 2:
+        w = rng.integers(0, 2, (n, m)).astype(float)
+    else:
+        w = 10 ** rng.uniform(-20, 20, (n, m))
+    allowed = rng.random((n, m)) < 0.8
+    a = rm.solve(w, allowed)
+    assert a.status == "optimal"
+    assert a.objective == pytest.approx(scipy_best(w, allowed), rel=1e-12, abs=1e-12)
+    assert all(allowed[p] and w[p] > 0 for p in a.pairs)
+
+
+@pytest.mark.parametrize("mentor_cap, mentee_cap", [(3, 1), (1, 3), (2, 2)])
+def test_b_matching_equals_highs(mentor_cap, mentee_cap):
+    from oracles import check_feasible, highs_optimum
+
+    rng = np.random.default_rng(mentor_cap * 10 + mentee_cap)
+    w = rng.uniform(0, 10, (30, 45))
+    allowed = rng.random(w.shape) < 0.9
+    rcap, ccap = np.full(30, mentor_cap), np.full(45, mentee_cap)
+    a = rm.solve(w, allowed, rcap, ccap)
+    check_feasible(a.pairs, allowed, rcap, ccap)
+    assert a.status == "optimal"
+    assert a.objective == pytest.approx(highs_optimum(w, allowed, rcap, ccap), abs=a.tolerance + 1e-9)
+
+
+def test_dense_route_is_deterministic():
+    w = np.random.default_rng(3).integers(0, 2, (200, 200)).astype(float)
+    assert rm.solve(w).pairs == rm.solve(w.copy()).pairs

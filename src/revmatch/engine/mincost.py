@@ -25,15 +25,18 @@ from .warm import reoptimise, residual_distances
 MAX_EXPONENT = 1000
 
 
-def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int = 1) -> float:
+def integer_scale(
+    max_weight: float, integral: bool, n_nodes: int, headroom: int = 1, precision: float = 2.0**60
+) -> float:
     """Factor that turns scores into OR-Tools' integer costs: 1 (exact) for whole-number scores.
 
-    ``headroom`` reserves room for a bonus ``headroom`` times the largest cost (coverage objective).
-    Otherwise a power of two, so that ``score × scale`` is exact in binary and the factor stays finite
-    for any finite scores, down to 1e-300 and below (a plain ``limit / max_weight`` overflows there).
+    ``headroom`` reserves room for a bonus ``headroom`` times the largest cost (coverage objective);
+    costs times the node count stay below ``precision`` (2**52 keeps float64 sums exact). Otherwise a
+    power of two, so that ``score × scale`` is exact in binary and the factor stays finite for any
+    finite scores, down to 1e-300 and below (a plain ``limit / max_weight`` overflows there).
     """
     # OR-Tools' cost scaling multiplies costs by about the node count: keep well inside int64.
-    limit = min(2.0**53, 2.0**60 / (n_nodes + 1)) / headroom
+    limit = min(2.0**53, precision / (n_nodes + 1)) / headroom
     if max_weight <= 0:
         return 1.0
     if integral and max_weight <= limit:
@@ -41,6 +44,10 @@ def integer_scale(max_weight: float, integral: bool, n_nodes: int, headroom: int
     # max_weight < 2**top and limit >= 2**floor, so max_weight * 2**(floor - top) stays within the limit.
     top, floor = math.frexp(max_weight)[1], math.frexp(limit)[1] - 1
     return math.ldexp(1.0, min(floor - top, MAX_EXPONENT))
+
+
+class PricingStalled(Exception):
+    """Pricing rounds stopped paying (internal: :func:`revmatch.solve` then uses the dense kernel)."""
 
 
 @dataclass(frozen=True)
@@ -280,6 +287,7 @@ def solve_arcs(
     price=None,
     network: Network | None = None,
     tuning: Tuning = DEFAULT,
+    stall_rounds: int | None = None,
 ) -> Assignment:
     """Optimal flow on candidate arcs, proved optimal against every arc by LP duality.
 
@@ -287,10 +295,12 @@ def solve_arcs(
     duals ``u`` (mentors) and ``v`` (mentees), and asks ``price(u, v, scale, final)`` for every arc
     outside the candidates whose integer cost exceeds ``u_i + v_j`` (it returns rows, cols, weights
     and the total excess). Violators join the candidates and the solve repeats, at most
-    ``tuning.max_rounds`` times; with none left the candidates' optimum is the global one. For the
-    plain network, whatever happens, ``bound = Σ c·u + Σ d·v + Σ excess`` is a valid upper bound (weak
-    duality), so the reported gap is honest. Without ``price`` the candidates are the whole problem.
-    ``max_weight`` must bound every arc's absolute weight, priced ones included.
+    ``tuning.max_rounds`` times (None: until none is left); with none left the candidates' optimum is
+    the global one. For the plain network, whatever happens, ``bound = Σ c·u + Σ d·v + Σ excess`` is a
+    valid upper bound (weak duality), so the reported gap is honest. Without ``price`` the candidates
+    are the whole problem. ``max_weight`` must bound every arc's absolute weight, priced ones
+    included. With ``stall_rounds``, raises :class:`PricingStalled` once the joining arcs failed to halve that many
+    rounds in a row (pricing is not paying: the caller has a better tool).
     """
     start = time.perf_counter()
     network = network or Network()
@@ -309,6 +319,7 @@ def solve_arcs(
     bonus_cost = int(max_pairs * round(max_weight * scale) + 1)
     margin = tuning.drop_margin_for(n_rows * n_cols)
     status, rounds, warm_starts, warm = Status.FEASIBLE, 0, 0, None
+    joined, stalled = None, 0
     while True:
         rounds += 1
         costs = np.round(arcs.weights * scale).astype(np.int64)
@@ -342,6 +353,10 @@ def solve_arcs(
             break
         if rounds == tuning.max_rounds:
             break
+        stalled = stalled + 1 if joined is not None and 2 * len(new_rows) > joined else 0
+        joined = len(new_rows)
+        if stall_rounds is not None and stalled >= stall_rounds:
+            raise PricingStalled(rounds)
         # Unused arcs far below their dual price leave the next solve (its time grows with the arcs):
         # the pricer watches them again, and they come back if their price falls enough to violate.
         forget = getattr(price, "forget", None)

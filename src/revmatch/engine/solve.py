@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,8 +12,9 @@ from ..errors import InfeasibleError, InputError, Problem
 from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota
 from .cpsat import cp_sat
+from .dense import dense_assignment
 from .fair import fair
-from .mincost import Network, solve_arcs
+from .mincost import Network, PricingStalled, solve_arcs
 from .pricing import TilePricer
 from .tiles import candidate_tile_shape
 from .topk import candidate_arcs_of, candidate_pass
@@ -55,7 +56,8 @@ def solve(
     mentee_quota, pair_cap : optional
         Group quotas (see :class:`MenteeQuota`, :class:`GroupPairCap`).
     time_limit : float, default=60
-        Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota.
+        Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota: the only way the
+        result can be ``feasible`` (short of a ``Tuning.max_rounds`` the caller set).
     tuning : Tuning, optional
         The candidate and pricing engine's knobs (candidates per person, rounds, threads, ...).
 
@@ -121,13 +123,64 @@ def solve(
         result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
     elif objective == "fair":
         result = fair(w, free, row_left, col_left, locks)
+    elif objective == "total" and mentee_quota is None:
+        # A pair scoring ≤ 0 never raises the total.
+        result = _total_route(w, free & (w > 0), row_left, col_left, locks, tuning)
     else:
-        # For the plain total, a pair scoring ≤ 0 never helps; coverage and quotas may need one.
-        useful = free if objective != "total" or mentee_quota is not None else free & (w > 0)
+        # Coverage and quotas may need a pair scoring ≤ 0.
         result = _flow_route(
-            w, useful, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota, tuning=tuning
+            w, free, row_left, col_left, locks, bonus=objective == "coverage", quota=mentee_quota, tuning=tuning
         )
     return _with_locks(result, w, locks, time.perf_counter() - start)
+
+
+def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignment:
+    """The plain total: the dense kernel where candidates cannot pay, else candidates and pricing.
+
+    Candidates pay when each person has a few strong partners of their own: revmatch's scores,
+    whole numbers from a few proficiency levels, which also keep the candidate route's tie rule
+    (lower index first), so :func:`revmatch.match`'s dense and sparse routes give the same pairs.
+    They cannot when most people share the same best partners (0/1 scores, Machol–Wien: the top-k
+    candidates overlap, and pricing adds a few pairs per round for many rounds), nor against one
+    dense solve of a matrix of up to ``dense_cells`` pairs. Pricing that stalls also hands over.
+    """
+    sample = _sample(w, useful, tuning)
+    if sample.concentrated or (not sample.tied and w.size <= tuning.dense_cells):
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    try:
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning, stall=True)
+    except PricingStalled:
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What a few hundred evenly spread mentors, mentees and pairs say of a matrix's structure."""
+
+    concentrated: bool  # few distinct best partners on both sides
+    tied: bool  # few distinct scores
+
+
+def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
+    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and as many pairs (their scores)."""
+    n_rows, n_cols = w.shape
+    if w.size == 0:
+        return _Sample(False, False)
+    lines = tuning.sample_lines
+    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, lines)).astype(np.int64))
+    cols = np.unique(np.linspace(0, n_cols - 1, min(n_cols, lines)).astype(np.int64))
+    best_col = np.where(useful[rows], w[rows], -np.inf).argmax(axis=1)
+    best_row = np.where(useful[:, cols], w[:, cols], -np.inf).argmax(axis=0)
+    concentrated = max(len(np.unique(best_col)) / len(rows), len(np.unique(best_row)) / len(cols))
+    step = max(1, w.size // (lines * lines))
+    values = w.reshape(-1)[::step][useful.reshape(-1)[::step]]
+    return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
 
 def _problem(message: str) -> InputError:
@@ -218,7 +271,7 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
 
 
 def _flow_route(
-    w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None, tuning: Tuning
+    w, valid, row_cap, col_cap, locks, *, bonus: bool, quota: MenteeQuota | None, tuning: Tuning, stall: bool = False
 ) -> Assignment:
     """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix."""
     row_open = (row_cap > 0) & (np.bincount(locks[:, 0], minlength=w.shape[0]) == 0)
@@ -261,6 +314,7 @@ def _flow_route(
         price=pricer,
         network=network,
         tuning=tuning,
+        stall_rounds=tuning.stall_rounds if stall else None,
     )
 
 
