@@ -119,3 +119,50 @@ def test_b_matching_equals_highs(mentor_cap, mentee_cap):
 def test_dense_route_is_deterministic():
     w = np.random.default_rng(3).integers(0, 2, (200, 200)).astype(float)
     assert rm.solve(w).pairs == rm.solve(w.copy()).pairs
+
+
+# ---- Machol–Wien: c_ij = i·j + 1 (1-based), hard for shortest-augmenting-path codes ---------------
+# The optimum pairs i with n + 1 − i (rearrangement inequality): an oracle independent of any solver.
+
+
+@pytest.mark.parametrize("n", [850, 5000])
+def test_machol_wien_proved_optimal(n):
+    i = np.arange(1, n + 1.0)
+    cost = np.outer(i, i) + 1
+    top = cost.max() + 1
+    a = rm.solve(top - cost)
+    assert a.status == "optimal" and a.gap == 0 and len(a.pairs) == n
+    assert n * top - a.objective == (i * i[::-1]).sum() + n
+
+
+def test_machol_wien_with_capacities():
+    # 40 mentors taking 3 mentees each, 120 mentees: the mentors repeated by capacity stay Monge.
+    i, j = np.arange(1, 41.0), np.arange(1, 121.0)
+    cost = np.outer(i, j) + 1
+    w = cost.max() + 1 - cost
+    a = rm.solve(w, mentor_capacity=3)
+    r, c = linear_sum_assignment(np.repeat(w, 3, axis=0), maximize=True)
+    assert a.status == "optimal" and a.objective == np.repeat(w, 3, axis=0)[r, c].sum()
+
+
+# ---- OR-Library assignment instances (J E Beasley), minimising cost ----------------------------------
+# The files are not shipped with revmatch; point REVMATCH_ORLIB at a folder holding assign100.txt …
+# assign800.txt (format: n, then the n × n costs row by row) to run these.
+ORLIB_OPTIMA = {100: 305, 200: 475, 300: 626, 400: 804, 500: 991, 600: 1176, 700: 1362, 800: 1552}
+
+
+@pytest.mark.parametrize("n, optimum", sorted(ORLIB_OPTIMA.items()))
+def test_or_library_assignment_optima(n, optimum):
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("REVMATCH_ORLIB")
+    path = Path(folder) / f"assign{n}.txt" if folder else None
+    if path is None or not path.exists():
+        pytest.skip("OR-Library files not available (set REVMATCH_ORLIB)")
+    numbers = np.array(path.read_text().split(), dtype=np.int64)
+    cost = numbers[1:].reshape(numbers[0], numbers[0]).astype(float)
+    top = cost.max() + 1
+    a = rm.solve(top - cost)
+    assert a.status == "optimal" and len(a.pairs) == n
+    assert n * top - a.objective == optimum

@@ -24,7 +24,7 @@ import numpy as np
 
 from .arrays import take
 from .assignment import Assignment, Status
-from .certify import dual_bound, potentials
+from .certify import BLOCK_ROWS, dual_bound, potentials
 from .mincost import integer_scale
 from .tuning import DEFAULT, Tuning
 
@@ -72,10 +72,10 @@ def dense_assignment(
     made = _kernel(gain, row_cap, col_cap)
     if made is None:
         return None
-    rows, cols = made
+    rows, cols, start_at = made
     keep = useful[rows, cols]  # a pair the kernel filled in with gain 0 (not allowed, or ≤ 0) is not made
     rows, cols = rows[keep], cols[keep]
-    distances = potentials(gain, rows, cols, row_cap, col_cap, sweep_cells=tuning.sweep_cells)
+    distances = potentials(gain, rows, cols, row_cap, col_cap, start=start_at, sweep_cells=tuning.sweep_cells)
     if distances is None:
         return None
     total = float(gain[rows, cols].sum())
@@ -96,16 +96,28 @@ def dense_assignment(
     )
 
 
-def _kernel(gain: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The kernel's pairs (min(N, M) of them, fillers included) on the matrix with people repeated by capacity."""
+def _kernel(gain: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray):
+    """Pairs (min(N, M) of them, fillers included) of the matrix with people repeated by capacity.
+
+    Returns ``(rows, cols, start)``: ``start`` is a good first guess of the potentials, or None; or
+    None when a pair is made twice.
+    """
     n_rows, n_cols = gain.shape
     row_of = np.repeat(np.arange(n_rows), row_cap)
     col_of = np.repeat(np.arange(n_cols), col_cap)
     cost = np.negative(take(gain, row_of, col_of))
     if cost.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    solver = getattr(lap, "lapjvh", None)
-    if solver is not None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), None
+    monge = staircase(cost)
+    start = None
+    if monge is not None:
+        r, c, u, v = monge
+        # Potentials d_row = −u, d_col = v (the copies of a person: the lowest).
+        d_row, d_col = np.full(n_rows, np.inf), np.full(n_cols, np.inf)
+        np.minimum.at(d_row, row_of, -u)
+        np.minimum.at(d_col, col_of, v)
+        start = (np.where(np.isfinite(d_row), d_row, 0.0), np.where(np.isfinite(d_col), d_col, 0.0))
+    elif (solver := getattr(lap, "lapjvh", None)) is not None:
         r, c = solver(cost, extend_cost=True, return_cost=False)
     else:  # gatagat's lap (same import name) has only lapjv
         x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
@@ -116,4 +128,45 @@ def _kernel(gain: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray) -> tuple
         keys = rows * n_cols + cols
         if len(np.unique(keys)) != len(keys):
             return None  # a pair made twice: the repeated problem is looser than the b-matching
-    return rows, cols
+    return rows, cols, start
+
+
+def staircase(cost: np.ndarray):
+    r"""The optimal assignment of a square Monge cost matrix (or one with its columns reversed), else None.
+
+    A Monge matrix, :math:`c_{ij} + c_{i'j'} \le c_{ij'} + c_{i'j}` for :math:`i < i'`, :math:`j < j'`
+    (Machol–Wien's :math:`ij + 1` reversed, distances between sorted points on a line), has the
+    diagonal as an optimal assignment (Hoffman 1963), with duals along the staircase
+    :math:`(i, i), (i, i + 1)`: :math:`v_j - v_{j-1} = c_{j-1,j} - c_{j-1,j-1}`, :math:`u_i = c_{ii} - v_i`.
+    Checking the property costs a pass over the matrix; the first two rows usually settle it.
+
+    Returns
+    -------
+    (rows, cols, u, v) or None
+        The assignment and duals :math:`u_i + v_j \le c_{ij}` (equal on it), or None.
+    """
+    n, m = cost.shape
+    if n != m or n < 2:
+        return None
+    for flipped in (False, True):
+        c = cost[:, ::-1] if flipped else cost
+        if not _is_monge(c):
+            continue
+        steps = np.diagonal(c, offset=1) - np.diagonal(c)[:-1]
+        v = np.concatenate([[0.0], np.cumsum(steps)])
+        u = np.diagonal(c) - v
+        cols = np.arange(n)[::-1] if flipped else np.arange(n)
+        return np.arange(n), cols.copy(), u, (v[::-1] if flipped else v).copy()
+    return None
+
+
+def _is_monge(c: np.ndarray) -> bool:
+    """Every adjacent 2 × 2 block satisfies the Monge inequality (which implies it for all), rows in blocks."""
+    if not np.all(c[0, :-1] + c[1, 1:] <= c[0, 1:] + c[1, :-1]):
+        return False
+    for k in range(1, c.shape[0] - 1, BLOCK_ROWS):
+        top, bottom = c[k : k + BLOCK_ROWS], c[k + 1 : k + 1 + BLOCK_ROWS]
+        top = top[: len(bottom)]
+        if not np.all(top[:, :-1] + bottom[:, 1:] <= top[:, 1:] + bottom[:, :-1]):
+            return False
+    return True
