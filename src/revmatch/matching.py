@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -179,7 +179,8 @@ def solve_program(
         mentee_quota=rules.mentee_quota,
         pair_cap=rules.pair_cap,
         time_limit=program.time_limit,
-        tuning=tuning,
+        # The dense kernel may pick another of equal optima: keep the sparse route's tie rule.
+        tuning=replace(tuning or Tuning(), dense_kernel=False),
         first=first,
     )
 

@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -271,7 +272,8 @@ def _tuning(tuning: Tuning | None, **shorthands) -> Tuning:
     for name, value in given.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ConfigError(f"{name} must be a positive int, got {value!r}")
-    return replace(tuning or Tuning(), **{name: int(value) for name, value in given.items()})
+    values: dict[str, Any] = {name: int(value) for name, value in given.items()}
+    return replace(tuning or Tuning(), **values)
 
 
 # ---- the problem as tiles -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ residual potentials are the duals that price every arc outside the candidates.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from ..errors import InfeasibleError, SolverError
 from .assignment import Assignment, MenteeQuota, Status
 from .tuning import DEFAULT, Tuning
 from .warm import reoptimise, residual_distances
+
+# The largest power of two used as a scale: 2**1000 is finite, and a score of 1e-300 times it is 1e1.
+MAX_EXPONENT = 1000
 
 
 def score_grain(values: np.ndarray) -> float | None:
@@ -37,20 +41,31 @@ def score_grain(values: np.ndarray) -> float | None:
     return None
 
 
-def integer_scale(max_weight: float, grain: float | None, n_nodes: int, headroom: int = 1) -> tuple[float, bool]:
+def integer_scale(
+    max_weight: float, grain: float | None, n_nodes: int, headroom: int = 1, precision: float = 2.0**60
+) -> tuple[float, bool]:
     """Factor that turns scores into OR-Tools' integer costs, and whether those costs are exact.
 
     Scores that are whole multiples of ``grain`` (see :func:`score_grain`) scale by ``1 / grain``:
-    exact. Others scale as finely as OR-Tools' cost range allows, within a rounding tolerance.
-    ``headroom`` reserves room for a bonus ``headroom`` times the largest cost (coverage objective).
+    exact. Others scale by a power of two as finely as the cost range allows, within a rounding
+    tolerance; a power of two keeps ``score × scale`` exact in binary and the factor finite for any
+    finite scores, down to 1e-300 and below. ``headroom`` reserves room for a bonus ``headroom``
+    times the largest cost (coverage objective); costs times the node count stay below
+    ``precision`` (2**52 keeps float64 sums exact).
     """
     # OR-Tools' cost scaling multiplies costs by about the node count: keep well inside int64.
-    limit = min(2.0**53, 2.0**60 / (n_nodes + 1)) / headroom
+    limit = min(2.0**53, precision / (n_nodes + 1)) / headroom
     if max_weight <= 0:
         return 1.0, True
     if grain is not None and max_weight / grain <= limit:
         return 1.0 / grain, True
-    return limit / max_weight, False
+    # max_weight < 2**top and limit >= 2**floor, so max_weight * 2**(floor - top) stays within the limit.
+    top, floor = math.frexp(max_weight)[1], math.frexp(limit)[1] - 1
+    return math.ldexp(1.0, min(floor - top, MAX_EXPONENT)), False
+
+
+class PricingStalled(Exception):
+    """Pricing rounds stopped paying (internal: :func:`revmatch.solve` then uses the dense kernel)."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +305,7 @@ def solve_arcs(
     price=None,
     network: Network | None = None,
     tuning: Tuning = DEFAULT,
+    stall_rounds: int | None = None,
 ) -> Assignment:
     """Optimal flow on candidate arcs, proved optimal against every arc by LP duality.
 
@@ -297,12 +313,14 @@ def solve_arcs(
     duals ``u`` (mentors) and ``v`` (mentees), and asks ``price(u, v, scale, final)`` for every arc
     outside the candidates whose integer cost exceeds ``u_i + v_j`` (it returns rows, cols, weights
     and the total excess). Violators join the candidates and the solve repeats, at most
-    ``tuning.max_rounds`` times; with none left the candidates' optimum is the global one. For the
-    plain network, whatever happens, ``bound = Σ c·u + Σ d·v + Σ excess`` is a valid upper bound (weak
-    duality), so the reported gap is honest. Without ``price`` the candidates are the whole problem.
-    ``max_weight`` must bound every arc's absolute weight, priced ones included, and ``grain`` (see
-    :func:`score_grain`; "detect": from the arcs given; None: none, scale within a tolerance) must
-    hold for them all.
+    ``tuning.max_rounds`` times (None: until none is left); with none left the candidates' optimum is
+    the global one. For the plain network, whatever happens, ``bound = Σ c·u + Σ d·v + Σ excess`` is a
+    valid upper bound (weak duality), so the reported gap is honest. Without ``price`` the candidates
+    are the whole problem. ``max_weight`` must bound every arc's absolute weight, priced ones
+    included, and ``grain`` (see :func:`score_grain`; "detect": from the arcs given; None: none, scale
+    within a tolerance) must hold for them all. With ``stall_rounds``, raises :class:`PricingStalled`
+    once the joining arcs failed to halve that many rounds in a row (pricing is not paying: the
+    caller has a better tool).
     """
     start = time.perf_counter()
     network = network or Network()
@@ -323,6 +341,7 @@ def solve_arcs(
     bonus_cost = int(max_pairs * round(max_weight * scale) + 1)
     margin = tuning.drop_margin_for(n_rows * n_cols)
     status, rounds, warm_starts, warm = Status.FEASIBLE, 0, 0, None
+    joined, stalled = None, 0
     while True:
         rounds += 1
         costs = np.round(arcs.weights * scale).astype(np.int64)
@@ -356,6 +375,10 @@ def solve_arcs(
             break
         if rounds == tuning.max_rounds:
             break
+        stalled = stalled + 1 if joined is not None and 2 * len(new_rows) > joined else 0
+        joined = len(new_rows)
+        if stall_rounds is not None and stalled >= stall_rounds:
+            raise PricingStalled(rounds)
         # Unused arcs far below their dual price leave the next solve (its time grows with the arcs):
         # the pricer watches them again, and they come back if their price falls enough to violate.
         forget = getattr(price, "forget", None)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -11,8 +12,9 @@ from ..errors import ConfigError, InfeasibleError, InputError, Problem
 from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota
 from .cpsat import cp_sat
+from .dense import dense_assignment
 from .fair import fair
-from .mincost import Network, score_grain, solve_arcs
+from .mincost import Network, PricingStalled, score_grain, solve_arcs
 from .pricing import TilePricer
 from .tiles import candidate_tile_shape
 from .topk import candidate_arcs_of, candidate_pass
@@ -55,7 +57,8 @@ def solve(
     mentee_quota, pair_cap : optional
         Group quotas (see :class:`MenteeQuota`, :class:`GroupPairCap`).
     time_limit : float, default=60
-        Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota.
+        Seconds for CP-SAT, used only for ``pair_cap`` or ``fair`` with a quota: the only way the
+        result can be ``feasible`` (short of a ``Tuning.max_rounds`` the caller set).
     tuning : Tuning, optional
         The candidate and pricing engine's knobs (candidates per person, rounds, threads, ...).
     first : (array_like of bool, array_like of bool), optional
@@ -82,7 +85,6 @@ def solve(
     [(0, 1), (1, 0)]
     """
     start = time.perf_counter()
-    tuning = tuning or DEFAULT
     w, mask = _checked_matrix(matrix, allowed)
     if objective not in OBJECTIVES:
         raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
@@ -91,32 +93,105 @@ def solve(
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
     _check_locks(locks, labels, mask, row_cap, col_cap)
+    first = _checked_first(first, w.shape, objective, mentee_quota)
+    # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
+    # integer costs keep their full precision; the totals are scaled back.
+    exponent = _magnitude(w, mask)
+    result = _routed(
+        np.ldexp(w, -exponent) if exponent else w,
+        mask,
+        row_cap,
+        col_cap,
+        locks,
+        labels,
+        objective,
+        mentee_quota,
+        pair_cap,
+        time_limit,
+        tuning or DEFAULT,
+        first,
+    )
+    if exponent:
+        result = replace(
+            result,
+            objective=float(np.ldexp(result.objective, exponent)),
+            bound=float(np.ldexp(result.bound, exponent)),
+            tolerance=float(np.ldexp(result.tolerance, exponent)),
+        )
+    return replace(result, solve_time=time.perf_counter() - start)
+
+
+def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit, tuning, first):
+    """The checked problem to the engine that solves it best: CP-SAT, fair, the total's routes or the flow."""
     row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
     col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
-
     free = mask.copy()
     free[locks[:, 0], locks[:, 1]] = False
     if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
         result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
     elif objective == "fair":
         result = fair(w, free, row_left, col_left, locks)
+    elif objective == "total" and mentee_quota is None and first is None:
+        # A pair scoring ≤ 0 never raises the total.
+        result = _total_route(w, free & (w > 0), row_left, col_left, locks, tuning)
     else:
-        # For the plain total, a pair scoring ≤ 0 never helps; coverage, priority and quotas may need one.
-        plain = objective == "total" and mentee_quota is None and first is None
-        useful = free & (w > 0) if plain else free
+        # Coverage, priority and quotas may need a pair scoring ≤ 0.
         bonus = objective == "coverage" or first is not None
         result = _flow_route(
-            w,
-            useful,
-            row_left,
-            col_left,
-            locks,
-            bonus=bonus,
-            quota=mentee_quota,
-            tuning=tuning,
-            first=_checked_first(first, w.shape, objective, mentee_quota),
+            w, free, row_left, col_left, locks, bonus=bonus, quota=mentee_quota, tuning=tuning, first=first
         )
-    return _with_locks(result, w, locks, time.perf_counter() - start)
+    return _with_locks(result, w, locks, 0.0)
+
+
+def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignment:
+    """The plain total: the dense kernel where candidates cannot pay, else candidates and pricing.
+
+    Candidates pay when each person has a few strong partners of their own: revmatch's scores,
+    whole numbers from a few proficiency levels, which also keep the candidate route's tie rule
+    (lower index first), so :func:`revmatch.match`'s dense and sparse routes give the same pairs.
+    They cannot when most people share the same best partners (0/1 scores, Machol–Wien: the top-k
+    candidates overlap, and pricing adds a few pairs per round for many rounds), nor against one
+    dense solve of a matrix of up to ``dense_cells`` pairs. Pricing that stalls also hands over.
+    """
+    if not tuning.dense_kernel:
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    sample = _sample(w, useful, tuning)
+    if sample.concentrated or (not sample.tied and w.size <= tuning.dense_cells):
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    try:
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning, stall=True)
+    except PricingStalled:
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """What a few hundred evenly spread mentors, mentees and pairs say of a matrix's structure."""
+
+    concentrated: bool  # few distinct best partners on both sides
+    tied: bool  # few distinct scores
+
+
+def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
+    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and as many pairs (their scores)."""
+    n_rows, n_cols = w.shape
+    if w.size == 0:
+        return _Sample(False, False)
+    lines = tuning.sample_lines
+    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, lines)).astype(np.int64))
+    cols = np.unique(np.linspace(0, n_cols - 1, min(n_cols, lines)).astype(np.int64))
+    best_col = np.where(useful[rows], w[rows], -np.inf).argmax(axis=1)
+    best_row = np.where(useful[:, cols], w[:, cols], -np.inf).argmax(axis=0)
+    concentrated = max(len(np.unique(best_col)) / len(rows), len(np.unique(best_row)) / len(cols))
+    step = max(1, w.size // (lines * lines))
+    values = w.reshape(-1)[::step][useful.reshape(-1)[::step]]
+    return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
 
 def _problem(message: str) -> InputError:
@@ -145,6 +220,15 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
             "in allowed cells; mask them with allowed=False"
         )
     return w, mask
+
+
+def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
+    """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0."""
+    largest = float(np.abs(w, where=mask, out=np.zeros_like(w)).max()) if w.size else 0.0
+    if largest == 0.0:
+        return 0
+    exponent = math.frexp(largest)[1]
+    return exponent if abs(exponent) > 256 else 0
 
 
 def _capacity(value, n: int, name: str) -> np.ndarray:
@@ -220,6 +304,7 @@ def _flow_route(
     quota: MenteeQuota | None,
     tuning: Tuning,
     first: tuple[np.ndarray, np.ndarray] | None = None,
+    stall: bool = False,
 ) -> Assignment:
     """Min-cost flow on top-k candidates with dual pricing over every valid pair of a dense matrix.
 
@@ -268,6 +353,7 @@ def _flow_route(
         price=pricer,
         network=network,
         tuning=tuning,
+        stall_rounds=tuning.stall_rounds if stall else None,
     )
 
 

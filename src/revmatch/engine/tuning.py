@@ -21,8 +21,9 @@ class Tuning:
     k : int, default=8
         Candidates per mentor and per mentee before pricing; also the most violators per person that
         join the candidates in one pricing round.
-    max_rounds : int, default=50
+    max_rounds : int or None, default=None
         Solves before giving up on a proof: the result is then ``feasible`` with an honest bound.
+        None: never give up (:func:`revmatch.solve` switches to the dense kernel when pricing stalls).
     workers : int or None, default=None
         Tiles scored at once (threads). None: 2 from ``small_cells`` pairs on, else 1. An explicit
         number is used as given.
@@ -52,10 +53,31 @@ class Tuning:
         Sampled passes read blocks this square, whatever the tile shape (same pairs for any).
     sparse_share : float, default=1/50
         A tile whose score bound lets more than this share of its pairs through is scored whole.
+    dense_cells : int, default=2**25
+        :func:`revmatch.solve` hands a matrix of up to this many pairs straight to the dense kernel
+        (:mod:`revmatch.engine.dense`) unless its scores are tied (few distinct values, as
+        revmatch's own); any size when best partners are concentrated. 0: only then.
+    sample_lines : int, default=256
+        Mentors and mentees (and that many squared pairs) sampled for that decision.
+    concentrated : float, default=0.1
+        Best partners are concentrated when the sampled mentors' best mentees are fewer than this
+        share of them, and likewise for mentees (0/1 scores, Machol–Wien: top-k candidates overlap).
+    tied_values : int, default=256
+        Scores are tied when the sampled pairs show fewer distinct values.
+    stall_rounds : int, default=2
+        Pricing rounds in a row whose joiners did not halve before :func:`revmatch.solve` hands the
+        problem to the dense kernel.
+    sweep_cells : int, default=2**14
+        The dense route's proof relaxes every pair each sweep up to this many pairs; larger matrices
+        along a growing set of pairs, checking every pair once per round.
+    dense_kernel : bool, default=True
+        False: :func:`revmatch.solve` keeps to candidates and pricing, whose tie rule (lower index
+        first) the sparse route shares; :func:`revmatch.match` sets it so that its two routes return
+        the same pairs among equal optima.
     """
 
     k: int = 8
-    max_rounds: int = 50
+    max_rounds: int | None = None
     workers: int | None = None
     small_cells: int = 2**24
     drop_margin: float | None = 0.1
@@ -72,11 +94,17 @@ class Tuning:
     sample_cells: int = 2**28
     sample_block: int = 1024
     sparse_share: float = 1 / 50
+    dense_cells: int = 2**25
+    sample_lines: int = 256
+    concentrated: float = 0.1
+    tied_values: int = 256
+    stall_rounds: int = 2
+    sweep_cells: int = 2**14
+    dense_kernel: bool = True
 
     def __post_init__(self) -> None:
         for name in (
             "k",
-            "max_rounds",
             "max_phases",
             "tile_bytes",
             "bytes_per_cell",
@@ -89,6 +117,8 @@ class Tuning:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a positive int, got {value!r}")
+        if self.max_rounds is not None and (not isinstance(self.max_rounds, int) or self.max_rounds < 1):
+            raise ConfigError(f"max_rounds must be a positive int or None, got {self.max_rounds!r}")
         if self.workers is not None and (not isinstance(self.workers, int) or self.workers < 1):
             raise ConfigError(f"workers must be a positive int or None, got {self.workers!r}")
 
