@@ -1,6 +1,7 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
-from . import engine, explain, groups, kpis, lifecycle, reporting, scoring, sparse
+from . import engine, explain, groups, kpis, lifecycle, reporting, scoring, sparse, whatif
+from .advice import Advice, advise
 from .candidates import CandidateArcs, candidate_arcs
 from .engine import Assignment, Status, Tuning, solve
 from .errors import (
@@ -30,10 +31,12 @@ from .models import Employee, Workforce
 from .program import Program
 from .scoring import BlockScores, Scores, score
 from .synthetic import synthetic_workforce
+from .tradeoffs import tradeoffs
 
 __version__ = "0.2.0"
 
 __all__ = [
+    "Advice",
     "Assignment",
     "BlockScores",
     "CandidateArcs",
@@ -64,6 +67,7 @@ __all__ = [
     "UnknownPersonError",
     "Workforce",
     "__version__",
+    "advise",
     "candidate_arcs",
     "engine",
     "explain",
@@ -85,6 +89,8 @@ __all__ = [
     "solve",
     "sparse",
     "synthetic_workforce",
+    "tradeoffs",
+    "whatif",
 ]
 
 

@@ -1,0 +1,51 @@
+"""The advice's report sections: every text escaped, the frontier of the objectives plotted once each."""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+import revmatch as rm
+from revmatch.reporting.advice_page import advice_sections, tradeoffs_section
+from revmatch.reporting.charts import svg_points
+
+
+def test_the_sections_escape_every_text():
+    workforce = rm.synthetic_workforce(400, seed=0)
+    advice = rm.advise(workforce, rm.Program(), [{"min_level_gap": 0}])
+    table = advice.table.assign(change="<script>alert(1)</script>")
+    tricky = rm.Advice(table, advice.per_person.assign(advice="<b>x</b>"), advice.result, advice.base,
+                       advice.changes, advice.seconds, advice.base_seconds, advice.notes)  # fmt: skip
+    html = advice_sections(tricky, rm.tradeoffs(workforce).assign(note="<i>n</i>"))
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<b>x</b>" not in html and "<i>n</i>" not in html
+    assert advice.to_html().startswith("<!DOCTYPE html>")
+
+
+def test_the_frontier_plots_each_objective_once():
+    table = pd.DataFrame(
+        {
+            "objective": ["total", "coverage", "fair"],
+            "current": [True, False, False],
+            "mentees_matched": pd.array([10, 12, 10], dtype="Int64"),
+            "teaching": [100.0, 90.0, 100.0],
+        }
+    )
+    svg = svg_points(
+        table["mentees_matched"].to_numpy(dtype=float), table["teaching"].to_numpy(), table["objective"].tolist(),
+        "seniors matched", "teaching", highlight=0,
+    )  # fmt: skip
+    assert svg.count("<circle") == 2  # total and fair land on one spot: one point, both names
+    assert "total, fair" in svg and "(current)" in svg
+    line = re.search(r'<polyline points="([^"]+)"', svg)
+    assert line is not None
+    xs = [float(point.split(",")[0]) for point in line.group(1).split()]
+    assert len(xs) == 3 and xs == sorted(xs)  # the frontier, joined in order of seniors matched
+    assert "Nothing to plot" in svg_points(np.array([np.nan]), np.array([np.nan]), ["x"], "a", "b")
+
+
+def test_an_objective_that_cannot_be_solved_is_listed_not_plotted():
+    workforce = rm.synthetic_workforce(300, seed=0)
+    table = rm.tradeoffs(workforce, rm.Program(priority=["E000001"], priority_first=True))
+    html = tradeoffs_section(table)
+    assert html.count("<circle") == 1 and "not solved" in html
