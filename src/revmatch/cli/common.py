@@ -143,8 +143,15 @@ INPUT_FLAGS = {
     "checkins": "check-ins",
     "pairs": "pairs",
     "audit": "audit",
+    "what_if": "what-if changes",
 }
-OUTPUT_FLAGS = {"output": "-o", "unmatched": "--unmatched", "report": "--report", "changes": "--changes"}
+OUTPUT_FLAGS = {
+    "output": "-o",
+    "unmatched": "--unmatched",
+    "report": "--report",
+    "changes": "--changes",
+    "per_person": "--per-person",
+}
 
 
 def check_outputs(args) -> None:
