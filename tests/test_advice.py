@@ -264,6 +264,9 @@ def test_own_changes_are_checked_before_anything_runs():
         rm.advise(workforce, program, [{}])
     with pytest.raises(rm.ConfigError, match="preferences"):
         rm.advise(workforce, program, preferences={"s_gap": ["j_gap"]})
+    for other in PROGRAMMES.values():  # every other setting kept as it was
+        moved = as_change({"min_level_gap": 0, "locked": [["j_gap", "s_gap"]]}, other).applied_to(other)
+        assert moved.model_dump() == other.model_dump() | {"min_level_gap": 0, "locked": (("j_gap", "s_gap"),)}
     change = as_change({"min_level_gap": 0, "require_same_location": True}, program)
     assert (change.field, change.before, change.after) == (
         "min_level_gap, require_same_location",
@@ -333,3 +336,51 @@ def test_tradeoffs_say_which_objective_cannot_be_solved():
     assert "priority_first" in table.loc[1, "note"]
     with pytest.raises(rm.ConfigError, match="preferences"):
         rm.tradeoffs(workforce, program, preferences=[])
+
+
+def test_the_documented_example_holds():
+    """docs/advice.md's worked example, figure for figure (the synthetic company of the defaults)."""
+    workforce = rm.synthetic_workforce(5000, seed=0)
+    advice = rm.advise(workforce, rm.Program())
+    b = advice.base
+    assert (b["mentees_matched"], b["mentors_matched"], b["teaching_points"], b["total_score"]) == (
+        176,
+        178,
+        7667,
+        10917,
+    )
+    rows = advice.table.assign(
+        newly=advice.table["newly_matched"].map(len), gone=advice.table["no_longer_matched"].map(len)
+    )
+    figures = rows[["field", "to", "mentees_matched", "mentors_matched", "teaching", "total", "newly", "gone"]]
+    assert figures.to_numpy().tolist() == [
+        ["min_level_gap", "0", 25, 20, 535.0, 683.0, 50, 14],
+        ["min_forward", "0", 0, -1, -4.0, 0.0, 2, 3],
+        ["reporting_line_depth", "7", 1, 1, 105.0, 136.5, 3, 1],
+    ]
+    helped = advice.per_person[advice.per_person["change"] != ""]
+    assert (len(helped), len(advice.per_person)) == (52, 688)
+    # The 25 seniors the level gap keeps out are the level-1 people who ticked "both"; the CEO needs the chain.
+    level = workforce.employees.set_index("employee_id")["level"]
+    gap = next(c for c in advice.changes if c.field == "min_level_gap")
+    seniors = set(rm.match(workforce, gap.applied_to(rm.Program())).pairs["mentee_id"])
+    new = seniors - set(advice.result.pairs["mentee_id"])
+    assert len(new) == 25 and set(level[sorted(new)]) == {1}
+    assert "E000001" in rows.loc[2, "newly_matched"] and level["E000001"] == level.max()
+    own = rm.advise(
+        workforce,
+        rm.Program(),
+        [{"reporting_line_depth": 2}, {"require_different_department": True}, {"min_level_gap": 2}],
+    )
+    assert own.table[["mentees_matched", "mentors_matched", "teaching", "total"]].to_numpy().tolist() == [
+        [1, 0, 141.0, 172.5],
+        [0, -1, -74.0, -37.0],
+        [-12, -14, -274.0, -370.5],
+    ]
+    table = rm.tradeoffs(workforce, rm.Program())
+    columns = ["pairs", "mentees_matched", "mentors_matched", "teaching", "give_back", "min_pair_score", "total"]
+    assert table[columns].to_numpy().tolist() == [
+        [186, 176, 178, 7667.0, 3250.0, 13.0, 10917.0],
+        [186, 176, 186, 7629.0, 3251.0, 13.0, 10880.0],
+        [186, 176, 176, 7679.0, 3233.0, 14.0, 10912.0],
+    ]

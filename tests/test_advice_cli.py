@@ -7,6 +7,9 @@ import pytest
 
 import revmatch as rm
 from revmatch.cli import main
+from revmatch.cli.advise import read_what_if
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +45,17 @@ def test_advise_writes_the_table_the_people_and_the_report(company, tmp_path, ca
 
 def test_advise_takes_the_admins_own_changes(company, tmp_path, capsys):
     employees, skills, _ = company
-    what_if = tmp_path / "what-if.toml"
-    what_if.write_text("[[change]]\nmin_level_gap = 0\n\n[[change]]\nrequire_different_department = true\n")
+    what_if = EXAMPLES / "what-if.toml"
     assert main(["advise", employees, skills, "--what-if", str(what_if), "-o", str(tmp_path / "a.csv")]) == 0
     table = pd.read_csv(tmp_path / "a.csv", keep_default_na=False)
-    assert table["field"].tolist() == ["min_level_gap", "require_different_department"]
-    assert table["to"].tolist() == ["0", "true"]
+    assert table["field"].tolist() == [
+        "reporting_line_depth",
+        "require_different_department",
+        "min_level_gap, require_shared_language",
+    ]
+    assert table["to"].tolist() == ["2", "true", "2, true"]
+    expected = rm.advise(rm.Workforce.from_csv(employees, skills), rm.Program(), read_what_if(what_if))
+    assert table["total"].tolist() == expected.table["total"].tolist()
 
 
 @pytest.mark.parametrize(
