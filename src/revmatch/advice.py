@@ -98,11 +98,10 @@ def advise(
         The current programme: the match every change is measured against.
     changes : list of dict or Change, optional
         The what-ifs, one row each: ``{"min_level_gap": 1}`` sets that field (several keys: one
-        change of several fields). Default: :func:`revmatch.whatif.default_changes` — each active
-        hard rule relaxed one step (the reporting-line rule one level shorter), each quota off, each
-        lock and each forbid dropped (only those that change the match are kept), one more place for
-        the ``capacity_mentors`` mentors most often the reason a senior is unmatched, and each soft
-        wish (a positive ``*_weight``) made a hard rule.
+        change). Default: :func:`revmatch.whatif.default_changes` — each active hard rule one step
+        looser, each quota off, each lock and forbid dropped (kept when that changes the match), one
+        more place for the ``capacity_mentors`` mentors most often the reason a senior is unmatched,
+        each soft wish (a positive ``*_weight``) made a hard rule.
     preferences : optional
         Participants' stated preferences, as ``rm.match`` takes them; this version has none
         (:func:`revmatch.outcome.with_preferences`).
@@ -121,11 +120,9 @@ def advise(
     Raises
     ------
     ConfigError
-        A change that is not a programme setting or has a value the programme refuses (before anything
-        is solved); stated preferences.
+        A change that is not a setting, or a value the programme refuses (before any solve); preferences.
     InfeasibleError
-        The current programme's rules cannot all hold (a change that makes them infeasible is a row
-        with status "infeasible" instead).
+        The current programme's rules cannot all hold (a change that breaks them is an "infeasible" row).
 
     Examples
     --------
@@ -143,34 +140,32 @@ def advise(
         progress(f"current programme: {len(result.pairs)} pairs in {base_seconds:.1f} s")
     wanted = default_changes(workforce, program, result, capacity_mentors=capacity_mentors) if given is None else given
     base = outcome_of(result, base_seconds)
-    rows, kept, seconds, notes = [], [], [], []
-    for change in wanted:
-        row, spent, note = _row(workforce, program, base, change, tuning)
-        if given is None and change.kind == "override" and _costs_nothing(row):
-            continue  # a lock or forbid that costs nothing is no advice
-        rows.append(row)
-        kept.append(change)
-        seconds.append(spent)
-        notes.append(note)
-        if progress:
-            progress(f"{change.words}: {row['status']} in {seconds[-1]:.1f} s")
-    table = pd.DataFrame(rows, columns=list(ADVICE_COLUMNS))
+    solved = [(change, *_row(workforce, program, base, change, tuning, progress)) for change in wanted]
+    # A lock or forbid dropped by default that costs nothing is no advice; the admin's own changes all stay.
+    solved = [s for s in solved if given is not None or s[0].kind != "override" or not _costs_nothing(s[1])]
+    table = pd.DataFrame([row for _, row, _, _ in solved], columns=list(ADVICE_COLUMNS))
     for column in ("mentees_matched", "mentors_matched"):
         table[column] = table[column].astype("Int64")  # whole people; missing where infeasible
+    kept = tuple(change for change, _, _, _ in solved)
     return Advice(
         table=table,
-        per_person=smallest_changes(result, table, tuple(kept)),
+        per_person=smallest_changes(result, table, kept),
         result=result,
         base=base.figures,
-        changes=tuple(kept),
-        seconds=tuple(seconds),
+        changes=kept,
+        seconds=tuple(spent for _, _, spent, _ in solved),
         base_seconds=base_seconds,
-        notes=tuple(notes),
+        notes=tuple(note for _, _, _, note in solved),
     )
 
 
 def _row(
-    workforce: Workforce, program: Program, base: Outcome, change: Change, tuning: Tuning | None
+    workforce: Workforce,
+    program: Program,
+    base: Outcome,
+    change: Change,
+    tuning: Tuning | None,
+    progress: Callable[[str], None] | None,
 ) -> tuple[dict[str, Any], float, str]:
     """One change's row, its seconds and a note: the changed programme solved as ``match`` solves it."""
     row: dict[str, Any] = {"change": change.words, "field": change.field, "from": change.before, "to": change.after}
@@ -179,6 +174,8 @@ def _row(
         after = solve_outcome(workforce, change.applied_to(program), tuning=tuning)
     except InfeasibleError as exc:
         row.update(dict.fromkeys(ADVICE_COLUMNS[4:8]), newly_matched=(), no_longer_matched=(), status="infeasible")
+        if progress:
+            progress(f"{change.words}: infeasible")
         return row, time.perf_counter() - start, str(exc)
     now, then = after.figures, base.figures
     row.update(
@@ -190,6 +187,8 @@ def _row(
         no_longer_matched=tuple(sorted(base.matched - after.matched)),
         status=str(after.status),
     )
+    if progress:
+        progress(f"{change.words}: {after.status} in {after.seconds:.1f} s")
     return row, after.seconds, ""
 
 
