@@ -11,7 +11,10 @@ prints each row's seconds and their ratio to the first match. ``2000`` and ``100
 10 000); ``10000x10000`` is 10 000 mentors × 10 000 mentees built as ``bench_scale.py`` builds its
 N × N programmes (the 10 000 most senior people of an 80 000-person company as mentees, the 10 000
 most junior as mentors, reporting lines kept). With ``--tradeoffs``, ``rm.tradeoffs`` too (coverage
-and fair take the dense route). The load average is printed: the machine may be shared.
+and fair take the dense route). With ``--ties``, why a row is not a warm re-solve: the same
+programme's scores solved with mentors and mentees in four other orders, each proved optimal, and the
+spread of what a sponsor reads across those equally optimal matchings (dense route, so up to 10 000
+employees). The load average is printed: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 import revmatch as rm
+from revmatch.reporting.summary import pair_figures
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_scale import n_by_n  # the N × N companies, built one way for every benchmark
@@ -70,14 +74,49 @@ def run(size: str, with_tradeoffs: bool) -> None:
         print(table.drop(columns=["note"]).to_string(index=False))
 
 
+def ties(size: str, orders: int = 4) -> None:
+    """The spread of people and teaching across optimal matchings of one programme (other row orders)."""
+    import numpy as np
+
+    from revmatch.engine import Tuning
+
+    scores = rm.score(company(size), rm.Program())
+    seen = []
+    for seed in range(orders + 1):
+        rng = np.random.default_rng(seed)
+        rows = rng.permutation(scores.shape[0]) if seed else np.arange(scores.shape[0])
+        cols = rng.permutation(scores.shape[1]) if seed else np.arange(scores.shape[1])
+        a = rm.solve(
+            scores.matrix[np.ix_(rows, cols)],
+            scores.allowed[np.ix_(rows, cols)],
+            scores.mentor_capacity[rows],
+            scores.mentee_capacity[cols],
+            tuning=Tuning(dense_kernel=False),
+        )
+        pairs = [(int(rows[i]), int(cols[j])) for i, j in a.pairs]
+        figures = pair_figures(scores, pairs)
+        seen.append(
+            (a.status, a.objective, figures["mentees_matched"], figures["mentors_matched"], figures["teaching_points"])
+        )
+    spread = lambda k: f"{min(s[k] for s in seen):g}–{max(s[k] for s in seen):g}"
+    print(
+        f"ties {size}: {len(seen)} orders, all {', '.join(sorted({str(s[0]) for s in seen}))}: total {spread(1)}, "
+        f"seniors matched {spread(2)}, juniors placed {spread(3)}, teaching {spread(4)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["2000", "10000", "10000x10000"])
     parser.add_argument("--tradeoffs", action="store_true", help="also time rm.tradeoffs")
+    parser.add_argument("--ties", action="store_true", help="only the spread across tie-optimal matchings")
     args = parser.parse_args(argv)
     print(f"bench_advise {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, revmatch {rm.__version__}")
     for size in args.sizes:
-        run(size, args.tradeoffs)
+        if args.ties:
+            ties(size)
+        else:
+            run(size, args.tradeoffs)
 
 
 if __name__ == "__main__":
