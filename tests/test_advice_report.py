@@ -1,9 +1,12 @@
 """The advice's report sections: every text escaped, the frontier of the objectives plotted once each."""
 
 import re
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import revmatch as rm
 from revmatch.reporting.advice_page import advice_sections, tradeoffs_section
@@ -49,3 +52,31 @@ def test_an_objective_that_cannot_be_solved_is_listed_not_plotted():
     table = rm.tradeoffs(workforce, rm.Program(priority=["E000001"], priority_first=True))
     html = tradeoffs_section(table)
     assert html.count("<circle") == 1 and "not solved" in html
+
+
+CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_the_sections_render_and_sort_in_headless_chromium(tmp_path):
+    workforce = rm.synthetic_workforce(2000, seed=0)
+    changes = [{"min_level_gap": 0}, {"min_level_gap": 2}, {"require_same_location": True}, {"min_forward": 0}]
+    advice = rm.advise(workforce, rm.Program(), changes)
+    html = advice.to_html(tradeoffs=rm.tradeoffs(workforce))
+    # Two clicks on "seniors matched" sort the changes by it, largest first, reading the signed figures.
+    click = 'document.querySelector("#advice th.n").click();'
+    page = tmp_path / "advice.html"
+    page.write_text(html.replace("</body>", f"<script>{click * 2}</script></body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    section = dom[dom.index('<section id="advice">') : dom.index('<section id="advice-people">')]
+    shown = [float(v) for v in re.findall(r'<td class="n" data-v="([^"]+)">[^<]*</td>', section)[::6]]
+    expected = sorted(advice.table["mentees_matched"].astype(float), reverse=True)
+    assert shown == expected and expected[0] > expected[-1]
+    frontier = dom[dom.index('<section id="tradeoffs">') :]
+    assert frontier.count("<circle") >= 2 and "seniors matched" in frontier
