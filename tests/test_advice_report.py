@@ -23,6 +23,8 @@ def test_the_sections_escape_every_text():
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<b>x</b>" not in html and "<i>n</i>" not in html
     assert advice.to_html().startswith("<!DOCTYPE html>")
+    cell = advice._repr_html_()
+    assert cell.startswith("<div") and '<section id="advice">' in cell and "<!DOCTYPE" not in cell
 
 
 def test_the_frontier_plots_each_objective_once():

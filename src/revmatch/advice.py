@@ -75,6 +75,13 @@ class Advice:
 
         return to_html(self.result, title, extra_sections=advice_sections(self, tradeoffs))
 
+    def _repr_html_(self) -> str:
+        """Notebooks show the advice's sections (not the whole match report), styles kept to the cell."""
+        from .reporting.advice_page import advice_sections
+        from .reporting.page import fragment
+
+        return fragment("revmatch what-if advice", advice_sections(self))
+
     def __repr__(self) -> str:
         return f"Advice(changes={len(self.table)}, unmatched={len(self.per_person)}, status={self.result.status!s})"
 
