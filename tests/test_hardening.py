@@ -159,7 +159,7 @@ def company(tmp_path):
         (["-o", "{dir}/x.csv", "--unmatched", "{dir}/x.csv"], "--unmatched and -o are the same file"),
         (["-o", "{dir}/p.csv", "--report", "{dir}/p.csv"], "--report and -o are the same file"),
         (["-o", "{dir}"], "-o .* is a folder"),
-        (["-o", "{employees}/p.csv"], "cannot create the folder"),
+        (["-o", "{employees}/p.csv"], "is a file, not a folder"),
         (["-o", "{dir}/p.csv", "--out-dir", "{dir}"], "--out-dir .* holds the employees input"),
     ],
 )
