@@ -44,9 +44,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         sys.stderr.close()
         return 0
-    except OSError as exc:  # the file system said no (disk full, permissions): its words, no traceback
-        print(f"revmatch: error: {exc}", file=sys.stderr)
-        return 2
     finally:
         warnings.showwarning = _show_warning
 
