@@ -94,6 +94,8 @@ def solve(
     row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
     col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
 
+    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
+
     free = mask.copy()
     free[locks[:, 0], locks[:, 1]] = False
     if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
@@ -114,7 +116,7 @@ def solve(
             bonus=bonus,
             quota=mentee_quota,
             tuning=tuning,
-            first=_checked_first(first, w.shape, objective, mentee_quota),
+            first=first,
         )
     return _with_locks(result, w, locks, time.perf_counter() - start)
 
@@ -197,11 +199,12 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
     )
 
 
-def _checked_first(first, shape: tuple[int, int], objective: str, quota) -> tuple[np.ndarray, np.ndarray] | None:
-    """The people to match first, as two bool vectors; only with the total objective and no quota."""
+def _checked_first(first, shape: tuple[int, int], objective: str, quotas: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The people to match first, as two bool vectors; only with the total objective and no quota (the
+    flow route solves it: the fair and CP-SAT routes would not see it)."""
     if first is None:
         return None
-    if objective != "total" or quota is not None:
+    if objective != "total" or quotas:
         raise ConfigError("matching some people first goes with the 'total' objective and no quota")
     rows, cols = (np.asarray(x, dtype=bool) for x in first)
     if rows.shape != (shape[0],) or cols.shape != (shape[1],):
