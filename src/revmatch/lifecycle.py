@@ -268,8 +268,11 @@ def next_round(
     ``priority`` (default: last round's unplaced volunteers — ``history.unmatched`` when ``history``
     is a MatchResult, otherwise everyone who opted in and appears in no pair of the history) are
     matched before people who were already paired: the most of them get a pair, then the best total
-    (exact). With ``priority_weight`` they are favoured by that many score points per person in a
-    pair instead (a soft preference, traded against the skills). ``poorly_rated`` pairs (see
+    (exact, :attr:`Program.priority_first`). That needs the ``total`` objective and no quota: with
+    ``objective="coverage"`` or ``"fair"``, ``min_matched_share`` or ``max_pairs_per_department_pair``
+    the default call raises :class:`ConfigError` when anyone is to go first; pass ``priority_weight``
+    there. With ``priority_weight`` they are favoured by that many score points per person in a pair
+    instead (a soft preference, traded against the skills, under any objective). ``poorly_rated`` pairs (see
     :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright. With ``store`` (a
     :class:`revmatch.ProgrammeStore`), every pair it holds joins ``history`` (which may then be None)
     and, unless ``priority`` is given, its last round's unplaced volunteers are the priority (see
