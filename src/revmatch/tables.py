@@ -56,6 +56,8 @@ def read_table(
         raise InputError([Problem(str(path), None, None, "file not found")]) from None
     except IsADirectoryError:
         raise InputError([Problem(str(path), None, None, "is a folder, not a file")]) from None
+    except OSError as exc:  # a path through a file, no permission, ...: the system's words
+        raise InputError([Problem(str(path), None, None, f"cannot be read ({exc.strerror})")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
