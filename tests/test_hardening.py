@@ -30,6 +30,8 @@ def load(tmp_path, employees: str, skills: str = SKILLS, **kwargs):
         ("c\x00x,3,Z,b,mentor,1", r"row 4, column 'employee_id': 'c\\x00x' holds a control character"),
         ("c\x1b[31m,3,Z,b,mentor,1", r"row 4, column 'employee_id': .* holds a control character"),
         ('c,3,"Z\rW",b,mentor,1', r"row 4, column 'department': 'Z\\rW' holds a control character"),
+        ('c,3,"Z\nW",b,mentor,1', r"row 4, column 'department': 'Z\\nW' holds a control character"),
+        ("c,3,Z\tW,b,mentor,1", r"row 4, column 'department': 'Z\\tW' holds a control character"),
         ("c" * 5000 + ",3,Z,b,mentor,1", r"row 4, column 'employee_id': .*longer than 200 characters"),
     ],
 )
