@@ -128,6 +128,7 @@ def test_command_lines_never_crash_and_never_touch_the_inputs(tmp_path_factory, 
     finally:
         os.chdir(cwd)
     assert code in (0, 2)
+    if verb in ("synth", "demo", "schema"):
+        return  # these read no file: e.csv is not their input, and -o may name any file
     for name, content in inputs.items():  # an input is never overwritten, whatever the arguments
-        if verb != "synth":
-            assert (folder / name).read_bytes() == content
+        assert (folder / name).read_bytes() == content
