@@ -1,4 +1,5 @@
-"""Monitoring a running programme: check-ins → KPIs and pairs at risk, and a fairness audit of a result."""
+"""Monitoring a running programme: check-ins → KPIs and pairs at risk (the fairness audit of a result is in
+:mod:`revmatch.fairness`)."""
 
 from __future__ import annotations
 

@@ -27,9 +27,12 @@ class MatchResult:
     """The outcome of :func:`match`: explained pairs, unmatched people with reasons, status and timings.
 
     ``pairs`` has one row per pair (``mentor_id``, ``mentee_id``, ``score``, ``forward``,
-    ``backward``, ``reason``); ``unmatched`` one row per opted-in person with no pair
-    (``employee_id``, ``role``, ``reason``). ``objective`` is the total score; the true optimum is at
-    most ``bound``. ``timings`` holds seconds per stage.
+    ``backward``, a column per soft preference in use, ``reason``); ``unmatched`` one row per
+    opted-in person with no pair: ``employee_id``, ``role``, ``reason``, ``waitlist_rank`` (their
+    place in the queue of the waitlisted, 1 = first to get a place; empty if not waitlisted) and
+    ``waitlist_side`` (the side of that queue, ``mentor`` or ``mentee``; empty if none) — see
+    :func:`revmatch.unmatched.unmatched_frame`. ``objective`` is the total score; the true optimum is
+    at most ``bound``. ``timings`` holds seconds per stage.
     """
 
     pairs: pd.DataFrame

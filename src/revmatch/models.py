@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ExternalManagersWarning, InputError, Problem
+from .limits import DEPTH
 from .resources import require_memory
 from .tables import Fingerprint, read_table
 from .validate import (
@@ -24,11 +25,13 @@ from .validate import (
     SKILL_COLUMNS,
     Problems,
     Table,
+    parse_int,
     validate_employees,
     validate_skills,
 )
 
 Role = Literal["mentor", "mentee", "both", "none"]
+CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
 
@@ -149,11 +152,22 @@ class Workforce:
     ) -> Workforce:
         """Build from DataFrames in the CSV schema; errors name the table, index label and column.
 
-        ``external_managers``, ``default_role`` and ``memory_limit`` as in :meth:`from_csv`.
+        ``external_managers``, ``default_role`` and ``memory_limit`` as in :meth:`from_csv`. One more
+        employees column is read here: ``chain_depth``, each person's steps below the top of a larger
+        company's management chain, as :func:`revmatch.groups.group_frames` writes it for a group whose
+        chains skip the managers outside it; ``reporting_line_depth`` then counts the company's steps.
+        Each value is a whole number from 0, greater than the person's manager's.
         """
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
-        return cls._build(emp, sk, {}, external_managers, default_role, memory_limit)
+        if CHAIN_DEPTH not in emp.cells:
+            return cls._build(emp, sk, {}, external_managers, default_role, memory_limit)
+        rest = replace(
+            emp,
+            cells={k: v for k, v in emp.cells.items() if k != CHAIN_DEPTH},
+            header=[c for c in emp.header if c != CHAIN_DEPTH],
+        )
+        return _with_chain_depth(cls._build(rest, sk, {}, external_managers, default_role, memory_limit), emp)
 
     @classmethod
     def from_employees(cls, people: Iterable[Employee], *, default_role: str = "none") -> Workforce:
@@ -379,6 +393,33 @@ def _parents(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
     inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
     return np.where(inside, at, -1).astype(np.int64), inside
+
+
+def _with_chain_depth(workforce: Workforce, table: Table) -> Workforce:
+    """The workforce with its ``depth`` read from the ``chain_depth`` column of its employees table.
+
+    A group's chains skip the managers outside it; the company's depths keep a step limit on the
+    reporting line counting the company's steps. Each value must exceed the manager's.
+    """
+    problems = Problems()
+    given = parse_int(table, CHAIN_DEPTH, problems, default=None, low=0, high=DEPTH)
+    problems.raise_if_any()
+    row = workforce.index_of(table.text("employee_id"))  # every id known and unique: validated
+    depth = np.empty(len(row), dtype=np.int64)
+    depth[row] = given
+    position = np.empty(len(row), dtype=np.int64)
+    position[row] = np.arange(len(row))
+    parent = workforce.parent
+    for i in np.flatnonzero((parent >= 0) & (depth <= depth[np.maximum(parent, 0)])):
+        boss = parent[i]
+        problems.add(
+            table.where,
+            table.rows[position[i]],
+            CHAIN_DEPTH,
+            f"{depth[i]} is not below their manager {workforce.ids[boss]!r}'s {depth[boss]}",
+        )
+    problems.raise_if_any()
+    return replace(workforce, depth=_readonly(depth))
 
 
 def _report_cycles(where: str, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:

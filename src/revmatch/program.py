@@ -212,6 +212,8 @@ class Program(BaseModel):
             raise ConfigError(f"{path}: file not found") from None
         except IsADirectoryError:
             raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
@@ -56,6 +57,8 @@ def read_table(
         raise InputError([Problem(str(path), None, None, "file not found")]) from None
     except IsADirectoryError:
         raise InputError([Problem(str(path), None, None, "is a folder, not a file")]) from None
+    except OSError as exc:  # a path through a file, no permission, ...: the system's words
+        raise InputError([Problem(str(path), None, None, f"cannot be read ({exc.strerror})")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -90,6 +93,7 @@ def read_table(
     if escaped:
         frame = frame.apply(lambda col: col.where(~col.str.startswith("'"), col.str[1:]))
     frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
+    frame.attrs["clean"] = _clean(raw, len(frame))
     return frame
 
 
@@ -136,6 +140,25 @@ def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int, found_on
 # escape, bare CR …), DEL and a byte-order mark in the middle of the text.
 CONTROL = "".join(chr(c) for c in [*range(32), 127]) + "\ufeff"
 _CONTROL_TABLE = str.maketrans("", "", CONTROL)
+
+
+def _clean(raw: bytes, n_rows: int) -> bool:
+    """Whether no cell of the file can hold a control character, from its bytes in a few C passes.
+
+    Clean: no byte below 32 but line ends (``\n``, ``\r\n``: no bare ``\r``), no DEL, no byte-order
+    mark after the start, and one line per row (a quoted cell with a line break would make more).
+    UTF-8 encodes every other character in bytes of 128 and above, so none is mistaken for one.
+    """
+    codes = np.frombuffer(raw, dtype=np.uint8)
+    newlines, returns = raw.count(b"\n"), raw.count(b"\r")
+    lines = newlines + (0 if not raw or raw.endswith(b"\n") else 1)
+    return (
+        lines == n_rows + 1
+        and returns == raw.count(b"\r\n")
+        and int(np.count_nonzero(codes < 32)) == newlines + returns
+        and not np.any(codes == 127)
+        and raw.find(b"\xef\xbb\xbf", 1) == -1
+    )
 
 
 def unsafe(cell: str) -> bool:

@@ -117,6 +117,7 @@ class Table:
     rows: np.ndarray
     n: int
     header: list[str] = field(default_factory=list)  # every column of the source, loaded or not
+    clean: bool = False  # the source file is known to hold no control character in any cell
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> Table:
@@ -129,7 +130,8 @@ class Table:
         cells = {name: _as_text(frame.iloc[:, k]) for k, name in enumerate(columns)}
         n = len(frame)
         rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index, dtype=object)
-        return cls(where, cells, rows, n, list(frame.attrs.get("header", columns)))
+        header = list(frame.attrs.get("header", columns))
+        return cls(where, cells, rows, n, header, bool(frame.attrs.get("clean", False)))
 
     def text(self, column: str, default: str = "") -> np.ndarray:
         got = self.cells.get(column)
@@ -208,14 +210,22 @@ def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None
 
 
 def _check_column(table: Table, column: str, problems: Problems) -> None:
-    text = pd.Series(table.cells[column], dtype=object)
-    control = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
-    problems.add_rows(table, control, column, lambda i: f"{shown(str(text[i]))} holds a control character")
+    """One column's cells: control characters (unless the file is known clean), then lengths.
+
+    Both scans look at every cell only when the cheap whole-column test finds something.
+    """
+    cells = table.cells[column]
+    text = pd.Series(cells, dtype=object)
+    control = np.zeros(len(cells), dtype=bool)
+    if not table.clean:
+        control = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+        problems.add_rows(table, control, column, lambda i: f"{shown(str(text[i]))} holds a control character")
     limit = TEXT_LIMITS.get(column, ID_LENGTH)
-    long = text.str.len().to_numpy() > limit
-    problems.add_rows(
-        table, long & ~control, column, lambda i: f"{shown(str(text[i]))} is longer than {limit} characters"
-    )
+    if len(cells) and max(map(len, cells)) > limit:
+        long = np.fromiter(map(len, cells), dtype=np.int64, count=len(cells)) > limit
+        problems.add_rows(
+            table, long & ~control, column, lambda i: f"{shown(str(text[i]))} is longer than {limit} characters"
+        )
 
 
 def _require_columns(table: Table, required: tuple[str, ...], problems: Problems) -> bool:

@@ -46,10 +46,14 @@ def read_what_if(path: Path) -> list[dict]:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise ConfigError(f"{path}: not a UTF-8 TOML file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a what-if file") from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     changes = data.get("change")
     beside = sorted(k for k in data if k != "change")
     if beside or not isinstance(changes, list) or not changes or not all(isinstance(c, dict) for c in changes):

@@ -182,12 +182,15 @@ def check_outputs(args) -> None:
         if flag != "--out-dir" and path.is_dir():
             raise ConfigError(f"{flag} {path} is a folder; give a file name")
     for flag, path in given.items():
-        _writable_folder(flag, path, path.parent)
+        writable_folder(flag, path, path.parent)
     if "--out-dir" in given:
         check_audit_folder(given["--out-dir"], force=getattr(args, "force", False))
 
 
-def _writable_folder(flag: str, path: Path, folder: Path) -> None:
+def writable_folder(flag: str, path: Path, folder: Path) -> None:
+    """``folder`` exists (made if needed) and can be written, else a ConfigError naming ``flag``."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{flag} {path}: {folder} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

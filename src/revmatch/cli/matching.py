@@ -25,6 +25,7 @@ from .common import (
     raw_csv_argument,
     route_arguments,
     workforce_arguments,
+    writable_folder,
     write_extras,
     write_pairs,
 )
@@ -84,6 +85,7 @@ def _match(args) -> int:
 
 def _synth(args) -> int:
     folder = Path(args.output)
+    writable_folder("-o", folder, folder)
     existing = [p for p in (folder / "employees.csv", folder / "skills.csv") if p.exists()]
     if existing and not args.force:
         raise ConfigError(f"{existing[0]} exists: give a new folder, or --force to replace it with a synthetic one")

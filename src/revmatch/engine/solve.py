@@ -93,7 +93,7 @@ def solve(
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
     _check_locks(locks, labels, mask, row_cap, col_cap)
-    first = _checked_first(first, w.shape, objective, mentee_quota)
+    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
     exponent = _magnitude(w, mask)
@@ -281,11 +281,12 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
     )
 
 
-def _checked_first(first, shape: tuple[int, int], objective: str, quota) -> tuple[np.ndarray, np.ndarray] | None:
-    """The people to match first, as two bool vectors; only with the total objective and no quota."""
+def _checked_first(first, shape: tuple[int, int], objective: str, quotas: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The people to match first, as two bool vectors; only with the total objective and no quota (the
+    flow route solves it: the fair and CP-SAT routes would not see it)."""
     if first is None:
         return None
-    if objective != "total" or quota is not None:
+    if objective != "total" or quotas:
         raise ConfigError("matching some people first goes with the 'total' objective and no quota")
     rows, cols = (np.asarray(x, dtype=bool) for x in first)
     if rows.shape != (shape[0],) or cols.shape != (shape[1],):

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ..matching import MatchResult
     from ..scoring import PairScores
 
-# Every figure of summary(), with what it means: one definition for the docs, the dict and the report.
 SUMMARY_FIGURES = {
     "status": "optimal, feasible (stopped at the time limit: see gap) or infeasible",
     "engine": "the optimisation engine that ran",
@@ -63,6 +62,11 @@ SUMMARY_FIGURES = {
     "level_gap_max": "largest level gap",
     "blocking_pairs": "pairs not made that would both score higher together than with a current partner",
 }
+"""Every key of :func:`summary`, in order, with what it means.
+
+One definition for the dict, the docs (the table in Explanations) and the report's hover text, so
+they cannot disagree.
+"""
 
 
 def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
