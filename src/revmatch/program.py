@@ -240,11 +240,13 @@ class Program(BaseModel):
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "program") -> Program:
-        """Build a programme from plain data, turning pydantic's errors into one ConfigError."""
+        """Build a programme from plain data, turning pydantic's errors into one ConfigError naming ``where``."""
+        if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
+            raise ConfigError(f"{where}: a programme is a table of settings with text keys")
         try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise _config_error(exc, where) from None
+            return cls(**data)  # __init__ words every problem, naming "Program": name ``where`` instead
+        except ConfigError as exc:
+            raise ConfigError(str(exc).replace("\n  Program: key ", f"\n  {where}: key ")) from None
 
 
 def _config_error(exc: ValidationError, where: str) -> ConfigError:
