@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ExternalManagersWarning, InputError, Problem
+from .hierarchy import manager_rows, report_cycles, tree_intervals
 from .limits import DEPTH
 from .resources import require_memory
 from .tables import Fingerprint, read_table
@@ -229,9 +230,9 @@ class Workforce:
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         if emp is not None:  # cycles too, with every other problem: all of them at once
             emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
-            parent, inside = _parents(emp)
-            tree_in, tree_size, depth, cycles = _tree_intervals(parent)
-            _report_cycles(emp_table.where, emp, cycles, problems)
+            parent, inside = manager_rows(emp)
+            tree_in, tree_size, depth, cycles = tree_intervals(parent)
+            report_cycles(emp_table.where, emp, cycles, problems)
         problems.raise_if_any()
         assert emp is not None  # no problems: the employees table was usable
         ids = emp["employee_id"].to_numpy(dtype=object)
@@ -386,15 +387,6 @@ class Workforce:
         return inside & (steps <= depth)
 
 
-def _parents(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's manager row (-1 at the top or outside the file) in id-sorted ``emp``, and who has one."""
-    ids = emp["employee_id"].to_numpy(dtype=object)
-    managers = emp["manager_id"].to_numpy(dtype=object)
-    at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
-    inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
-    return np.where(inside, at, -1).astype(np.int64), inside
-
-
 def _with_chain_depth(workforce: Workforce, table: Table) -> Workforce:
     """The workforce with its ``depth`` read from the ``chain_depth`` column of its employees table.
 
@@ -422,13 +414,6 @@ def _with_chain_depth(workforce: Workforce, table: Table) -> Workforce:
     return replace(workforce, depth=_readonly(depth))
 
 
-def _report_cycles(where: str, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:
-    ids = emp["employee_id"].to_numpy(dtype=object)
-    for cycle in cycles:
-        chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
-        problems.add(where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
-
-
 def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np.ndarray) -> None:
     """Say so when managers are outside the file: the reporting-line rule cannot see above them."""
     outside = (managers != "") & ~inside
@@ -454,55 +439,6 @@ def _utc_offset(zone: str, on: date) -> float:
         return float("nan")
     offset = datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(zone)).utcoffset()
     return float("nan") if offset is None else offset.total_seconds() / 3600
-
-
-def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
-    """Pre-order interval and depth of every subtree, layer by layer (no recursion); also the management cycles."""
-    n = len(parent)
-    order = np.argsort(parent, kind="stable")
-    sorted_parent = parent[order]
-    first_child = np.searchsorted(sorted_parent, np.arange(n), "left")
-    n_children = np.searchsorted(sorted_parent, np.arange(n), "right") - first_child
-    depth = np.full(n, -1, dtype=np.int64)
-    layers: list[np.ndarray] = []
-    groups: list[np.ndarray] = []
-    frontier = np.flatnonzero(parent == -1)
-    while frontier.size:
-        depth[frontier] = len(layers)
-        layers.append(frontier)
-        counts = n_children[frontier]
-        total = int(counts.sum())
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        groups.append(np.repeat(np.cumsum(counts) - counts, counts))  # where each child's sibling group starts
-        frontier = order[np.repeat(first_child[frontier], counts) + offsets]
-
-    size = np.ones(n, dtype=np.int64)
-    for layer in reversed(layers[1:]):
-        np.add.at(size, parent[layer], size[layer])
-    tree_in = np.zeros(n, dtype=np.int64)
-    if layers:
-        roots = layers[0]
-        tree_in[roots] = np.cumsum(size[roots]) - size[roots]
-    for layer, group_start in zip(layers[1:], groups[:-1]):
-        before = np.cumsum(size[layer]) - size[layer]
-        tree_in[layer] = tree_in[parent[layer]] + 1 + before - before[group_start]
-
-    cycles: list[list[int]] = []
-    seen = depth >= 0
-    for start in np.flatnonzero(~seen):  # only people whose chain never reaches the top
-        path: list[int] = []
-        k = int(start)
-        on_path: dict[int, int] = {}
-        while not seen[k] and k not in on_path:
-            on_path[k] = len(path)
-            path.append(k)
-            k = int(parent[k])
-        if k in on_path:
-            cycle = path[on_path[k] :]
-            low = cycle.index(min(cycle))
-            cycles.append(cycle[low:] + cycle[:low])
-        seen[path] = True
-    return tree_in, size, depth, cycles
 
 
 def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:
