@@ -9,6 +9,7 @@ from .errors import (
     IgnoredColumnsWarning,
     InfeasibleError,
     InputError,
+    LevelOrderWarning,
     NotOptedInWarning,
     Problem,
     ProtectedColumnsWarning,
@@ -29,6 +30,7 @@ from .matching import MatchResult, match
 from .models import Employee, Workforce
 from .program import Program
 from .scoring import BlockScores, Scores, score
+from .survey import read_survey
 from .synthetic import synthetic_workforce
 
 __version__ = "0.2.0"
@@ -44,6 +46,7 @@ __all__ = [
     "IgnoredColumnsWarning",
     "InfeasibleError",
     "InputError",
+    "LevelOrderWarning",
     "MatchResult",
     "NotOptedInWarning",
     "PairExplanation",
@@ -78,6 +81,7 @@ __all__ = [
     "programme_kpis",
     "read_checkins",
     "read_history",
+    "read_survey",
     "rematch",
     "reporting",
     "score",
