@@ -24,8 +24,8 @@ WORKDAY_ROWS = [
     ["E1", "Tom Reyes", 8, "Executive", "CC-100", "", "M", "English, Spanish", "tom@example.com", "mentee"],
     ["E2", "Priya Nair", 2, "IT", "CC-200", "E4", "F", "English; Hindi", "priya@example.com", "mentor"],
     ["E3", "Ann Berg", 6, "Finance", "CC-300", "E1", "F", "", "ann@example.com", "mentee"],
-    ["E4", "Lee Chen", 5, "IT", "CC-200", "E1", "M", "Mandarin", "lee@example.com", "both"],
-    ["E5", "Sam Okoro", 1, "Marketing", "CC-400", "E3", "X", "English", "sam@example.com", "mentor"],
+    ["E4", "Lee Chen", 5, "IT", "CC-200", "", "M", "Mandarin", "lee@example.com", "both"],
+    ["E5", "Sam Okoro", 1, "Marketing", "CC-400", "E4", "X", "English", "sam@example.com", "mentor"],
 ]
 SKILL_ROWS = [
     {"Employee ID": "E2", "Skill": "Generative AI", "Skill Level": 5, "Learning Interest": 0},

@@ -29,6 +29,7 @@ from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Workforce
 from .program import Program
+from .reporting.introductions import introductions
 from .scoring import BlockScores, Scores, score
 from .survey import read_survey
 from .synthetic import synthetic_workforce
@@ -72,6 +73,7 @@ __all__ = [
     "explain",
     "fairness_audit",
     "groups",
+    "introductions",
     "kpis",
     "lifecycle",
     "match",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -135,7 +135,7 @@ class Workforce:
         employees: str | Path | pd.DataFrame,
         skills: str | Path | pd.DataFrame | None = None,
         *,
-        sheet: Sheet | dict[str, Sheet] = None,
+        sheet: Sheet | Mapping[str, Sheet] = None,
         columns: dict[str, str] | None = None,
         profile: str | None = None,
         level_order: str = "ascending",

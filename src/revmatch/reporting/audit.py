@@ -51,9 +51,11 @@ def write_outputs(
       :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
       ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
     - ``run.json``: the manifest, written last — SHA-256 and size of each file in ``inputs`` as it
-      was read, versions of revmatch, OR-Tools, numpy, pandas, pydantic and Python, the programme
-      settings, ``seed``, status, objective, bound, gap, tolerance, engine, timings, the
-      :func:`summary` figures, SHA-256 of the three files above and a UTC timestamp
+      was read, how the workforce's files were read (``reading``: :attr:`Workforce.decisions` —
+      formats, sheets, headers mapped, level order, how languages split), versions of revmatch,
+      OR-Tools, numpy, pandas, pydantic and Python, the programme settings, ``seed``, status,
+      objective, bound, gap, tolerance, engine, timings, the :func:`summary` figures, SHA-256 of
+      the three files above and a UTC timestamp
       (``created_utc``), the only field that changes between runs on the same result.
 
     The folder is built beside ``directory`` under a temporary name and renamed into place, so a
@@ -191,6 +193,7 @@ def _manifest(result: MatchResult, inputs: dict[str, dict], seed: int | None, fo
     return {
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
+        "reading": result.workforce.decisions,
         "versions": {**{name: version_of(name) for name in VERSIONED}, "python": platform.python_version()},
         "program": result.program.model_dump(mode="json"),
         "seed": seed,
