@@ -147,3 +147,23 @@ def test_a_wide_survey_from_the_cli(tmp_path, capsys):
     out = tmp_path / "pairs.csv"
     assert main(["match", str(employees), str(survey), "--survey-id", "Who", "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("E1,E2,")
+
+
+def test_sheets_and_level_order_from_the_cli(tmp_path, capsys):
+    people = [
+        ["employee_id", "level", "department", "manager_id", "role"],
+        ["ceo", 1, "Exec", None, "mentee"],
+        ["dev", 5, "IT", "lead", "mentor"],
+        ["lead", 3, "IT", None, "none"],
+    ]
+    skills = [["employee_id", "skill", "proficiency", "need"], ["dev", "AI", 5, 0], ["ceo", "AI", 0, 5]]
+    book = write_xlsx(tmp_path / "hr.xlsx", {"Read me": [["notes"]], "People": people, "Skills": skills})
+    out = tmp_path / "pairs.csv"
+    base = ["match", str(book), str(book), "-o", str(out), "--sheet", "employees=People", "--sheet", "skills=Skills"]
+    assert main(base) == 0
+    assert "note: " in (err := capsys.readouterr().err) and "--level-order descending" in err
+    assert len(out.read_text().splitlines()) == 1  # read ascending, the CEO is the most junior: no pair
+    assert main([*base, "--level-order", "descending"]) == 0
+    assert out.read_text().splitlines()[1].startswith("dev,ceo,")
+    assert main(["match", str(book), str(book), "-o", str(out), "--sheet", "People", "--sheet", "skills=Skills"]) == 2
+    assert "give one sheet for every workbook" in capsys.readouterr().err

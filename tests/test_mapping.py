@@ -1,6 +1,7 @@
 """Column mapping and the HRIS profiles: exports load as they are, a wrong header never passes silently."""
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,3 +124,16 @@ def test_frames_map_too_and_name_their_index_labels():
     frame = pd.DataFrame([dict(OURS, **{"Employee ID": "x"})]).drop(columns="employee_id")
     wf = rm.Workforce.from_files(frame, columns={"Employee ID": "employee_id"}, default_role="both")
     assert list(wf.ids) == ["x"]
+
+
+def test_the_docs_list_every_profile_header_in_order():
+    page = (Path(__file__).resolve().parent.parent / "docs" / "hr-data.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(" `"): line.split("|")[2:5] for line in page.splitlines() if line.startswith("| `")
+    }
+    for column, cells in rows.items():
+        if column not in PROFILES["workday"]:
+            continue
+        for profile, cell in zip(("workday", "successfactors", "bamboohr"), cells):
+            assert tuple(h.strip() for h in cell.split(", ")) == PROFILES[profile][column], (profile, column)
+    assert set(PROFILES["workday"]) <= set(rows)

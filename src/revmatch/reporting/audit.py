@@ -51,12 +51,10 @@ def write_outputs(
       :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
       ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
     - ``run.json``: the manifest, written last — SHA-256 and size of each file in ``inputs`` as it
-      was read, how the workforce's files were read (``reading``: :attr:`Workforce.decisions` —
-      formats, sheets, headers mapped, level order, how languages split), versions of revmatch,
+      was read, how they were read (``reading``: :attr:`Workforce.decisions`), versions of revmatch,
       OR-Tools, numpy, pandas, pydantic and Python, the programme settings, ``seed``, status,
       objective, bound, gap, tolerance, engine, timings, the :func:`summary` figures, SHA-256 of
-      the three files above and a UTC timestamp
-      (``created_utc``), the only field that changes between runs on the same result.
+      the three files above and a UTC timestamp (``created_utc``), the only field that changes between runs.
 
     The folder is built beside ``directory`` under a temporary name and renamed into place, so a
     failure part-way leaves no mixture of two runs. An existing ``directory`` must be empty, or,
