@@ -1,6 +1,7 @@
 """Every format through the same door: real files written by the libraries HR tools use, precise errors."""
 
 import hashlib
+import io
 import warnings
 
 import numpy as np
@@ -184,3 +185,14 @@ def test_a_missing_optional_reader_names_the_extra_to_install():
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
 def test_column_letters(index, letters):
     assert column_letter(index) == letters
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 20])
+def test_error_cells_are_found_whatever_the_blocks_the_sheet_is_read_in(block):
+    from revmatch.readers import _error_elements
+
+    cells = b"".join(
+        b'<c r="A%d"><v>1</v></c><c r="B%d" t="e"><f>1/0</f><v>#DIV/0!</v></c>' % (i, i) for i in range(2, 50)
+    )
+    found = list(_error_elements(io.BytesIO(b"<sheetData>" + cells + b"</sheetData>"), block))
+    assert len(found) == 48 and all(b't="e"' in attributes and b"#DIV/0!" in content for attributes, content in found)

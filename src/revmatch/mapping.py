@@ -131,14 +131,17 @@ def read_mapped(
     else:
         frame = read_frame(source, sheet=sheet, columns=lambda h: squash(h) in wanted, strip=False)
         where, spreadsheet_rows = str(source), True
-    header = [str(h).strip() for h in frame.attrs.get("header", frame.columns)]
+    attrs = dict(frame.attrs)
+    header = [str(h).strip() for h in attrs.get("header", frame.columns)]
     plan = resolve(header, columns, profile, known)
-    letters = frame.attrs.get("letters", {})
+    letters = attrs.get("letters", {})
     loaded = [c for c in frame.columns if str(c).strip() in plan.rename]
-    frame = frame.loc[:, loaded].rename(columns=lambda c: plan.rename[str(c).strip()])
-    frame.attrs["header"] = [plan.rename.get(h, h) for h in header]
-    prior = frame.attrs.get("labels", {})  # a frame may bring its own (read_survey's id column)
-    frame.attrs["labels"] = {t: prior.get(s, (s, letters.get(s))) for s, t in plan.rename.items()}
+    frame = pd.DataFrame(frame, copy=False)[loaded]  # attrs set once below: pandas deep-copies them per step
+    frame.columns = [plan.rename[str(c).strip()] for c in loaded]
+    attrs["header"] = [plan.rename.get(h, h) for h in header]
+    prior = attrs.get("labels", {})  # a frame may bring its own (read_survey's id column)
+    attrs["labels"] = {t: prior.get(s, (s, letters.get(s))) for s, t in plan.rename.items()}
+    frame.attrs = attrs
     table = Table.from_frame(frame, where, spreadsheet_rows=spreadsheet_rows)
     path = source.attrs.get("path") if isinstance(source, pd.DataFrame) else str(source)
     fingerprint = (

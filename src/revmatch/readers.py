@@ -16,6 +16,8 @@ import importlib
 import io
 import json
 import math
+import re
+import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -84,9 +86,11 @@ def read_frame(
     reader = {"excel": _excel, "parquet": _parquet, "jsonl": _jsonl}[kind]
     raw = read_bytes(path)
     frame = reader(str(path), raw, sheet, (lambda name: True) if columns is None else columns)
-    if strip:
-        frame = frame.apply(lambda col: col.str.strip()) if len(frame.columns) else frame
-    frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), format=kind)
+    attrs = frame.attrs | {"sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), "format": kind}
+    frame = pd.DataFrame(frame, copy=False)  # without attrs while it is worked on: pandas deep-copies them
+    if strip and len(frame.columns):
+        frame = frame.apply(lambda col: col.str.strip())
+    frame.attrs = attrs
     return frame
 
 
@@ -109,7 +113,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _frame(columns: dict[str, list[str]], n: int, attrs: dict[str, Any]) -> pd.DataFrame:
+def _frame(columns: dict[str, Any], n: int, attrs: dict[str, Any]) -> pd.DataFrame:
     frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()}, index=range(n))
     frame.attrs.update(attrs)
     return frame
@@ -143,7 +147,8 @@ def _excel(where: str, raw: bytes, sheet: Sheet, columns: Columns) -> pd.DataFra
     check_header(place, header, top + 1, letters)
     keep = [k for k, h in enumerate(header) if h and selects(columns, h)]
     data = cells[1:]
-    filled = [k for k, row in enumerate(data) if any(c != "" for c in row)]
+    width = len(header)
+    filled = [k for k, row in enumerate(data) if row.count("") != width]
     rows = np.arange(top + 2, top + 2 + len(data))[filled]
     errors = _error_cells(raw, name, {left + k for k in keep})
     if errors:
@@ -152,7 +157,9 @@ def _excel(where: str, raw: bytes, sheet: Sheet, columns: Columns) -> pd.DataFra
             for r, c, ltr, value in errors
         ]
         raise InputError(problems)
-    out = {header[k]: [_excel_text(data[i][k]) for i in filled] for k in keep}
+    by_column = list(zip(*data)) if data else [() for _ in header]  # one transposition, in C
+    every_row = len(filled) == len(data)
+    out = {header[k]: _column_text(by_column[k] if every_row else [by_column[k][i] for i in filled]) for k in keep}
     attrs = {"where": place, "rows": rows, "header": [h for h in header if h], "sheet": name}
     return _frame(out, len(filled), attrs | {"letters": {header[k]: letters[k] for k in keep}})
 
@@ -185,6 +192,24 @@ def _sheet_name(where: str, book, sheet: Sheet) -> str:
     raise InputError([Problem(where, None, None, message)])
 
 
+def _column_text(cells) -> list[str]:
+    """A column's cells as text; text cells as they are, each distinct number converted once."""
+    out: list[str] = []
+    memo: dict[float, str] = {}
+    for cell in cells:
+        kind = cell.__class__
+        if kind is str:
+            out.append(cell)
+        elif kind is float:
+            text = memo.get(cell)
+            if text is None:
+                text = memo[cell] = _excel_text(cell)
+            out.append(text)
+        else:
+            out.append(_excel_text(cell))
+    return out
+
+
 def _excel_text(cell) -> str:
     """A cell as text: numbers as written (3.0 → '3'), dates in ISO, true/false as Excel shows them."""
     if cell.__class__ is str:
@@ -203,12 +228,10 @@ def _excel_text(cell) -> str:
 def _error_cells(raw: bytes, sheet: str, wanted: set[int]) -> list[tuple[int, int, str, str]]:
     """Error cells (``t="e"``) of a sheet in the wanted 0-based columns: (row, column, letter, value).
 
-    The sheet's XML is found through the workbook's relationships and scanned as bytes; a sheet
-    without the marker costs one pass of a substring search.
+    The sheet's XML is found through the workbook's relationships and streamed in blocks cut after a
+    whole cell (memory stays a block, whatever the sheet's size); a block without the marker costs one
+    substring search.
     """
-    import re
-    import zipfile
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -219,23 +242,42 @@ def _error_cells(raw: bytes, sheet: str, wanted: set[int]) -> list[tuple[int, in
     targets = dict(re.findall(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', rels))
     target = targets.get(ids.get(sheet, ""), "")
     member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    found = []
     try:
         with archive.open(member) as stream:
-            xml = stream.read()
+            for attributes, content in _error_elements(stream):
+                ref = re.search(rb'\br="([A-Z]+)(\d+)"', attributes)
+                if ref is None:
+                    continue
+                letters, row = ref.group(1).decode(), int(ref.group(2))
+                column = sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(letters))) - 1
+                value = re.search(rb"<v>([^<]*)</v>", content)
+                if column in wanted:
+                    found.append(
+                        (row, column, letters, value.group(1).decode("utf-8", "replace") if value else "error")
+                    )
     except KeyError:
         return []
-    if b't="e"' not in xml:
-        return []
-    found = []
-    for tag, value in re.findall(rb'(<c\b[^>]*\bt="e"[^>]*>)(?:.*?<v>([^<]*)</v>)?', xml):
-        ref = re.search(rb'\br="([A-Z]+)(\d+)"', tag)
-        if ref is None:
-            continue
-        letters, row = ref.group(1).decode(), int(ref.group(2))
-        column = sum((ord(ch) - 64) * 26**k for k, ch in enumerate(reversed(letters))) - 1
-        if column in wanted:
-            found.append((row, column, letters, value.decode("utf-8", "replace") or "error"))
     return found
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>/]*)>(.*?)</c>', re.DOTALL)
+
+
+def _error_elements(stream, block: int = 1 << 22):
+    """The (attributes, content) of every error cell in a sheet's XML stream, block by block."""
+    carry = b""
+    while chunk := stream.read(block):
+        data = carry + chunk
+        cut = data.rfind(b"</c>") + 4
+        if cut < 4:
+            carry = data
+            continue
+        head, carry = data[:cut], data[cut:]
+        if b't="e"' in head:
+            yield from _ERROR_CELL.findall(head)
+    if b't="e"' in carry:
+        yield from _ERROR_CELL.findall(carry)
 
 
 def _unescape(text: str) -> str:
@@ -279,8 +321,7 @@ def _parquet(where: str, raw: bytes, sheet: Sheet, columns: Columns) -> pd.DataF
         elif pa.types.is_nested(kind) or pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
             problems.append(Problem(where, None, name, f"holds {kind}; give text, numbers or dates"))
             continue
-        text = pc.cast(column, pa.large_string()).to_numpy(zero_copy_only=False)
-        out[name] = np.where(pd.isna(text), "", text).tolist()
+        out[name] = pc.fill_null(pc.cast(column, pa.large_string()), "").to_numpy(zero_copy_only=False)
     if problems:
         raise InputError(problems)
     return _frame(out, table.num_rows, {"where": where, "rows": np.arange(1, table.num_rows + 1), "header": header})

@@ -130,22 +130,36 @@ def _check_found(where, header, id_column, ids_header, asked, patterns) -> None:
 
 
 def _answers(table: Table, header: str, scale: dict[str, int], problems: Problems) -> np.ndarray:
-    """One column's answers as 0–5: numbers, labels of the scale, blanks as 0; the rest named."""
+    """One column's answers as 0–5: numbers, labels of the scale, blanks as 0; the rest named.
+
+    A column holds few distinct answers: each is read once, then spread to its rows.
+    """
     text = table.text(header)
-    key = pd.Series(text, dtype=object).str.split().str.join(" ").str.casefold()
-    by_label = key.map(scale)
-    numbers = pd.to_numeric(pd.Series(text, dtype=object).where(text != "", None), errors="coerce")
-    whole = numbers.notna() & (numbers == numbers.round()) & (numbers >= 0) & (numbers <= MAX_SCALE)
-    values = np.where(text == "", 0, np.where(by_label.notna(), by_label.fillna(0), numbers.where(whole, 0)))
-    bad = (text != "") & by_label.isna().to_numpy() & ~whole.to_numpy()
+    codes, distinct = pd.factorize(text)
+    read = [_answer(str(answer), scale) for answer in distinct]
+    values = np.array([-1 if v is None else v for v in read] + [0], dtype=np.int64)[codes]
     words = ", ".join(k.title() for k in list(scale)[:8])
     problems.add_rows(
         table,
-        bad,
+        values < 0,
         header,
         lambda i: f"{shown(str(text[i]))} is neither a whole number from 0 to 5 nor a label ({words})",
     )
-    return values.astype(np.int64)
+    return np.maximum(values, 0)
+
+
+def _answer(answer: str, scale: dict[str, int]) -> int | None:
+    """0–5 from a blank, a label of the scale or a whole number; None if it is none of those."""
+    if answer == "":
+        return 0
+    label = scale.get(" ".join(answer.split()).casefold())
+    if label is not None:
+        return label
+    try:
+        number = float(answer)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and 0 <= number <= MAX_SCALE else None
 
 
 def _long(path, frame, table, ids, skills, answers, ids_header, patterns, labels) -> pd.DataFrame:

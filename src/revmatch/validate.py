@@ -141,7 +141,8 @@ class Table:
         if len(set(columns)) != len(columns):
             dup = sorted({c for c in columns if columns.count(c) > 1})
             raise InputError([Problem(where, None, c, "column appears more than once") for c in dup])
-        cells = {name: _as_text(frame.iloc[:, k]) for k, name in enumerate(columns)}
+        plain = pd.DataFrame(frame, copy=False)  # no attrs: pandas deep-copies them into every column taken
+        cells = {name: _as_text(plain.iloc[:, k]) for k, name in enumerate(columns)}
         n = len(frame)
         rows = frame.attrs.get("rows")
         if rows is None or len(rows) != n:
@@ -215,6 +216,7 @@ def _number(cell: str) -> str:
 
 
 _CONTROL_PATTERN = "[\x00-\x1f\x7f\ufeff]"
+_CONTROL_RE = re.compile(_CONTROL_PATTERN)
 # How long a text cell may be: ids and categories short, a name or a list of languages longer.
 TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH}
 
@@ -232,13 +234,17 @@ def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None
 
 
 def _check_column(table: Table, column: str, problems: Problems) -> None:
-    text = pd.Series(table.cells[column], dtype=object)
-    control = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
-    problems.add_rows(table, control, column, lambda i: f"{shown(str(text[i]))} holds a control character")
+    cells = table.cells[column]
+    values = cells.tolist()
+    control = np.zeros(len(values), dtype=bool)
+    # One search over the column's joined text (C speed); only a column with a hit is read cell by cell.
+    if _CONTROL_RE.search("".join(values)):
+        control = pd.Series(cells, dtype=object).str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+    problems.add_rows(table, control, column, lambda i: f"{shown(str(values[i]))} holds a control character")
     limit = TEXT_LIMITS.get(column, ID_LENGTH)
-    long = text.str.len().to_numpy() > limit
+    long = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) > limit
     problems.add_rows(
-        table, long & ~control, column, lambda i: f"{shown(str(text[i]))} is longer than {limit} characters"
+        table, long & ~control, column, lambda i: f"{shown(str(values[i]))} is longer than {limit} characters"
     )
 
 
