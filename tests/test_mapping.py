@@ -124,6 +124,9 @@ def test_frames_map_too_and_name_their_index_labels():
     frame = pd.DataFrame([dict(OURS, **{"Employee ID": "x"})]).drop(columns="employee_id")
     wf = rm.Workforce.from_files(frame, columns={"Employee ID": "employee_id"}, default_role="both")
     assert list(wf.ids) == ["x"]
+    bad = frame.rename(columns={"level": "Grade"}).assign(Grade="high").set_axis(["row-7"])
+    with pytest.raises(rm.InputError, match=r"employees, row row-7, column 'Grade': 'high' is not a whole number"):
+        rm.Workforce.from_files(bad, columns={"Employee ID": "employee_id", "Grade": "level"})
 
 
 def test_the_docs_list_every_profile_header_in_order():

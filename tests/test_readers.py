@@ -196,3 +196,19 @@ def test_error_cells_are_found_whatever_the_blocks_the_sheet_is_read_in(block):
     )
     found = list(_error_elements(io.BytesIO(b"<sheetData>" + cells + b"</sheetData>"), block))
     assert len(found) == 48 and all(b't="e"' in attributes and b"#DIV/0!" in content for attributes, content in found)
+
+
+def test_a_csv_export_with_another_extension_reads_when_the_format_is_said(tmp_path):
+    employees = tmp_path / "employees.txt"
+    write_csv(employees, workday_records())
+    with pytest.raises(rm.InputError, match=r"extension '\.txt'.*file_format='csv', CLI --format csv"):
+        load(employees, None)
+    assert len(load(employees, None, file_format="csv")) == 5
+    assert (
+        len(
+            rm.Workforce.from_csv(
+                write_csv(tmp_path / "e.dat", [{"employee_id": "a", "level": 1, "department": "D", "manager_id": ""}])
+            )
+        )
+        == 1
+    )

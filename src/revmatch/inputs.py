@@ -46,6 +46,7 @@ def read_inputs(
     columns: Mapping[str, str] | None = None,
     profile: str | None = None,
     contact_columns: tuple[str, ...] | str = (),
+    file_format: str | None = None,
 ) -> Inputs:
     """Read the employees and skills inputs through the column mapping; see :meth:`Workforce.from_files`."""
     mapping = check_mapping(columns, profile)
@@ -57,7 +58,13 @@ def read_inputs(
     employee_known: tuple[str, ...] = EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS
     employee_known += tuple(c for c in contacts if c not in employee_known)
     emp, emp_print, emp_decision, used = read_mapped(
-        employees, "employees", employee_known, sheet=sheets.get("employees"), columns=mapping, profile=profile
+        employees,
+        "employees",
+        employee_known,
+        sheet=sheets.get("employees"),
+        columns=mapping,
+        profile=profile,
+        file_format=file_format,
     )
     fingerprints = {"employees": emp_print} if emp_print else {}
     decisions: dict[str, Any] = {"employees": _where(employees) | emp_decision}
@@ -65,7 +72,13 @@ def read_inputs(
     headers = [h for h, _ in emp.labels.values()] + list(emp.header)
     if skills is not None:
         sk, sk_print, sk_decision, sk_used = read_mapped(
-            skills, "skills", SKILL_COLUMNS, sheet=sheets.get("skills"), columns=mapping, profile=profile
+            skills,
+            "skills",
+            SKILL_COLUMNS,
+            sheet=sheets.get("skills"),
+            columns=mapping,
+            profile=profile,
+            file_format=file_format,
         )
         used |= sk_used
         headers += [h for h, _ in sk.labels.values()] + list(sk.header)

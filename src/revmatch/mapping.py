@@ -115,6 +115,7 @@ def read_mapped(
     sheet: Sheet = None,
     columns: dict[str, str] | None = None,
     profile: str | None = None,
+    file_format: str | None = None,
 ) -> tuple[Table, Fingerprint | None, dict[str, Any], set[str]]:
     """Read one input (a file of any format, or a frame) and name its columns as revmatch does.
 
@@ -129,7 +130,8 @@ def read_mapped(
         frame.attrs = dict(source.attrs) | {"header": list(source.attrs.get("header", map(str, source.columns)))}
         where, spreadsheet_rows = str(source.attrs.get("where", role)), "rows" in source.attrs
     else:
-        frame = read_frame(source, sheet=sheet, columns=lambda h: squash(h) in wanted, strip=False)
+        selected = lambda h: squash(h) in wanted
+        frame = read_frame(source, sheet=sheet, columns=selected, strip=False, file_format=file_format)
         where, spreadsheet_rows = str(source), True
     attrs = dict(frame.attrs)
     header = [str(h).strip() for h in attrs.get("header", frame.columns)]

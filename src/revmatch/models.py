@@ -124,6 +124,7 @@ class Workforce:
         return cls.from_files(
             employees_path,
             skills_path,
+            file_format="csv",
             external_managers=external_managers,
             default_role=default_role,
             memory_limit=memory_limit,
@@ -140,6 +141,7 @@ class Workforce:
         profile: str | None = None,
         level_order: str = "ascending",
         contact_columns: tuple[str, ...] | str = (),
+        file_format: str | None = None,
         external_managers: bool = False,
         default_role: str = "none",
         memory_limit: int | None = None,
@@ -170,13 +172,21 @@ class Workforce:
             says when most managers have a lower level than their reports (the other order).
         contact_columns : tuple of str or "name,email", optional
             Employee columns kept for launch-day outputs only (:attr:`contacts`), never scored.
+        file_format : {"csv", "excel", "parquet", "jsonl"}, optional
+            Read both files as this format whatever their extension (default: by extension).
         external_managers, default_role, memory_limit
             As in :meth:`from_csv`.
         """
         if level_order not in LEVEL_ORDERS:
             raise ConfigError(f"level_order must be one of {', '.join(LEVEL_ORDERS)}, got {level_order!r}")
         got = read_inputs(
-            employees, skills, sheet=sheet, columns=columns, profile=profile, contact_columns=contact_columns
+            employees,
+            skills,
+            sheet=sheet,
+            columns=columns,
+            profile=profile,
+            contact_columns=contact_columns,
+            file_format=file_format,
         )
         sources = {role: got.decisions.get(role, {}).get("path", "") for role in ("employees", "skills")}
         wf = cls._build(got.employees, got.skills, sources, external_managers, default_role, memory_limit, level_order)

@@ -37,18 +37,27 @@ Columns = Iterable[str] | Callable[[str], bool]
 Sheet = str | int | None
 
 
-def file_format(path: str | Path) -> str:
+def format_of(path: str | Path) -> str:
     """The format of a file by its extension: ``csv``, ``excel``, ``parquet`` or ``jsonl``."""
     suffix = Path(path).suffix.casefold()
     if suffix not in FORMATS:
         known = ", ".join(sorted(FORMATS))
-        message = f"cannot tell the format from the extension {suffix or '(none)'!r}: revmatch reads {known}"
+        message = (
+            f"cannot tell the format from the extension {suffix or '(none)'!r}: revmatch reads {known} "
+            "(or say which: file_format='csv', CLI --format csv)"
+        )
         raise InputError([Problem(str(path), None, None, message)])
     return FORMATS[suffix]
 
 
 def read_frame(
-    path: str | Path, *, sheet: Sheet = None, columns: Columns | None = None, strip: bool = True, escaped: bool = False
+    path: str | Path,
+    *,
+    sheet: Sheet = None,
+    columns: Columns | None = None,
+    strip: bool = True,
+    escaped: bool = False,
+    file_format: str | None = None,
 ) -> pd.DataFrame:
     """Read an HR table from CSV, Excel (``.xlsx``), Parquet or JSON Lines, by extension, as text cells.
 
@@ -64,6 +73,8 @@ def read_frame(
         Trim spaces around cells.
     escaped : bool, default=False
         CSV only: undo revmatch's formula guard (see :func:`revmatch.tables.read_table`).
+    file_format : {"csv", "excel", "parquet", "jsonl"}, optional
+        Read the file as this format whatever its extension (e.g. a CSV export named ``.txt``).
 
     Raises
     ------
@@ -76,7 +87,9 @@ def read_frame(
         The optional reader for the format is not installed (the message names the extra).
     """
     path = Path(path)
-    kind = file_format(path)
+    kind = format_of(path) if file_format is None else file_format
+    if kind not in FORMATS.values():
+        raise ConfigError(f"file_format must be one of {', '.join(sorted(set(FORMATS.values())))}, got {kind!r}")
     if kind == "csv":
         frame = read_table(path, strip, columns, escaped)
         frame.attrs.update(where=str(path), format="csv")
@@ -114,7 +127,9 @@ def column_letter(index: int) -> str:
 
 
 def _frame(columns: dict[str, Any], n: int, attrs: dict[str, Any]) -> pd.DataFrame:
-    frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()}, index=range(n))
+    """Text columns as a frame, each kept as its own array (no copy into one consolidated block)."""
+    series = {name: pd.Series(values, dtype=object) for name, values in columns.items()}
+    frame = pd.DataFrame(series, copy=False) if series else pd.DataFrame(index=range(n))
     frame.attrs.update(attrs)
     return frame
 

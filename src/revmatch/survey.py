@@ -26,6 +26,7 @@ def read_survey(
     *,
     labels: Mapping[str, int] | None = None,
     sheet: Sheet = None,
+    file_format: str | None = None,
 ) -> pd.DataFrame:
     """Turn a wide survey export into the long skills table (employee_id, skill, proficiency, need).
 
@@ -35,7 +36,8 @@ def read_survey(
     None 0, Beginner 1, Basic 2, Intermediate 3, Advanced 4, Expert 5, case aside; ``labels``
     replaces it, for both questions); a blank answer is 0. A skill asked only one way reads 0 for
     the other. Rows whose answers are all 0 add nothing and are left out. Any format
-    :meth:`revmatch.Workforce.from_files` reads; pass the result to it as the skills.
+    :meth:`revmatch.Workforce.from_files` reads (``sheet``, ``file_format`` as there); pass the
+    result to it as the skills.
 
     Raises
     ------
@@ -63,7 +65,8 @@ def read_survey(
     question: Callable[[str], tuple[str, str] | None] = lambda h: next(
         ((q, m["skill"].strip()) for q, rx in patterns.items() if (m := rx.match(h))), None
     )
-    frame = read_frame(path, sheet=sheet, columns=lambda h: h.casefold() == id_column.casefold() or bool(question(h)))
+    selected = lambda h: h.casefold() == id_column.casefold() or bool(question(h))
+    frame = read_frame(path, sheet=sheet, columns=selected, file_format=file_format)
     where = str(frame.attrs.get("where", path))
     table = Table.from_frame(frame, where, spreadsheet_rows=True)
     ids_header = next((h for h in table.cells if h.casefold() == id_column.casefold()), None)

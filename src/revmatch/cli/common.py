@@ -100,6 +100,12 @@ def reading_arguments(parser) -> None:
     )
     parser.add_argument("--profile", choices=tuple(PROFILES), help="map the headers this HR system exports")
     parser.add_argument(
+        "--format",
+        dest="file_format",
+        choices=("csv", "excel", "parquet", "jsonl"),
+        help="read the HR files as this format whatever their extension (default: by extension)",
+    )
+    parser.add_argument(
         "--level-order",
         choices=("ascending", "descending"),
         default="ascending",
@@ -146,13 +152,16 @@ def load_workforce(args) -> Workforce:
     skills = args.skills
     if getattr(args, "survey_id", None):
         survey_sheet = sheets.get("skills") if isinstance(sheets, dict) else sheets
-        skills = read_survey(skills, args.survey_id, args.proficiency, args.need, sheet=survey_sheet)
+        skills = read_survey(
+            skills, args.survey_id, args.proficiency, args.need, sheet=survey_sheet, file_format=args.file_format
+        )
     return Workforce.from_files(
         args.employees,
         skills,
         sheet=sheets,
         columns=load_program(args).columns,
         profile=getattr(args, "profile", None),
+        file_format=getattr(args, "file_format", None),
         level_order=getattr(args, "level_order", "ascending"),
         contact_columns=getattr(args, "contact_columns", None) or (),
         external_managers=args.external_managers,
