@@ -32,3 +32,18 @@ def test_large_company(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "status=optimal" in out and "gap 0" in out and "candidates:" in out and "pricing round" in out
     assert "site × function programmes" in out and "0 failed" in out
+
+
+def test_hr_exports(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(EXAMPLES / "hr_exports.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "status=optimal" in out and "descending" in out and "Why you two" in out
+    folder = tmp_path / "hr_example"
+    pairs = pd.read_csv(folder / "pairs.csv")
+    merge = pd.read_csv(folder / "introductions" / "mail_merge.csv")
+    assert len(pairs) > 50 and len(merge) == len(pairs)
+    assert (merge["mentor_email"] == pairs["mentor_email"]).all() and merge["mentee_email"].str.endswith(
+        "@example.com"
+    ).all()
+    assert (folder / "report.xlsx").stat().st_size > 0

@@ -10,6 +10,7 @@ from .errors import (
     IgnoredColumnsWarning,
     InfeasibleError,
     InputError,
+    LevelOrderWarning,
     NotOptedInWarning,
     Problem,
     ProtectedColumnsWarning,
@@ -29,7 +30,9 @@ from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Workforce
 from .program import Program
+from .reporting.introductions import introductions
 from .scoring import BlockScores, Scores, score
+from .survey import read_survey
 from .synthetic import synthetic_workforce
 from .tradeoffs import tradeoffs
 
@@ -47,6 +50,7 @@ __all__ = [
     "IgnoredColumnsWarning",
     "InfeasibleError",
     "InputError",
+    "LevelOrderWarning",
     "MatchResult",
     "NotOptedInWarning",
     "PairExplanation",
@@ -73,6 +77,7 @@ __all__ = [
     "explain",
     "fairness_audit",
     "groups",
+    "introductions",
     "kpis",
     "lifecycle",
     "match",
@@ -82,6 +87,7 @@ __all__ = [
     "programme_kpis",
     "read_checkins",
     "read_history",
+    "read_survey",
     "rematch",
     "reporting",
     "score",

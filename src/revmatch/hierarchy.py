@@ -1,18 +1,19 @@
-"""The management tree: each person's manager row, subtree intervals and depths, and the cycles.
-
-"Is in the reporting line of" must be two integer comparisons on every pair of a large match, so
-the tree is laid out once, layer by layer (no recursion), as pre-order intervals.
-"""
+"""The management tree: each person's manager row, subtree intervals, cycles, and which way levels run."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
 
-from .validate import Problems
+from .errors import LevelOrderWarning
+from .validate import Problems, Table
+
+LEVEL_ORDERS = ("ascending", "descending")
 
 
-def manager_rows(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def parents(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Each person's manager row (-1 at the top or outside the file) in id-sorted ``emp``, and who has one."""
     ids = emp["employee_id"].to_numpy(dtype=object)
     managers = emp["manager_id"].to_numpy(dtype=object)
@@ -21,11 +22,12 @@ def manager_rows(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.where(inside, at, -1).astype(np.int64), inside
 
 
-def report_cycles(where: str, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:
+def report_cycles(table: Table, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:
+    """One problem per management cycle, on the row of its first person, naming the whole chain."""
     ids = emp["employee_id"].to_numpy(dtype=object)
     for cycle in cycles:
         chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
-        problems.add(where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
+        problems.add_cell(table, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
 
 
 def tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
@@ -75,3 +77,31 @@ def tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
             cycles.append(cycle[low:] + cycle[:low])
         seen[path] = True
     return tree_in, size, depth, cycles
+
+
+MIN_EVIDENCE = 4  # manager–report pairs with different levels before the direction is judged at all
+
+
+def check_level_order(where: str, level: np.ndarray, parent: np.ndarray, level_order: str) -> dict[str, int]:
+    """Warn when the levels seem to run the other way than ``level_order`` says; return the evidence.
+
+    ``level`` is as revmatch reads it (higher = more senior, after ``level_order``). Where most
+    managers are *below* their direct reports (of at least ``MIN_EVIDENCE`` such pairs: a handful of
+    people says nothing), the file most likely numbers its grades the other way: a
+    :class:`LevelOrderWarning` says so, and which ``level_order`` fits.
+    """
+    has = parent >= 0
+    below = int(np.count_nonzero(level[parent[has]] < level[has]))
+    above = int(np.count_nonzero(level[parent[has]] > level[has]))
+    evidence = {"managers_above_reports": above, "managers_below_reports": below}
+    if below > above and below + above >= MIN_EVIDENCE:
+        fits = "descending" if level_order == "ascending" else "ascending"
+        meaning = "1 = most senior" if fits == "descending" else "a higher level = more senior"
+        warnings.warn(
+            f"{where}: in {below} of {below + above} manager–report pairs with different levels the manager "
+            f"comes out junior to the report under level_order={level_order!r}: the file's levels look like "
+            f"{meaning}; if so, load it with level_order={fits!r} (CLI: --level-order {fits})",
+            LevelOrderWarning,
+            stacklevel=4,
+        )
+    return evidence

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
@@ -15,21 +15,14 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ExternalManagersWarning, InputError, Problem
-from .hierarchy import manager_rows, report_cycles, tree_intervals
+from .errors import ConfigError, ExternalManagersWarning, InputError, Problem
+from .hierarchy import LEVEL_ORDERS, check_level_order, parents, report_cycles, tree_intervals
+from .inputs import read_inputs
 from .limits import DEPTH
+from .readers import Sheet
 from .resources import require_memory
-from .tables import Fingerprint, read_table
-from .validate import (
-    EMPLOYEE_COLUMNS,
-    OPTIONAL_EMPLOYEE_COLUMNS,
-    SKILL_COLUMNS,
-    Problems,
-    Table,
-    parse_int,
-    validate_employees,
-    validate_skills,
-)
+from .tables import Fingerprint
+from .validate import Problems, Table, parse_int, validate_employees, validate_skills
 
 Role = Literal["mentor", "mentee", "both", "none"]
 CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
@@ -104,7 +97,9 @@ class Workforce:
     tree_size: np.ndarray
     depth: np.ndarray
     sources: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # files as read (from_csv)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # files as read (from_csv, from_files)
+    decisions: dict[str, Any] = field(default_factory=dict)  # how the files were read, for the run manifest
+    contacts: pd.DataFrame | None = None  # the contact columns asked for (from_files), by employee_id
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -126,19 +121,84 @@ class Workforce:
         ``memory_limit``: the bytes the skill arrays may use (default: the memory free now); beyond
         it a ResourceError, before anything large is allocated. Only the known columns are parsed;
         each file's SHA-256 and size, as read, are kept in :attr:`fingerprints` for the audit manifest.
+        Any format and mapped headers: :meth:`from_files`.
         """
-        fingerprints: dict[str, Fingerprint] = {}
+        return cls.from_files(
+            employees_path,
+            skills_path,
+            file_format="csv",
+            external_managers=external_managers,
+            default_role=default_role,
+            memory_limit=memory_limit,
+        )
 
-        def table(role: str, path: str | Path, known: tuple[str, ...]) -> Table:
-            frame = read_table(path, strip=False, columns=known)
-            fingerprints[role] = Fingerprint(str(path), frame.attrs["sha256"], frame.attrs["bytes"])
-            return Table.from_frame(frame, str(path), spreadsheet_rows=True)
+    @classmethod
+    def from_files(
+        cls,
+        employees: str | Path | pd.DataFrame,
+        skills: str | Path | pd.DataFrame | None = None,
+        *,
+        sheet: Sheet | Mapping[str, Sheet] = None,
+        columns: dict[str, str] | None = None,
+        profile: str | None = None,
+        level_order: str = "ascending",
+        contact_columns: tuple[str, ...] | str = (),
+        file_format: str | None = None,
+        external_managers: bool = False,
+        default_role: str = "none",
+        memory_limit: int | None = None,
+    ) -> Workforce:
+        """Read the employees and skills from CSV, Excel (``.xlsx``), Parquet or JSON Lines, by extension.
 
-        employees = table("employees", employees_path, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
-        skills = None if skills_path is None else table("skills", skills_path, SKILL_COLUMNS)
-        sources = {"employees": str(employees_path), "skills": str(skills_path or "")}
-        wf = cls._build(employees, skills, sources, external_managers, default_role, memory_limit)
-        object.__setattr__(wf, "fingerprints", fingerprints)
+        Every format gets the same checks and errors as :meth:`from_csv`, naming the file (and the
+        sheet), the row as the file shows it (the spreadsheet row; the line of JSON Lines; the record
+        of Parquet) and the column as written (with its Excel letter). Every decision taken (format,
+        sheet, headers mapped, level order, how languages split) is in :attr:`decisions`, which the
+        audit manifest records. See the docs' *HR data in and out* page for each format and profile.
+
+        Parameters
+        ----------
+        employees, skills : str, Path or DataFrame
+            The two files (or frames); ``skills`` may be the long table of :func:`revmatch.read_survey`.
+        sheet : str, int or dict, optional
+            Excel: the sheet (name or 0-based position) of every workbook, or ``{"employees": ...,
+            "skills": ...}``. By default a workbook's only visible sheet (several: an error).
+        columns : dict of header → revmatch column, optional
+            ``{"Employee ID": "employee_id", ...}``, case and spaces aside; wins over ``profile``.
+            A header found in neither file is a ConfigError naming the closest headers.
+        profile : {"workday", "successfactors", "bamboohr"}, optional
+            The headers an HR system exports, mapped (:data:`revmatch.mapping.PROFILES`).
+        level_order : {"ascending", "descending"}, default="ascending"
+            ``"descending"``: level 1 is the most senior; each level is read negated (1 → −1) so that
+            higher stays more senior for every rule; gaps are unchanged. A ``LevelOrderWarning``
+            says when most managers have a lower level than their reports (the other order).
+        contact_columns : tuple of str or "name,email", optional
+            Employee columns kept for launch-day outputs only (:attr:`contacts`), never scored.
+        file_format : {"csv", "excel", "parquet", "jsonl"}, optional
+            Read both files as this format whatever their extension (default: by extension).
+        external_managers, default_role, memory_limit
+            As in :meth:`from_csv`.
+        """
+        if level_order not in LEVEL_ORDERS:
+            raise ConfigError(f"level_order must be one of {', '.join(LEVEL_ORDERS)}, got {level_order!r}")
+        got = read_inputs(
+            employees,
+            skills,
+            sheet=sheet,
+            columns=columns,
+            profile=profile,
+            contact_columns=contact_columns,
+            file_format=file_format,
+        )
+        sources = {role: got.decisions.get(role, {}).get("path", "") for role in ("employees", "skills")}
+        wf = cls._build(got.employees, got.skills, sources, external_managers, default_role, memory_limit, level_order)
+        decisions = got.decisions | wf.decisions
+        contacts = None
+        if got.contacts is not None:
+            contacts = got.contacts.set_index("employee_id").loc[wf.ids].reset_index()
+        object.__setattr__(wf, "fingerprints", got.fingerprints)
+        object.__setattr__(wf, "decisions", decisions)
+        object.__setattr__(wf, "contacts", contacts)
         return wf
 
     @classmethod
@@ -223,6 +283,7 @@ class Workforce:
         external_managers: bool = False,
         default_role: str = "none",
         memory_limit: int | None = None,
+        level_order: str = "ascending",
     ) -> Workforce:
         problems = Problems()
         emp = validate_employees(emp_table, problems, external_managers, default_role)
@@ -230,13 +291,14 @@ class Workforce:
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         if emp is not None:  # cycles too, with every other problem: all of them at once
             emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
-            parent, inside = manager_rows(emp)
+            parent, inside = parents(emp)
             tree_in, tree_size, depth, cycles = tree_intervals(parent)
-            report_cycles(emp_table.where, emp, cycles, problems)
+            report_cycles(emp_table, emp, cycles, problems)
         problems.raise_if_any()
         assert emp is not None  # no problems: the employees table was usable
         ids = emp["employee_id"].to_numpy(dtype=object)
         _warn_external(emp_table.where, ids, emp["manager_id"].to_numpy(dtype=object), inside)
+        decisions = _level_decisions(emp_table, emp, parent, level_order)
         if sk is None:
             sk = pd.DataFrame({"employee_id": [], "skill": [], "key": [], "proficiency": [], "need": [], "_row": []})
 
@@ -287,6 +349,7 @@ class Workforce:
             tree_size=_readonly(tree_size),
             depth=_readonly(depth),
             sources=sources,
+            decisions=decisions,
         )
 
     # ---- access -------------------------------------------------------------------------------
@@ -428,6 +491,26 @@ def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np
             ExternalManagersWarning,
             stacklevel=4,
         )
+
+
+def _level_decisions(table: Table, emp: pd.DataFrame, parent: np.ndarray, level_order: str) -> dict[str, Any]:
+    """Read the levels in ``level_order`` (descending: negated, so higher is more senior), warn when
+    the management tree suggests the other order, and say how levels and languages were read."""
+    if level_order == "descending":
+        emp["level"] = -emp["level"].to_numpy()
+    evidence = check_level_order(table.where, emp["level"].to_numpy(), parent, level_order)
+    out: dict[str, Any] = {
+        "level_order": level_order
+        + (
+            " (1 = most senior; each level read negated, so higher is more senior)"
+            if level_order == "descending"
+            else ""
+        ),
+        "level_evidence": evidence,
+    }
+    if "languages" in table.cells:
+        out["languages"] = "split on ';' or ','"
+    return out
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, SHOWN, WEIGHT
+from .mapping import check_mapping
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
@@ -75,6 +76,10 @@ class Program(BaseModel):
     time_limit : float, default=60
         Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
         ``feasible`` with their bound.
+    columns : dict of header → revmatch column, default={}
+        How this programme's HR exports name the columns (``{"Employee ID": "employee_id"}``), for
+        :meth:`revmatch.Workforce.from_files`; a ``[columns]`` table in the programme file. Not a
+        matching rule: it only says how the files are read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -111,6 +116,7 @@ class Program(BaseModel):
     min_matched_share: float | dict[str, float] | None = None
     max_pairs_per_department_pair: int | None = Field(None, ge=0, le=CAPACITY * 10**6)
     time_limit: float = Field(60.0, gt=0, le=SECONDS, allow_inf_nan=False)
+    columns: dict[str, str] = Field(default_factory=dict)
 
     @field_validator(
         "exclude_reporting_line",
@@ -194,6 +200,15 @@ class Program(BaseModel):
             raise ValueError("shares must be between 0 and 1 (0.5 = half of the department's mentees)")
         return value
 
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        """Headers map to revmatch's column names, and never from a protected column."""
+        try:
+            return check_mapping(value, None)
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix("columns: ")) from None
+
     @property
     def has_quotas(self) -> bool:
         return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
@@ -202,8 +217,10 @@ class Program(BaseModel):
     def from_toml(cls, path: str | Path) -> Program:
         """Read a programme from TOML: keys at the top level or under a ``[program]`` table, not both.
 
-        Every problem is a ConfigError naming the file: missing, not UTF-8, not TOML, nested too
-        deeply, keys beside the ``[program]`` table (they would be ignored), or a bad value.
+        A ``[columns]`` table (export header = revmatch column) may stand beside ``[program]``: it
+        becomes :attr:`columns`. Every problem is a ConfigError naming the file: missing, not UTF-8,
+        not TOML, nested too deeply, keys beside the ``[program]`` table (they would be ignored), or a
+        bad value.
         """
         path = Path(path)
         try:
@@ -221,13 +238,17 @@ class Program(BaseModel):
         except RecursionError:
             raise ConfigError(f"{path}: nested too deeply to be a programme file") from None
         if "program" in data:
-            beside = sorted(k for k in data if k != "program")
+            beside = sorted(k for k in data if k not in ("program", "columns"))
             if beside:
                 raise ConfigError(
                     f"{path}: keys outside the [program] table would be ignored: {', '.join(beside)} "
-                    "(put every key under [program], or none)"
+                    "(put every key under [program], or none; [columns] may stand beside it)"
                 )
-            data = data["program"]
+            if not isinstance(data["program"], dict):
+                raise ConfigError(f"{path}: 'program' must be a table of settings")
+            if "columns" in data and "columns" in data["program"]:
+                raise ConfigError(f"{path}: give the columns once, as [columns] or inside [program]")
+            data = data["program"] | ({"columns": data["columns"]} if "columns" in data else {})
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: 'program' must be a table of settings")
         return cls.from_dict(data, where=str(path))

@@ -8,10 +8,11 @@ The files of the folder:
   :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
   ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
 - ``run.json``: the manifest, written last — SHA-256 and size of each file in ``inputs`` as it
-  was read, versions of revmatch, OR-Tools, numpy, pandas, pydantic and Python, the programme
-  settings, ``seed``, status, objective, bound, gap, tolerance, engine, timings, the
-  :func:`summary` figures, SHA-256 of the three files above and a UTC timestamp
-  (``created_utc``), the only field that changes between runs on the same result.
+  was read, how they were read (``reading``: :attr:`Workforce.decisions`), versions of revmatch,
+  OR-Tools, numpy, pandas, pydantic and Python, the programme settings, ``seed``, status,
+  objective, bound, gap, tolerance, engine, timings, the :func:`summary` figures, SHA-256 of the
+  three files above and a UTC timestamp (``created_utc``), the only field that changes between
+  runs on the same result.
 """
 
 from __future__ import annotations
@@ -192,6 +193,7 @@ def _manifest(result: MatchResult, inputs: dict[str, dict], seed: int | None, fo
     return {
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
+        "reading": result.workforce.decisions,
         "versions": {**{name: version_of(name) for name in VERSIONED}, "python": platform.python_version()},
         "program": result.program.model_dump(mode="json"),
         "seed": seed,
