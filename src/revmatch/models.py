@@ -1,4 +1,4 @@
-"""The people: Employee and the validated, array-backed Workforce (people sorted by id, skills as arrays)."""
+"""The validated, array-backed Workforce: people sorted by id, skills as arrays, the management tree laid out."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .employee import Employee
 from .errors import ConfigError, ExternalManagersWarning, InputError, Problem
 from .hierarchy import LEVEL_ORDERS, check_level_order, parents, report_cycles, tree_intervals
 from .inputs import read_inputs
@@ -24,50 +24,8 @@ from .resources import require_memory
 from .tables import Fingerprint
 from .validate import Problems, Table, parse_int, validate_employees, validate_skills
 
-Role = Literal["mentor", "mentee", "both", "none"]
 CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
-
-
-class Employee(BaseModel):
-    """One person as HR knows them; ``skills`` maps skill → proficiency 0–5, ``needs`` skill → need 0–5."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    employee_id: str = Field(min_length=1)
-    level: int
-    department: str = Field(min_length=1)
-    manager_id: str | None = None
-    name: str | None = None
-    location: str | None = None
-    timezone: str | None = None
-    languages: tuple[str, ...] = ()
-    role: Role | None = None  # the opt-in; None: no answer, not enrolled (see Workforce.from_employees)
-    mentor_capacity: int = Field(1, ge=0)
-    mentee_capacity: int = Field(1, ge=0)
-    skills: dict[str, int] = Field(default_factory=dict)
-    needs: dict[str, int] = Field(default_factory=dict)
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            who = data.get("employee_id", "employee")
-            raise InputError(
-                [
-                    Problem(
-                        f"Employee {who!r}",
-                        None,
-                        str(e["loc"][0]) if e["loc"] else None,
-                        f"{e['msg']} (got {e.get('input')!r})",
-                    )
-                    for e in exc.errors()
-                ]
-            ) from None
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.employee_id
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

@@ -10,8 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, SHOWN, WEIGHT
+from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, WEIGHT
 from .mapping import check_mapping
+from .tables import cut
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
@@ -273,13 +274,8 @@ class Program(BaseModel):
 def _config_error(exc: ValidationError, where: str) -> ConfigError:
     """Every problem pydantic found in a programme, one line each, naming the key and the value given."""
     lines = [
-        f"{where}: key '{_cut('.'.join(map(str, e['loc'])) or '?')}': {e['msg'].removeprefix('Value error, ')} "
-        f"(got {_cut(repr(e.get('input')))})"
+        f"{where}: key '{cut('.'.join(map(str, e['loc'])) or '?')}': {e['msg'].removeprefix('Value error, ')} "
+        f"(got {cut(repr(e.get('input')))})"
         for e in exc.errors()
     ]
     return ConfigError("\n  ".join(["invalid programme configuration:", *lines]))
-
-
-def _cut(text: str, limit: int = SHOWN) -> str:
-    """A value as an error message shows it: the first ``limit`` characters, and how long it was."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"

@@ -197,6 +197,11 @@ def unsafe(cell: str) -> bool:
     return len(cell.translate(_CONTROL_TABLE)) != len(cell)
 
 
+def cut(text: str, limit: int = SHOWN) -> str:
+    """Text as an error message shows it: the first ``limit`` characters, and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def shown(cell: str, limit: int = SHOWN) -> str:
     """A cell as an error message shows it: quoted, control characters escaped, long ones cut."""
     text = repr(cell[:limit])
