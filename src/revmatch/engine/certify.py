@@ -1,219 +1,181 @@
-r"""The proof that a b-matching is optimal: dual potentials read off its residual graph, checked on every pair.
+r"""The proof that an assignment is optimal: exact dual prices by policy iteration, checked on every pair.
 
-A matching found by any algorithm (a compiled Jonker–Volgenant kernel, a rule such as "the
-anti-diagonal") is proved optimal the way the flow route is: as a flow in the network source →
-mentors → mentees → sink (with a source → sink bypass, so nobody is forced into a pair), it is
-optimal exactly when its residual graph has no negative cycle, and then the shortest distances
-:math:`d` from a virtual root are potentials. With the source and sink merged into one node
-:math:`o` (the bypass makes them equal), the LP duals of
+An assignment found by any algorithm (a compiled Jonker–Volgenant kernel, a rule such as "the
+anti-diagonal") is proved optimal the way a linear programme is: by dual prices :math:`U_i, V_j \ge 0`
+with :math:`U_i + V_j \ge g_{ij}` on every pair and :math:`\sum U + \sum V` equal to the total. Weak
+duality makes that sum a bound on every assignment, so the total is the best.
 
-.. math::
+The prices come from the assignment itself. Every person on the smaller side is paired (a kernel
+pairs min(N, M) people; a pair worth 0 stands for "no pair"), and a price on the larger side is fixed
+by its pair: :math:`V_{\sigma(i)} = g_{i\sigma(i)} - U_i` (0 for a person without one). Then
+:math:`U_i \ge g_{ij} - V_j` reads :math:`U_i \ge (g_{ij} - g_{p\sigma(p)}) + U_p` with
+:math:`p` the partner of :math:`j`: a longest-path problem on the paired people, whose solution
+exists exactly when the assignment is optimal (no exchange cycle gains). Bellman–Ford needs as many
+sweeps over the matrix as the paths have steps (about :math:`n` on Machol–Wien); Howard's policy
+iteration needs a handful: each person keeps the partner that gives their current best, the prices of
+that choice are summed along the chosen paths by pointer doubling (:math:`\log_2 n` vector steps), and
+only the people whose price moved are looked at again. A cycle among the choices is a gaining
+exchange: the assignment was not optimal.
 
-    \max \sum w_{ij} x_{ij} \ \text{s.t.}\ \sum_j x_{ij} \le r_i,\ \sum_i x_{ij} \le c_j,\ 0 \le x \le 1
-
-are :math:`U_i = \max(0, d_i - d_o)`, :math:`V_j = \max(0, d_o - d_j)` and, on made pairs,
-:math:`Z_{ij} = \max(0, w_{ij} - U_i - V_j)`. Their value :math:`\sum r U + \sum c V + \sum Z` bounds
-every matching (weak duality) and equals the matching's total when the distances are exact.
-
-Distances come from Bellman–Ford by frontier: only the rows whose distance fell are relaxed again, a
-block of the matrix at a time; on larger matrices along a growing set of pairs, with one pass over
-the whole matrix per round to find the pairs that must join (a few rounds suffice). All arithmetic
-is on whole numbers held in float64 (below 2**52), so it is exact: a sweep count beyond the node
-count means a negative cycle, i.e. the matching was not optimal.
+All arithmetic is on whole numbers held in float64 (below :math:`2^{52}`), so it is exact; the final
+check reads every pair once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 
-from .arrays import sorted_unique
-
-# Rows relaxed at once in a dense sweep: a block of this many rows × every column stays in cache.
+# Rows read at once in a pass over the matrix: a block of this many rows × every column stays in cache.
 BLOCK_ROWS = 256
 
 
-@dataclass
-class _Graph:
-    """The residual graph of a matching, as what a sweep needs: loads, made pairs, and the distances."""
-
-    gain: np.ndarray  # whole-number gains ≥ 0 (mentors × mentees)
-    pair_rows: np.ndarray
-    pair_cols: np.ndarray
-    row_spare: np.ndarray  # bool: the mentor could take another pair (o → row)
-    row_loaded: np.ndarray  # bool: the mentor has a pair (row → o)
-    col_spare: np.ndarray
-    col_loaded: np.ndarray
-    d_row: np.ndarray
-    d_col: np.ndarray
-    d_o: float = 0.0
-
-
-def potentials(
+def proved(
     gain: np.ndarray,
-    pair_rows: np.ndarray,
-    pair_cols: np.ndarray,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
     *,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
-    sweep_cells: int = 2**14,
-) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """Shortest distances ``(d_row, d_col, d_o)`` in the residual graph of a matching; None if not optimal.
+    hint: tuple[np.ndarray, np.ndarray] | None = None,
+) -> bool:
+    r"""Whether the assignment ``rows[k] → cols[k]`` maximises :math:`\sum g_{ij} x_{ij}` over every assignment.
 
     Parameters
     ----------
     gain : ndarray of float, shape (n_rows, n_cols)
-        Whole-number gains ≥ 0 (scaled scores, 0 for pairs never worth making), below 2**52 / (n + m).
-    pair_rows, pair_cols : ndarray of int
-        The made pairs, within ``row_cap`` and ``col_cap``.
-    start : (d_row, d_col), optional
-        Distances to start from (any values converge; good ones converge in a sweep or two).
-    sweep_cells : int, default=2**14
-        Up to this many pairs every sweep relaxes every pair. Larger matrices are relaxed along a
-        growing set of pairs, and every pair is checked once per round (see :func:`_rounds`).
+        Whole-number gains ≥ 0 (below 2**52 / (n_rows + n_cols)); each row and column takes at most one pair.
+    rows, cols : ndarray of int
+        The pairs: min(n_rows, n_cols) of them, every row (or every column, if fewer) paired once.
+    hint : (U, V), optional
+        Candidate prices (e.g. a Monge matrix's staircase): checked first, found afresh if they fail.
 
     Returns
     -------
-    tuple or None
-        The distances, or None when a negative cycle shows the matching is not optimal.
+    bool
+        True when prices :math:`U, V \ge 0` with :math:`U_i + V_j \ge g_{ij}` on every pair sum to the
+        assignment's total; False when the assignment is not optimal (or not of that shape).
     """
     n_rows, n_cols = gain.shape
-    row_load = np.bincount(pair_rows, minlength=n_rows)
-    col_load = np.bincount(pair_cols, minlength=n_cols)
-    d_row, d_col = (np.zeros(n_rows), np.zeros(n_cols)) if start is None else (start[0].copy(), start[1].copy())
-    g = _Graph(
-        gain, pair_rows, pair_cols, row_load < row_cap, row_load > 0, col_load < col_cap, col_load > 0, d_row, d_col
-    )
-    # A made pair's forward arc is saturated. When a side has capacity 1 it may stay in the sweeps:
-    # with its reverse arc it only forms a zero-cost cycle, since no pair can be made twice anyway.
-    made = None
-    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
-        made = np.zeros(gain.shape, bool)
-        made[pair_rows, pair_cols] = True
-    ok = _bellman_ford(g, _dense_relax(gain, made)) if gain.size <= sweep_cells else _rounds(g, made)
-    return (g.d_row, g.d_col, g.d_o) if ok else None
+    if len(rows) != min(n_rows, n_cols) or len(np.unique(rows)) != len(rows) or len(np.unique(cols)) != len(cols):
+        return False
+    if len(rows) == 0:
+        return True
+    total = float(gain[rows, cols].sum())
+    if hint is not None and _checked(gain, hint[0], hint[1], total):
+        return True
+    prices = assignment_prices(gain, rows, cols)
+    return prices is not None and _checked(gain, prices[0], prices[1], total)
 
 
-def dual_bound(
-    gain: np.ndarray,
-    pair_rows: np.ndarray,
-    pair_cols: np.ndarray,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
-    distances: tuple[np.ndarray, np.ndarray, float],
-) -> float:
-    """``Σ r U + Σ c V + Σ Z`` from converged distances (their fixpoint already holds on every unmade pair)."""
-    d_row, d_col, d_o = distances
-    u = np.maximum(0.0, d_row - d_o)
-    v = np.maximum(0.0, d_o - d_col)
-    z = np.maximum(0.0, gain[pair_rows, pair_cols] - u[pair_rows] - v[pair_cols])
-    return float(row_cap @ u + col_cap @ v + z.sum())
+def assignment_prices(
+    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Optimal dual prices ``(U, V)`` (per row, per column) of an assignment; None if it is not optimal.
 
-
-def _dense_relax(gain: np.ndarray, made: np.ndarray | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """``best_j = min over the given rows i of d_i − gain_ij``, a block of rows at a time."""
-
-    def relax(rows: np.ndarray, d_row: np.ndarray) -> np.ndarray:
-        best = np.full(gain.shape[1], np.inf)
-        for k in range(0, len(rows), BLOCK_ROWS):
-            block = rows[k : k + BLOCK_ROWS]
-            reach = np.subtract(d_row[block, None], gain[block])
-            if made is not None:
-                reach[made[block]] = np.inf
-            np.minimum(best, reach.min(axis=0), out=best)
-        return best
-
-    return relax
-
-
-def _rounds(g: _Graph, made: np.ndarray | None) -> bool:
-    """Bellman–Ford on a growing set of pairs, checked against every pair once per round.
-
-    Each round relaxes to a fixpoint along the pairs kept so far (cheap: a few per mentor), then
-    one pass over the matrix finds the mentees whose distance some mentor beats, ``min_i d_i −
-    gain_ij < d_j``; each one's best mentor joins. No mentee left proves the distances for all. The
-    first pairs are each mentor's and each mentee's best.
+    The smaller side must be fully paired. Prices of the paired side are the longest paths above,
+    found by policy iteration; the other side's follow from the pairs.
     """
-    n_rows, n_cols = g.gain.shape
-    keys = np.zeros(0, np.int64)
-    if made is None:
-        by_row = g.gain.argmax(axis=1)
-        keys = sorted_unique(np.concatenate([np.arange(n_rows) * n_cols + by_row, _best_rows(g, None)]))
-    for _ in range(n_rows + n_cols + 3):
-        if len(keys) and not _bellman_ford(g, _sparse_relax(g.gain, keys // n_cols, keys % n_cols)):
+    n_rows, n_cols = gain.shape
+    by_rows = n_rows <= n_cols  # the paired side: rows (else the columns)
+    mine, theirs = (rows, cols) if by_rows else (cols, rows)
+    n_mine, n_theirs = (n_rows, n_cols) if by_rows else (n_cols, n_rows)
+    root = n_mine
+    # Each price on the other side is fixed by its partner (the root for nobody): V = pair − U.
+    partner = np.full(n_theirs, root)
+    partner[theirs] = mine
+    across = np.empty(n_mine, np.int64)
+    across[mine] = theirs
+    pair = np.zeros(n_mine + 1)
+    pair[mine] = gain[rows, cols]
+    u = np.zeros(n_mine + 1)  # everyone starts on the root (price 0); u[root] stays 0
+    parent = np.full(n_mine + 1, root)
+    length = np.zeros(n_mine + 1)
+    v = pair[partner] - u[partner]
+    best, value = _best(gain, v, by_rows)
+    for _ in range(max_rounds or n_mine + 2):
+        gaining = np.flatnonzero(value > u[:root])
+        if len(gaining) == 0:
+            return (u[:root], v) if by_rows else (v, u[:root])
+        # Policy improvement: each gaining person takes the partner of their best column.
+        up = partner[best[gaining]]
+        parent[gaining] = up
+        length[gaining] = value[gaining] - u[up]
+        new_u = _path_sums(parent, length)
+        if new_u is None:
+            return None  # a cycle of choices: an exchange that gains, so the assignment is not optimal
+        moved = np.flatnonzero(new_u[:root] != u[:root])
+        u = new_u
+        # Prices only rise, so the other side's only fall: the best so far stays a lower bound, and
+        # only the columns whose price fell can beat it.
+        fell = across[moved]
+        v[fell] = pair[moved] - u[moved]
+        fell.sort()  # columns in order read the matrix in order
+        value = _gain_at(gain, best, by_rows) - v[best]
+        if 4 * len(fell) > n_theirs:
+            best, value = _best(gain, v, by_rows)
+        else:
+            _improve(gain, v, fell, by_rows, best, value)
+    return None
+
+
+def _path_sums(parent: np.ndarray, length: np.ndarray) -> np.ndarray | None:
+    """Each node's summed ``length`` along its ``parent`` chain to the root (the last node), by pointer doubling.
+
+    None when a chain never reaches the root (a cycle).
+    """
+    root = len(parent) - 1
+    total, up = length.copy(), parent.copy()
+    for _ in range(root.bit_length() + 1):
+        if np.all(up == root):
+            return total
+        total += total[up]  # total[root] is 0
+        up = up[up]
+    return total if np.all(up == root) else None
+
+
+def _gain_at(gain: np.ndarray, best: np.ndarray, by_rows: bool) -> np.ndarray:
+    """``gain[i, best[i]]`` per row (``gain[best[j], j]`` per column when the columns are the paired side)."""
+    line = np.arange(len(best))
+    return gain[line, best] if by_rows else gain[best, line]
+
+
+def _best(gain: np.ndarray, v: np.ndarray, by_rows: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each paired person's best ``g − V`` over the whole other side, and where; a block of rows at a time."""
+    n_rows, n_cols = gain.shape
+    if by_rows:
+        best = np.empty(n_rows, np.int64)
+        value = np.empty(n_rows)
+        for k in range(0, n_rows, BLOCK_ROWS):
+            block = np.subtract(gain[k : k + BLOCK_ROWS], v)
+            best[k : k + BLOCK_ROWS] = at = block.argmax(axis=1)
+            value[k : k + BLOCK_ROWS] = block[np.arange(len(block)), at]
+        return best, value
+    best = np.zeros(n_cols, np.int64)
+    value = np.full(n_cols, -np.inf)
+    _improve(gain, v, np.arange(n_rows), False, best, value)
+    return best, value
+
+
+def _improve(gain: np.ndarray, v: np.ndarray, lines: np.ndarray, by_rows: bool, best, value) -> None:
+    """Raise ``best``/``value`` in place with the other side's ``lines`` (their prices ``v``), in blocks."""
+    for k in range(0, len(lines), BLOCK_ROWS):
+        part = lines[k : k + BLOCK_ROWS]
+        if by_rows:
+            block = np.take(gain, part, axis=1) - v[part]
+            at = block.argmax(axis=1)
+            found = block[np.arange(len(block)), at]
+        else:
+            block = gain[part] - v[part, None]
+            at = block.argmax(axis=0)
+            found = block[at, np.arange(block.shape[1])]
+        better = found > value
+        best[better] = part[at[better]]
+        value[better] = found[better]
+
+
+def _checked(gain: np.ndarray, u: np.ndarray, v: np.ndarray, total: float) -> bool:
+    """The proof: prices ≥ 0, :math:`U_i + V_j \\ge g_{ij}` on every pair, and their sum equal to ``total``."""
+    if np.any(u < 0) or np.any(v < 0) or float(u.sum() + v.sum()) != total:
+        return False
+    for k in range(0, gain.shape[0], BLOCK_ROWS):
+        if np.any(gain[k : k + BLOCK_ROWS] - v > u[k : k + BLOCK_ROWS, None]):
             return False
-        joining = _best_rows(g, made)
-        if len(joining) == 0:
-            return True
-        keys = sorted_unique(np.concatenate([keys, joining]))
-    return False
-
-
-def _best_rows(g: _Graph, made: np.ndarray | None) -> np.ndarray:
-    """Keys ``i * n_cols + j`` of each mentee ``j`` that mentor ``i`` reaches below ``d_j`` (the best such ``i``)."""
-    gain, d_row = g.gain, g.d_row
-    n_rows, n_cols = gain.shape
-    best = np.full(n_cols, np.inf)
-    for k in range(0, n_rows, BLOCK_ROWS):
-        reach = np.subtract(d_row[k : k + BLOCK_ROWS, None], gain[k : k + BLOCK_ROWS])
-        if made is not None:
-            reach[made[k : k + BLOCK_ROWS]] = np.inf
-        np.minimum(best, reach.min(axis=0), out=best)
-    falls = np.flatnonzero(best < g.d_col)
-    if len(falls) == 0:
-        return falls
-    # Only the falling mentees' columns are searched for their mentor (a small gather after the first round).
-    reach = d_row[:, None] - gain[:, falls]
-    if made is not None:
-        reach[made[:, falls]] = np.inf
-    return reach.argmin(axis=0) * n_cols + falls
-
-
-def _sparse_relax(gain: np.ndarray, rows: np.ndarray, cols: np.ndarray):
-    """The same relaxation along the given pairs only (sorted by row), a subgraph: distances stay valid."""
-    n_rows, n_cols = gain.shape
-    arc_gain = gain[rows, cols]
-    start = np.searchsorted(rows, np.arange(n_rows + 1))
-
-    def relax(changed: np.ndarray, d_row: np.ndarray) -> np.ndarray:
-        counts = start[changed + 1] - start[changed]
-        arcs = np.repeat(start[changed] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        best = np.full(n_cols, np.inf)
-        np.minimum.at(best, cols[arcs], d_row[rows[arcs]] - arc_gain[arcs])
-        return best
-
-    return relax
-
-
-def _bellman_ford(g: _Graph, relax: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
-    """Relax until nothing falls; False after more sweeps than nodes (a negative cycle)."""
-    pair_gain = g.gain[g.pair_rows, g.pair_cols]
-    changed = np.arange(len(g.d_row))
-    for _ in range(len(g.d_row) + len(g.d_col) + 3):
-        # Mentor → mentee along unmade pairs.
-        falls = np.zeros(0, np.int64)
-        if len(changed):
-            best = relax(changed, g.d_row)
-            falls = np.flatnonzero(best < g.d_col)
-            g.d_col[falls] = best[falls]
-        # The merged source–sink node o: a loaded mentor → o, a mentee with room → o, then back.
-        d_o = min(
-            g.d_o,
-            float(g.d_row[g.row_loaded].min(initial=np.inf)),
-            float(g.d_col[g.col_spare].min(initial=np.inf)),
-        )
-        o_fell = d_o < g.d_o
-        g.d_o = d_o
-        if o_fell:
-            np.minimum(g.d_col, np.where(g.col_loaded, d_o, np.inf), out=g.d_col)
-        # Mentee → their mentor along made pairs (reverse arcs), and o → mentors with room.
-        new_row = np.where(g.row_spare, np.minimum(g.d_row, d_o), g.d_row)
-        np.minimum.at(new_row, g.pair_rows, g.d_col[g.pair_cols] + pair_gain)
-        changed = np.flatnonzero(new_row < g.d_row)
-        g.d_row = new_row
-        if len(changed) == 0 and len(falls) == 0 and not o_fell:
-            return True
-    return False
+    return True

@@ -1,18 +1,18 @@
-r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by dual potentials.
+r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by dual prices.
 
 The candidate route (top-k pairs, dual pricing) wins when each person has a few strong partners. On
 matrices where nearly every pair is close to tight (uniform or 0/1 scores, distances, Machol–Wien
 :math:`c_{ij} = ij + 1`) pricing adds pairs for many rounds; a dense shortest-augmenting-path kernel
 solves those in one go. The kernel is ``lapx``'s ``lapjvh`` (Jonker–Volgenant, rectangular without
-padding): it returns pairs only, so the proof is ours — the potentials of
-:func:`revmatch.engine.certify.potentials`, whose dual bound must equal the total.
+padding): it returns pairs only, so the proof is ours — the dual prices of
+:func:`revmatch.engine.certify.proved`, checked on every pair.
 
 The b-matching with mentor capacities :math:`r_i` is the assignment problem with mentor :math:`i`
 repeated :math:`r_i` times (likewise mentees). When both sides take several pairs, the repeated
 problem could make one pair twice; such a result is handed back as None, for the flow route.
 
 Scores are made whole numbers as the flow route does (:func:`~revmatch.engine.mincost.integer_scale`),
-below :math:`2^{52}/(n + m)` so the kernel's float64 sums and the potentials are exact.
+below :math:`2^{52}/(n + m)` so the kernel's float64 sums and the prices are exact.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 
 from .arrays import take
 from .assignment import Assignment, Status
-from .certify import BLOCK_ROWS, dual_bound, potentials
+from .certify import BLOCK_ROWS, proved
 from .mincost import integer_scale, score_grain
 from .tuning import DEFAULT, Tuning
 
@@ -48,7 +48,7 @@ def dense_assignment(
     row_cap, col_cap : ndarray of int
         Most pairs per mentor (row) and per mentee (column).
     tuning : Tuning, optional
-        ``sweep_cells``: up to how many pairs the proof relaxes every pair each sweep.
+        Unused here; kept so every route takes the same knobs.
 
     Returns
     -------
@@ -63,24 +63,25 @@ def dense_assignment(
     gain = np.where(useful, w, 0.0)
     if max_pairs == 0 or not useful.any():
         return Assignment([], 0.0, 0.0, Status.OPTIMAL, "dense_jv", time.perf_counter() - start, 0.0)
-    grain = score_grain(gain[useful])
+    grain = score_grain(gain)  # the zeros of pairs not made are multiples of any grain
     scale, exact = integer_scale(float(gain.max()), grain, n_rows + n_cols + 2, precision=2.0**52)
     if scale != 1.0:
         np.multiply(gain, scale, out=gain)
         np.round(gain, out=gain)
     tolerance = 0.0 if exact else max_pairs / scale
-    made = _kernel(gain, row_cap, col_cap)
-    if made is None:
+    row_of = np.repeat(np.arange(n_rows), row_cap)
+    col_of = np.repeat(np.arange(n_cols), col_cap)
+    repeated = take(gain, row_of, col_of)
+    r, c, hint = _kernel(repeated)
+    if not proved(repeated, r, c, hint=hint):
         return None
-    rows, cols, start_at = made
+    rows, cols = row_of[r], col_of[c]
+    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
+        keys = rows * n_cols + cols
+        if len(np.unique(keys)) != len(keys):
+            return None  # a pair made twice: the repeated problem is looser than the b-matching
     keep = useful[rows, cols]  # a pair the kernel filled in with gain 0 (not allowed, or ≤ 0) is not made
     rows, cols = rows[keep], cols[keep]
-    distances = potentials(gain, rows, cols, row_cap, col_cap, start=start_at, sweep_cells=tuning.sweep_cells)
-    if distances is None:
-        return None
-    total = float(gain[rows, cols].sum())
-    if dual_bound(gain, rows, cols, row_cap, col_cap, distances) != total:
-        return None
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     objective = float(w[rows, cols].sum())
@@ -96,39 +97,27 @@ def dense_assignment(
     )
 
 
-def _kernel(gain: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray):
-    """Pairs (min(N, M) of them, fillers included) of the matrix with people repeated by capacity.
+def _kernel(gain: np.ndarray):
+    """Pairs (min(N, M) of them, fillers of gain 0 included) maximising the gain, and prices to try first.
 
-    Returns ``(rows, cols, start)``: ``start`` is a good first guess of the potentials, or None; or
-    None when a pair is made twice.
+    Returns ``(rows, cols, hint)``: ``hint`` is a Monge matrix's staircase prices, or None.
     """
-    n_rows, n_cols = gain.shape
-    row_of = np.repeat(np.arange(n_rows), row_cap)
-    col_of = np.repeat(np.arange(n_cols), col_cap)
-    cost = np.negative(take(gain, row_of, col_of))
-    if cost.size == 0:
+    if gain.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), None
+    cost = np.negative(gain)
     monge = staircase(cost)
-    start = None
     if monge is not None:
         r, c, u, v = monge
-        # Potentials d_row = −u, d_col = v (the copies of a person: the lowest).
-        d_row, d_col = np.full(n_rows, np.inf), np.full(n_cols, np.inf)
-        np.minimum.at(d_row, row_of, -u)
-        np.minimum.at(d_col, col_of, v)
-        start = (np.where(np.isfinite(d_row), d_row, 0.0), np.where(np.isfinite(d_col), d_col, 0.0))
-    elif (solver := getattr(lap, "lapjvh", None)) is not None:
+        # Min-cost duals u + v ≤ cost are prices −u, −v of the gains, shifted to be ≥ 0 (square: same sum).
+        shift = float((-u).min())
+        return r, c, (-u - shift, -v + shift)
+    if (solver := getattr(lap, "lapjvh", None)) is not None:
         r, c = solver(cost, extend_cost=True, return_cost=False)
     else:  # gatagat's lap (same import name) has only lapjv
         x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
         r = np.flatnonzero(x >= 0)
         c = x[r]
-    rows, cols = row_of[np.asarray(r, np.int64)], col_of[np.asarray(c, np.int64)]
-    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
-        keys = rows * n_cols + cols
-        if len(np.unique(keys)) != len(keys):
-            return None  # a pair made twice: the repeated problem is looser than the b-matching
-    return rows, cols, start
+    return np.asarray(r, np.int64), np.asarray(c, np.int64), None
 
 
 def staircase(cost: np.ndarray):
