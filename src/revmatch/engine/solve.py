@@ -146,17 +146,24 @@ def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, p
 def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignment:
     """The plain total: the dense kernel where candidates cannot pay, else candidates and pricing.
 
-    Candidates pay when each person has a few strong partners of their own: revmatch's scores,
-    whole numbers from a few proficiency levels, which also keep the candidate route's tie rule
-    (lower index first), so :func:`revmatch.match`'s dense and sparse routes give the same pairs.
-    They cannot when most people share the same best partners (0/1 scores, Machol–Wien: the top-k
-    candidates overlap, and pricing adds a few pairs per round for many rounds), nor against one
-    dense solve of a matrix of up to ``dense_cells`` pairs. Pricing that stalls also hands over.
+    Candidates pay on large matrices where each person has a few strong partners of their own:
+    revmatch's scores, whole numbers from a few proficiency levels (tied), which also keep the
+    candidate route's tie rule (lower index first), so :func:`revmatch.match`'s dense and sparse
+    routes give the same pairs. They cannot when most people share the same best partners (0/1
+    scores, Machol–Wien: the top-k candidates overlap, and pricing adds a few pairs per round for
+    many rounds), nor against one dense solve of a matrix of up to ``dense_cells`` pairs
+    (``tied_dense_cells`` when tied). Pricing that stalls also hands over.
     """
     if not tuning.dense_kernel:
         return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    small = min(tuning.dense_cells, tuning.tied_dense_cells)
+    if w.size <= small:
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
     sample = _sample(w, useful, tuning)
-    if sample.concentrated or (not sample.tied and w.size <= tuning.dense_cells):
+    if sample.concentrated or w.size <= (small if sample.tied else tuning.dense_cells):
         dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
         if dense is not None:
             return dense
@@ -179,7 +186,7 @@ class _Sample:
 
 
 def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
-    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and as many pairs (their scores)."""
+    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and some pairs (their scores)."""
     n_rows, n_cols = w.shape
     if w.size == 0:
         return _Sample(False, False)
@@ -189,7 +196,8 @@ def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
     best_col = np.where(useful[rows], w[rows], -np.inf).argmax(axis=1)
     best_row = np.where(useful[:, cols], w[:, cols], -np.inf).argmax(axis=0)
     concentrated = max(len(np.unique(best_col)) / len(rows), len(np.unique(best_row)) / len(cols))
-    step = max(1, w.size // (lines * lines))
+    # 16 × tied_values pairs: a matrix with fewer distinct scores shows fewer, any other nearly all.
+    step = max(1, w.size // (16 * tuning.tied_values))
     values = w.reshape(-1)[::step][useful.reshape(-1)[::step]]
     return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
