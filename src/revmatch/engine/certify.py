@@ -25,8 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
-# Rows read at once in a pass over the matrix: a block of this many rows × every column stays in cache.
-BLOCK_ROWS = 256
+# Pairs read at once in a pass over the matrix: a block of rows that stays in cache (512 kB of float64).
+BLOCK_CELLS = 2**16
+
+
+def block_rows(n_cols: int) -> int:
+    """Rows per block of a pass over a matrix with ``n_cols`` columns (at least 8)."""
+    return max(8, BLOCK_CELLS // max(1, n_cols))
 
 
 def proved(
@@ -143,10 +148,11 @@ def _best(gain: np.ndarray, v: np.ndarray, by_rows: bool) -> tuple[np.ndarray, n
     if by_rows:
         best = np.empty(n_rows, np.int64)
         value = np.empty(n_rows)
-        for k in range(0, n_rows, BLOCK_ROWS):
-            block = np.subtract(gain[k : k + BLOCK_ROWS], v)
-            best[k : k + BLOCK_ROWS] = at = block.argmax(axis=1)
-            value[k : k + BLOCK_ROWS] = block[np.arange(len(block)), at]
+        step = block_rows(n_cols)
+        for k in range(0, n_rows, step):
+            block = np.subtract(gain[k : k + step], v)
+            best[k : k + step] = at = block.argmax(axis=1)
+            value[k : k + step] = block[np.arange(len(block)), at]
         return best, value
     best = np.zeros(n_cols, np.int64)
     value = np.full(n_cols, -np.inf)
@@ -156,8 +162,9 @@ def _best(gain: np.ndarray, v: np.ndarray, by_rows: bool) -> tuple[np.ndarray, n
 
 def _improve(gain: np.ndarray, v: np.ndarray, lines: np.ndarray, by_rows: bool, best, value) -> None:
     """Raise ``best``/``value`` in place with the other side's ``lines`` (their prices ``v``), in blocks."""
-    for k in range(0, len(lines), BLOCK_ROWS):
-        part = lines[k : k + BLOCK_ROWS]
+    step = block_rows(len(value) if by_rows else gain.shape[1])
+    for k in range(0, len(lines), step):
+        part = lines[k : k + step]
         if by_rows:
             block = np.take(gain, part, axis=1) - v[part]
             at = block.argmax(axis=1)
@@ -175,7 +182,5 @@ def _checked(gain: np.ndarray, u: np.ndarray, v: np.ndarray, total: float) -> bo
     """The proof: prices ≥ 0, :math:`U_i + V_j \\ge g_{ij}` on every pair, and their sum equal to ``total``."""
     if np.any(u < 0) or np.any(v < 0) or float(u.sum() + v.sum()) != total:
         return False
-    for k in range(0, gain.shape[0], BLOCK_ROWS):
-        if np.any(gain[k : k + BLOCK_ROWS] - v > u[k : k + BLOCK_ROWS, None]):
-            return False
-    return True
+    step = block_rows(gain.shape[1])
+    return not any(np.any(gain[k : k + step] - v > u[k : k + step, None]) for k in range(0, gain.shape[0], step))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .certify import BLOCK_ROWS
+from .certify import block_rows
 
 
 def monge_assignment(cost: np.ndarray):
@@ -88,8 +88,9 @@ def _is_monge(c: np.ndarray) -> bool:
     """Every adjacent 2 × 2 block satisfies the Monge inequality (which implies it for all), rows in blocks."""
     if not np.all(c[0, :-1] + c[1, 1:] <= c[0, 1:] + c[1, :-1]):
         return False
-    for k in range(1, c.shape[0] - 1, BLOCK_ROWS):
-        top, bottom = c[k : k + BLOCK_ROWS], c[k + 1 : k + 1 + BLOCK_ROWS]
+    step = block_rows(c.shape[1])
+    for k in range(1, c.shape[0] - 1, step):
+        top, bottom = c[k : k + step], c[k + 1 : k + 1 + step]
         top = top[: len(bottom)]
         if not np.all(top[:, :-1] + bottom[:, 1:] <= top[:, 1:] + bottom[:, :-1]):
             return False
