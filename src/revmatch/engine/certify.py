@@ -64,10 +64,10 @@ def proved(
     if len(rows) == 0:
         return True
     total = float(gain[rows, cols].sum())
-    if hint is not None and _checked(gain, hint[0], hint[1], total):
+    if hint is not None and _summed(hint[0], hint[1], total) and _covered(gain, hint[0], hint[1]):
         return True
-    prices = assignment_prices(gain, rows, cols)
-    return prices is not None and _checked(gain, prices[0], prices[1], total)
+    prices = assignment_prices(gain, rows, cols)  # they cover every pair: its last pass read them all
+    return prices is not None and _summed(prices[0], prices[1], total)
 
 
 def assignment_prices(
@@ -76,7 +76,8 @@ def assignment_prices(
     """Optimal dual prices ``(U, V)`` (per row, per column) of an assignment; None if it is not optimal.
 
     The smaller side must be fully paired. Prices of the paired side are the longest paths above,
-    found by policy iteration; the other side's follow from the pairs.
+    found by policy iteration; the other side's follow from the pairs. The last step reads every
+    pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere.
     """
     n_rows, n_cols = gain.shape
     by_rows = n_rows <= n_cols  # the paired side: rows (else the columns)
@@ -95,10 +96,15 @@ def assignment_prices(
     length = np.zeros(n_mine + 1)
     v = pair[partner] - u[partner]
     best, value = _best(gain, v, by_rows)
+    whole = True  # value is each person's best over the whole other side, read in one pass
     for _ in range(max_rounds or n_mine + 2):
         gaining = np.flatnonzero(value > u[:root])
         if len(gaining) == 0:
-            return (u[:root], v) if by_rows else (v, u[:root])
+            if whole:
+                return (u[:root], v) if by_rows else (v, u[:root])
+            best, value = _best(gain, v, by_rows)
+            whole = True
+            continue
         # Policy improvement: each gaining person takes the partner of their best column.
         up = partner[best[gaining]]
         parent[gaining] = up
@@ -114,7 +120,8 @@ def assignment_prices(
         v[fell] = pair[moved] - u[moved]
         fell.sort()  # columns in order read the matrix in order
         value = _gain_at(gain, best, by_rows) - v[best]
-        if 4 * len(fell) > n_theirs:
+        whole = 4 * len(fell) > n_theirs
+        if whole:
             best, value = _best(gain, v, by_rows)
         else:
             _improve(gain, v, fell, by_rows, best, value)
@@ -129,11 +136,11 @@ def _path_sums(parent: np.ndarray, length: np.ndarray) -> np.ndarray | None:
     root = len(parent) - 1
     total, up = length.copy(), parent.copy()
     for _ in range(root.bit_length() + 1):
-        if np.all(up == root):
+        if up.min() == root:  # the root is the largest index
             return total
         total += total[up]  # total[root] is 0
         up = up[up]
-    return total if np.all(up == root) else None
+    return total if up.min() == root else None
 
 
 def _gain_at(gain: np.ndarray, best: np.ndarray, by_rows: bool) -> np.ndarray:
@@ -178,9 +185,12 @@ def _improve(gain: np.ndarray, v: np.ndarray, lines: np.ndarray, by_rows: bool, 
         value[better] = found[better]
 
 
-def _checked(gain: np.ndarray, u: np.ndarray, v: np.ndarray, total: float) -> bool:
-    """The proof: prices ≥ 0, :math:`U_i + V_j \\ge g_{ij}` on every pair, and their sum equal to ``total``."""
-    if np.any(u < 0) or np.any(v < 0) or float(u.sum() + v.sum()) != total:
-        return False
+def _summed(u: np.ndarray, v: np.ndarray, total: float) -> bool:
+    """Prices ≥ 0 whose sum is ``total``: with :func:`_covered`, the proof (weak duality)."""
+    return bool(u.min(initial=0) >= 0 and v.min(initial=0) >= 0 and float(u.sum() + v.sum()) == total)
+
+
+def _covered(gain: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
+    """:math:`U_i + V_j \\ge g_{ij}` on every pair, a block of rows at a time."""
     step = block_rows(gain.shape[1])
-    return not any(np.any(gain[k : k + step] - v > u[k : k + step, None]) for k in range(0, gain.shape[0], step))
+    return not any((gain[k : k + step] - v > u[k : k + step, None]).any() for k in range(0, gain.shape[0], step))

@@ -101,27 +101,33 @@ def dense_assignment(
 def _kernel(gain: np.ndarray):
     """Pairs (min(N, M) of them, fillers of gain 0 included) maximising the gain, and prices to try first.
 
+    ``gain`` must be the caller's own array: it holds the costs while the kernel runs.
+
     Returns ``(rows, cols, hint)``: ``hint`` is a square Monge matrix's staircase prices, or None.
     """
     if gain.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), None
-    cost = np.negative(gain)
-    monge = monge_assignment(cost)
-    if monge is not None:
-        return monge
-    if getattr(lap, "lapjvh", None) is None:  # gatagat's lap (same import name) has only lapjv
-        x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
-        r = np.flatnonzero(x >= 0)
-        return r, np.asarray(x[r], np.int64), None
-    small, large = sorted(cost.shape)
-    if small != large and 20 * small >= 19 * large and not _tied(gain):
-        # Nearly square (people repeated by capacity): padding to a square lets lapjvx's
-        # initialisation work, where lapjvh's rectangular path augments row by row. Tied scores
-        # (0/1) are the exception: lapjvh stays fastest there.
-        r, c = lap.lapjvx(cost, extend_cost=True, return_cost=False)
-    else:
-        r, c = lap.lapjvh(cost, extend_cost=True, return_cost=False)
-    return np.asarray(r, np.int64), np.asarray(c, np.int64), None
+    small, large = sorted(gain.shape)
+    padded = small != large and 20 * small >= 19 * large and not _tied(gain)
+    cost = np.negative(gain, out=gain)  # the costs in place (a private array), the gains back below
+    try:
+        monge = monge_assignment(cost)
+        if monge is not None:
+            return monge
+        if getattr(lap, "lapjvh", None) is None:  # gatagat's lap (same import name) has only lapjv
+            x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
+            r = np.flatnonzero(x >= 0)
+            return r, np.asarray(x[r], np.int64), None
+        if padded:
+            # Nearly square (people repeated by capacity): padding to a square lets lapjvx's
+            # initialisation work, where lapjvh's rectangular path augments row by row. Tied
+            # scores (0/1) are the exception: lapjvh stays fastest there.
+            r, c = lap.lapjvx(cost, extend_cost=True, return_cost=False)
+        else:
+            r, c = lap.lapjvh(cost, extend_cost=True, return_cost=False)
+        return np.asarray(r, np.int64), np.asarray(c, np.int64), None
+    finally:
+        np.negative(cost, out=gain)
 
 
 def _tied(gain: np.ndarray) -> bool:

@@ -35,7 +35,7 @@ def score_grain(values: np.ndarray) -> float | None:
     # A guess from a thousand values (most real-valued matrices stop here), then one check of all.
     k = _fraction_bits(values[:: max(1, len(values) // 1024)])
     if k is not None and k <= 30 and len(values) > 1024:
-        scaled = values * 2.0**k
+        scaled = values * 2.0**k if k else values
         if not np.array_equal(scaled, np.round(scaled)):
             k = _fraction_bits(values)
     return None if k is None or k > 30 else 2.0**-k

@@ -125,8 +125,10 @@ def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, p
     """The checked problem to the engine that solves it best: CP-SAT, fair, the total's routes or the flow."""
     row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
     col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
-    free = mask.copy()
-    free[locks[:, 0], locks[:, 1]] = False
+    free = mask
+    if len(locks):
+        free = mask.copy()
+        free[locks[:, 0], locks[:, 1]] = False
     if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
         result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
     elif objective == "fair":
@@ -232,7 +234,12 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
 
 def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
     """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0."""
-    largest = float(np.abs(w, where=mask, out=np.zeros_like(w)).max()) if w.size else 0.0
+    if w.size == 0:
+        return 0
+    if mask.all():  # two reductions, no temporary
+        largest = max(float(w.max()), -float(w.min()))
+    else:
+        largest = float(np.max(np.abs(w), where=mask, initial=0.0))
     if largest == 0.0:
         return 0
     exponent = math.frexp(largest)[1]
@@ -277,6 +284,8 @@ def _check_locks(
 
 def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float) -> Assignment:
     """Add the locked pairs (solved around, not by, the engine) to an assignment of the rest."""
+    if len(locks) == 0:
+        return replace(a, solve_time=seconds)
     made = set(a.pairs)
     extra = [(int(r), int(c)) for r, c in locks if (int(r), int(c)) not in made]
     locked_total = float(sum(w[r, c] for r, c in extra))
