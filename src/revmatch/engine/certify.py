@@ -79,33 +79,35 @@ def assignment_prices(
     found by policy iteration; the other side's follow from the pairs. The last step reads every
     pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere.
     """
+    if gain.shape[0] > gain.shape[1]:
+        # The paired side as rows: passes then read whole rows (one transposed copy).
+        prices = assignment_prices(np.ascontiguousarray(gain.T), cols, rows, max_rounds=max_rounds)
+        return None if prices is None else (prices[1], prices[0])
     n_rows, n_cols = gain.shape
-    by_rows = n_rows <= n_cols  # the paired side: rows (else the columns)
-    mine, theirs = (rows, cols) if by_rows else (cols, rows)
-    n_mine, n_theirs = (n_rows, n_cols) if by_rows else (n_cols, n_rows)
-    root = n_mine
-    # Each price on the other side is fixed by its partner (the root for nobody): V = pair − U.
-    partner = np.full(n_theirs, root)
-    partner[theirs] = mine
-    across = np.empty(n_mine, np.int64)
-    across[mine] = theirs
-    pair = np.zeros(n_mine + 1)
-    pair[mine] = gain[rows, cols]
-    u = np.zeros(n_mine + 1)  # everyone starts on the root (price 0); u[root] stays 0
-    parent = np.full(n_mine + 1, root)
-    length = np.zeros(n_mine + 1)
+    root = n_rows
+    # Each column's price is fixed by its partner (the root for nobody): V = pair − U.
+    partner = np.full(n_cols, root)
+    partner[cols] = rows
+    across = np.empty(n_rows, np.int64)
+    across[rows] = cols
+    pair = np.zeros(n_rows + 1)
+    pair[rows] = gain[rows, cols]
+    u = np.zeros(n_rows + 1)  # everyone starts on the root (price 0); u[root] stays 0
+    parent = np.full(n_rows + 1, root)
+    length = np.zeros(n_rows + 1)
     v = pair[partner] - u[partner]
-    best, value = _best(gain, v, by_rows)
-    whole = True  # value is each person's best over the whole other side, read in one pass
-    for _ in range(max_rounds or n_mine + 2):
+    best, value = _best(gain, v)
+    line = np.arange(n_rows)
+    whole = True  # value is each row's best over every column, read in one pass
+    for _ in range(max_rounds or n_rows + 2):
         gaining = np.flatnonzero(value > u[:root])
         if len(gaining) == 0:
             if whole:
-                return (u[:root], v) if by_rows else (v, u[:root])
-            best, value = _best(gain, v, by_rows)
+                return u[:root], v
+            best, value = _best(gain, v)
             whole = True
             continue
-        # Policy improvement: each gaining person takes the partner of their best column.
+        # Policy improvement: each gaining row takes the partner of its best column.
         up = partner[best[gaining]]
         parent[gaining] = up
         length[gaining] = value[gaining] - u[up]
@@ -114,17 +116,17 @@ def assignment_prices(
             return None  # a cycle of choices: an exchange that gains, so the assignment is not optimal
         moved = np.flatnonzero(new_u[:root] != u[:root])
         u = new_u
-        # Prices only rise, so the other side's only fall: the best so far stays a lower bound, and
+        # Prices only rise, so the columns' only fall: the best so far stays a lower bound, and
         # only the columns whose price fell can beat it.
         fell = across[moved]
         v[fell] = pair[moved] - u[moved]
         fell.sort()  # columns in order read the matrix in order
-        value = _gain_at(gain, best, by_rows) - v[best]
-        whole = 4 * len(fell) > n_theirs
+        value = gain[line, best] - v[best]
+        whole = 4 * len(fell) > n_cols
         if whole:
-            best, value = _best(gain, v, by_rows)
+            best, value = _best(gain, v)
         else:
-            _improve(gain, v, fell, by_rows, best, value)
+            _improve(gain, v, fell, best, value)
     return None
 
 
@@ -143,43 +145,28 @@ def _path_sums(parent: np.ndarray, length: np.ndarray) -> np.ndarray | None:
     return total if up.min() == root else None
 
 
-def _gain_at(gain: np.ndarray, best: np.ndarray, by_rows: bool) -> np.ndarray:
-    """``gain[i, best[i]]`` per row (``gain[best[j], j]`` per column when the columns are the paired side)."""
-    line = np.arange(len(best))
-    return gain[line, best] if by_rows else gain[best, line]
-
-
-def _best(gain: np.ndarray, v: np.ndarray, by_rows: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Each paired person's best ``g − V`` over the whole other side, and where; a block of rows at a time."""
+def _best(gain: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``g − V`` over every column, and where; a block of rows at a time."""
     n_rows, n_cols = gain.shape
-    if by_rows:
-        best = np.empty(n_rows, np.int64)
-        value = np.empty(n_rows)
-        step = block_rows(n_cols)
-        for k in range(0, n_rows, step):
-            block = np.subtract(gain[k : k + step], v)
-            best[k : k + step] = at = block.argmax(axis=1)
-            value[k : k + step] = block[np.arange(len(block)), at]
-        return best, value
-    best = np.zeros(n_cols, np.int64)
-    value = np.full(n_cols, -np.inf)
-    _improve(gain, v, np.arange(n_rows), False, best, value)
+    best = np.empty(n_rows, np.int64)
+    value = np.empty(n_rows)
+    step = block_rows(n_cols)
+    for k in range(0, n_rows, step):
+        block = np.subtract(gain[k : k + step], v)
+        best[k : k + step] = at = block.argmax(axis=1)
+        value[k : k + step] = block[np.arange(len(block)), at]
     return best, value
 
 
-def _improve(gain: np.ndarray, v: np.ndarray, lines: np.ndarray, by_rows: bool, best, value) -> None:
-    """Raise ``best``/``value`` in place with the other side's ``lines`` (their prices ``v``), in blocks."""
-    step = block_rows(len(value) if by_rows else gain.shape[1])
-    for k in range(0, len(lines), step):
-        part = lines[k : k + step]
-        if by_rows:
-            block = np.take(gain, part, axis=1) - v[part]
-            at = block.argmax(axis=1)
-            found = block[np.arange(len(block)), at]
-        else:
-            block = gain[part] - v[part, None]
-            at = block.argmax(axis=0)
-            found = block[at, np.arange(block.shape[1])]
+def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray, value: np.ndarray) -> None:
+    """Raise ``best``/``value`` in place with the given (sorted) ``cols``, a block of columns at a time."""
+    step = block_rows(gain.shape[0])
+    rows = np.arange(gain.shape[0])
+    for k in range(0, len(cols), step):
+        part = cols[k : k + step]
+        block = np.take(gain, part, axis=1) - v[part]
+        at = block.argmax(axis=1)
+        found = block[rows, at]
         better = found > value
         best[better] = part[at[better]]
         value[better] = found[better]
