@@ -151,10 +151,12 @@ def _best(gain: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     best = np.empty(n_rows, np.int64)
     value = np.empty(n_rows)
     step = block_rows(n_cols)
+    buffer = np.empty((min(step, n_rows), n_cols))  # one block, reused: no fresh pages per block
+    line = np.arange(len(buffer))
     for k in range(0, n_rows, step):
-        block = np.subtract(gain[k : k + step], v)
+        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, n_rows - k)])
         best[k : k + step] = at = block.argmax(axis=1)
-        value[k : k + step] = block[np.arange(len(block)), at]
+        value[k : k + step] = block[line[: len(block)], at]
     return best, value
 
 
@@ -162,9 +164,11 @@ def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray
     """Raise ``best``/``value`` in place with the given (sorted) ``cols``, a block of columns at a time."""
     step = block_rows(gain.shape[0])
     rows = np.arange(gain.shape[0])
+    buffer = np.empty((gain.shape[0], min(step, len(cols))))
     for k in range(0, len(cols), step):
         part = cols[k : k + step]
-        block = np.take(gain, part, axis=1) - v[part]
+        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)])
+        block -= v[part]
         at = block.argmax(axis=1)
         found = block[rows, at]
         better = found > value
@@ -180,4 +184,9 @@ def _summed(u: np.ndarray, v: np.ndarray, total: float) -> bool:
 def _covered(gain: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
     """:math:`U_i + V_j \\ge g_{ij}` on every pair, a block of rows at a time."""
     step = block_rows(gain.shape[1])
-    return not any((gain[k : k + step] - v > u[k : k + step, None]).any() for k in range(0, gain.shape[0], step))
+    buffer = np.empty((min(step, gain.shape[0]), gain.shape[1]))
+    for k in range(0, gain.shape[0], step):
+        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, gain.shape[0] - k)])
+        if (block > u[k : k + step, None]).any():
+            return False
+    return True
