@@ -98,3 +98,20 @@ def test_the_kernels_leave_their_costs_untouched(solver, shape):
     before = cost.copy()
     getattr(lap, solver)(cost, extend_cost=True, return_cost=False)
     assert np.array_equal(cost, before)
+
+
+@pytest.mark.parametrize("sweeps", [0, 1, 12])
+@pytest.mark.parametrize("seed", range(8))
+def test_sweeps_first_or_policy_iteration_alone_agree(sweeps, seed):
+    # Rectangular matrices try Bellman–Ford sweeps before policy iteration; each path alone (and a
+    # budget too small to finish) must prove the optimum and refuse anything worse.
+    rng = np.random.default_rng(seed)
+    gain = rng.integers(0, 50, (12, 30)).astype(float)
+    if seed % 2:
+        gain = np.ascontiguousarray(gain.T)
+    r, c = best_pairs(gain)
+    u, v = assignment_prices(gain, r, c, sweeps=sweeps)
+    check_prices(gain, r, c, u, v)
+    worse = c.copy()
+    worse[[0, 1]] = worse[[1, 0]]
+    assert proved(gain, r, worse, sweeps=sweeps) == (gain[r, worse].sum() == gain[r, c].sum())

@@ -40,6 +40,7 @@ def proved(
     cols: np.ndarray,
     *,
     hint: tuple[np.ndarray, np.ndarray] | None = None,
+    sweeps: int = 12,
 ) -> bool:
     r"""Whether the assignment ``rows[k] → cols[k]`` maximises :math:`\sum g_{ij} x_{ij}` over every assignment.
 
@@ -51,6 +52,9 @@ def proved(
         The pairs: min(n_rows, n_cols) of them, every row (or every column, if fewer) paired once.
     hint : (U, V), optional
         Candidate prices (e.g. a Monge matrix's staircase): checked first, found afresh if they fail.
+    sweeps : int, default=12
+        Bellman–Ford sweeps tried first on a rectangular matrix (see :func:`assignment_prices`);
+        0 when exchange paths are known to be long (a Monge matrix).
 
     Returns
     -------
@@ -66,22 +70,24 @@ def proved(
     total = float(gain[rows, cols].sum())
     if hint is not None and _summed(hint[0], hint[1], total) and _covered(gain, hint[0], hint[1]):
         return True
-    prices = assignment_prices(gain, rows, cols)  # they cover every pair: its last pass read them all
+    prices = assignment_prices(gain, rows, cols, sweeps=sweeps)  # they cover every pair: the last pass read them all
     return prices is not None and _summed(prices[0], prices[1], total)
 
 
 def assignment_prices(
-    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None
+    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None, sweeps: int = 12
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Optimal dual prices ``(U, V)`` (per row, per column) of an assignment; None if it is not optimal.
 
     The smaller side must be fully paired. Prices of the paired side are the longest paths above,
     found by policy iteration; the other side's follow from the pairs. The last step reads every
-    pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere.
+    pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere. On a rectangular
+    matrix (one side at most 3/4 of the other) up to ``sweeps`` Bellman–Ford sweeps come first:
+    exchange paths there end at a free column within a few steps, and a sweep is one cheap pass.
     """
     if gain.shape[0] > gain.shape[1]:
         # The paired side as rows: passes then read whole rows (one transposed copy).
-        prices = assignment_prices(np.ascontiguousarray(gain.T), cols, rows, max_rounds=max_rounds)
+        prices = assignment_prices(np.ascontiguousarray(gain.T), cols, rows, max_rounds=max_rounds, sweeps=sweeps)
         return None if prices is None else (prices[1], prices[0])
     n_rows, n_cols = gain.shape
     root = n_rows
@@ -92,6 +98,10 @@ def assignment_prices(
     across[rows] = cols
     pair = np.zeros(n_rows + 1)
     pair[rows] = gain[rows, cols]
+    if sweeps and 4 * n_rows <= 3 * n_cols:
+        swept = _sweeps(gain, partner, pair, budget=sweeps)
+        if swept is not None:
+            return swept
     u = np.zeros(n_rows + 1)  # everyone starts on the root (price 0); u[root] stays 0
     parent = np.full(n_rows + 1, root)
     length = np.zeros(n_rows + 1)
@@ -130,6 +140,22 @@ def assignment_prices(
     return None
 
 
+def _sweeps(gain: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int):
+    """Bellman–Ford from below, :math:`U_i = \\max(0, \\max_j g_{ij} - V_j)` with ``V = pair − U`` of the partner.
+
+    Returns ``(U, V)`` once a sweep (a pass over every pair) raises nothing, or None after ``budget`` sweeps.
+    """
+    root = len(pair) - 1
+    u = np.zeros(root + 1)
+    for _ in range(budget):
+        v = pair[partner] - u[partner]
+        rising = np.maximum(_row_max(gain, v), 0.0)
+        if np.array_equal(rising, u[:root]):
+            return u[:root], v
+        u[:root] = rising
+    return None
+
+
 def _path_sums(parent: np.ndarray, length: np.ndarray) -> np.ndarray | None:
     """Each node's summed ``length`` along its ``parent`` chain to the root (the last node), by pointer doubling.
 
@@ -158,6 +184,18 @@ def _best(gain: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         best[k : k + step] = at = block.argmax(axis=1)
         value[k : k + step] = block[line[: len(block)], at]
     return best, value
+
+
+def _row_max(gain: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Each row's best ``g − V`` over every column; a block of rows at a time."""
+    n_rows, n_cols = gain.shape
+    value = np.empty(n_rows)
+    step = block_rows(n_cols)
+    buffer = np.empty((min(step, n_rows), n_cols))
+    for k in range(0, n_rows, step):
+        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, n_rows - k)])
+        block.max(axis=1, out=value[k : k + step])
+    return value
 
 
 def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray, value: np.ndarray) -> None:

@@ -73,10 +73,14 @@ def dense_assignment(
     row_of = np.repeat(np.arange(n_rows), row_cap)
     col_of = np.repeat(np.arange(n_cols), col_cap)
     repeated = take(gain, row_of, col_of)
-    r, c, hint = _kernel(repeated)
-    if not proved(repeated, r, c, hint=hint):
+    tall = repeated.shape[0] > repeated.shape[1]
+    if tall:  # one transposed copy: the kernel and the proof both work with rows ≤ columns
+        repeated = np.ascontiguousarray(repeated.T)
+    r, c, hint, monge = _kernel(repeated)
+    # A Monge matrix's exchange paths are long (no use sweeping); its hint or policy iteration proves it.
+    if not proved(repeated, r, c, hint=hint, sweeps=0 if monge else 12):
         return None
-    rows, cols = row_of[r], col_of[c]
+    rows, cols = (row_of[c], col_of[r]) if tall else (row_of[r], col_of[c])
     if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
         keys = rows * n_cols + cols
         if len(np.unique(keys)) != len(keys):
@@ -99,38 +103,39 @@ def dense_assignment(
 
 
 def _kernel(gain: np.ndarray):
-    """Pairs (min(N, M) of them, fillers of gain 0 included) maximising the gain, and prices to try first.
+    """Pairs (min(N, M) of them, fillers of gain 0 included) maximising the gain, and how they were found.
 
     ``gain`` must be the caller's own array: it holds the costs while the kernel runs.
 
-    Returns ``(rows, cols, hint)``: ``hint`` is a square Monge matrix's staircase prices, or None.
+    Returns ``(rows, cols, hint, monge)``: ``hint`` is a square Monge matrix's staircase prices, or
+    None; ``monge`` whether the matrix was Monge (solved by its structure, not by a kernel).
     """
     if gain.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), None
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), None, False
     small, large = sorted(gain.shape)
     padded = small != large and 20 * small >= 19 * large and not _tied(gain)
     cost = np.negative(gain, out=gain)  # the costs in place (a private array), the gains back below
     try:
         monge = monge_assignment(cost)
         if monge is not None:
-            return monge
+            return (*monge, True)
         if getattr(lap, "lapjvh", None) is None:  # gatagat's lap (same import name) has only lapjv
             x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
             r = np.flatnonzero(x >= 0)
-            return r, np.asarray(x[r], np.int64), None
+            return r, np.asarray(x[r], np.int64), None, False
         if padded:
             # Nearly square (people repeated by capacity): padding to a square lets lapjvx's
             # initialisation work, where lapjvh's rectangular path augments row by row. Tied
-            # scores (0/1) are the exception: lapjvh stays fastest there.
+            # scores (0/1, a few levels) are the exception: lapjvh stays fastest there.
             r, c = lap.lapjvx(cost, extend_cost=True, return_cost=False)
         else:
             r, c = lap.lapjvh(cost, extend_cost=True, return_cost=False)
-        return np.asarray(r, np.int64), np.asarray(c, np.int64), None
+        return np.asarray(r, np.int64), np.asarray(c, np.int64), None, False
     finally:
         np.negative(cost, out=gain)
 
 
 def _tied(gain: np.ndarray) -> bool:
-    """Whether one score covers at least 1/16 of 4 096 evenly spread pairs (0/1 scores, or mostly zeros)."""
+    """Whether 4 096 evenly spread pairs show fewer than 1/16 as many distinct scores (0/1, a few levels)."""
     sample = gain.reshape(-1)[:: max(1, gain.size // 4096)]
-    return 16 * int(np.unique(sample, return_counts=True)[1].max()) >= len(sample)
+    return 16 * len(np.unique(sample)) < len(sample)
