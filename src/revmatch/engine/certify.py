@@ -40,7 +40,7 @@ def proved(
     cols: np.ndarray,
     *,
     hint: tuple[np.ndarray, np.ndarray] | None = None,
-    sweeps: int = 12,
+    sweeps: int = 0,
 ) -> bool:
     r"""Whether the assignment ``rows[k] → cols[k]`` maximises :math:`\sum g_{ij} x_{ij}` over every assignment.
 
@@ -52,9 +52,8 @@ def proved(
         The pairs: min(n_rows, n_cols) of them, every row (or every column, if fewer) paired once.
     hint : (U, V), optional
         Candidate prices (e.g. a Monge matrix's staircase): checked first, found afresh if they fail.
-    sweeps : int, default=12
-        Bellman–Ford sweeps tried first on a rectangular matrix (see :func:`assignment_prices`);
-        0 when exchange paths are known to be long (a Monge matrix).
+    sweeps : int, default=0
+        Bellman–Ford sweeps tried first on a rectangular matrix (see :func:`assignment_prices`).
 
     Returns
     -------
@@ -75,7 +74,7 @@ def proved(
 
 
 def assignment_prices(
-    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None, sweeps: int = 12
+    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None, sweeps: int = 0
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Optimal dual prices ``(U, V)`` (per row, per column) of an assignment; None if it is not optimal.
 
@@ -83,7 +82,8 @@ def assignment_prices(
     found by policy iteration; the other side's follow from the pairs. The last step reads every
     pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere. On a rectangular
     matrix (one side at most 3/4 of the other) up to ``sweeps`` Bellman–Ford sweeps come first:
-    exchange paths there end at a free column within a few steps, and a sweep is one cheap pass.
+    exchange paths there end at a free column within a few steps, and on a small matrix a sweep
+    (a few operations) costs less than a policy round (a few dozen).
     """
     if gain.shape[0] > gain.shape[1]:
         # The paired side as rows: passes then read whole rows (one transposed copy).
@@ -99,7 +99,7 @@ def assignment_prices(
     pair = np.zeros(n_rows + 1)
     pair[rows] = gain[rows, cols]
     if sweeps and 4 * n_rows <= 3 * n_cols:
-        swept = _sweeps(gain, partner, pair, budget=sweeps)
+        swept = _sweeps(gain, across, partner, pair, budget=sweeps)
         if swept is not None:
             return swept
     u = np.zeros(n_rows + 1)  # everyone starts on the root (price 0); u[root] stays 0
@@ -140,19 +140,32 @@ def assignment_prices(
     return None
 
 
-def _sweeps(gain: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int):
+def _sweeps(gain: np.ndarray, across: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int):
     """Bellman–Ford from below, :math:`U_i = \\max(0, \\max_j g_{ij} - V_j)` with ``V = pair − U`` of the partner.
 
-    Returns ``(U, V)`` once a sweep (a pass over every pair) raises nothing, or None after ``budget`` sweeps.
+    Gauss–Seidel order: a block of rows that rises lowers its columns' prices at once, for the
+    blocks after it. Returns ``(U, V)`` once a sweep (a pass over every pair) raises nothing, or
+    None after ``budget`` sweeps.
     """
-    root = len(pair) - 1
-    u = np.zeros(root + 1)
+    n_rows, n_cols = gain.shape
+    u = np.zeros(n_rows + 1)
+    v = pair[partner] - u[partner]
+    step = block_rows(n_cols)
+    buffer = np.empty((min(step, n_rows), n_cols))
+    best = np.empty(min(step, n_rows))
     for _ in range(budget):
-        v = pair[partner] - u[partner]
-        rising = np.maximum(_row_max(gain, v), 0.0)
-        if np.array_equal(rising, u[:root]):
-            return u[:root], v
-        u[:root] = rising
+        rose = False
+        for k in range(0, n_rows, step):
+            size = min(step, n_rows - k)
+            block = np.subtract(gain[k : k + size], v, out=buffer[:size])
+            block.max(axis=1, out=best[:size])
+            rising = np.flatnonzero(best[:size] > u[k : k + size]) + k
+            if len(rising):
+                rose = True
+                u[rising] = best[rising - k]
+                v[across[rising]] = pair[rising] - u[rising]
+        if not rose:
+            return u[:n_rows], v
     return None
 
 

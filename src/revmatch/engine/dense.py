@@ -29,6 +29,9 @@ from .mincost import integer_scale, score_grain
 from .monge import monge_assignment
 from .tuning import DEFAULT, Tuning
 
+# Up to this many pairs, Bellman–Ford sweeps come before policy iteration in a rectangular proof.
+SWEEP_CELLS = 2**17
+
 
 def dense_assignment(
     w: np.ndarray,
@@ -77,8 +80,9 @@ def dense_assignment(
     if tall:  # one transposed copy: the kernel and the proof both work with rows ≤ columns
         repeated = np.ascontiguousarray(repeated.T)
     r, c, hint, monge = _kernel(repeated)
-    # A Monge matrix's exchange paths are long (no use sweeping); its hint or policy iteration proves it.
-    if not proved(repeated, r, c, hint=hint, sweeps=0 if monge else 12):
+    # Sweeps pay on small rectangular matrices, not on Monge ones (their exchange paths are long).
+    sweeps = 12 if repeated.size <= SWEEP_CELLS and not monge else 0
+    if not proved(repeated, r, c, hint=hint, sweeps=sweeps):
         return None
     rows, cols = (row_of[c], col_of[r]) if tall else (row_of[r], col_of[c])
     if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
