@@ -34,11 +34,22 @@ def score_grain(values: np.ndarray) -> float | None:
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     # A guess from a thousand values (most real-valued matrices stop here), then one check of all.
     k = _fraction_bits(values[:: max(1, len(values) // 1024)])
-    if k is not None and k <= 30 and len(values) > 1024:
-        scaled = values * 2.0**k if k else values
-        if not np.array_equal(scaled, np.round(scaled)):
-            k = _fraction_bits(values)
+    if k is not None and k <= 30 and len(values) > 1024 and not _whole_after(values, 2.0**k):
+        k = _fraction_bits(values)
     return None if k is None or k > 30 else 2.0**-k
+
+
+def _whole_after(values: np.ndarray, factor: float) -> bool:
+    """Whether every value times ``factor`` (a power of two: exact) is a whole number; in cached blocks."""
+    step = 2**16
+    scaled, rounded = np.empty(min(step, len(values))), np.empty(min(step, len(values)))
+    for start in range(0, len(values), step):
+        part = values[start : start + step]
+        np.multiply(part, factor, out=scaled[: len(part)])
+        np.round(scaled[: len(part)], out=rounded[: len(part)])
+        if not np.array_equal(scaled[: len(part)], rounded[: len(part)]):
+            return False
+    return True
 
 
 def _fraction_bits(values: np.ndarray) -> int | None:
