@@ -140,6 +140,6 @@ def _kernel(gain: np.ndarray):
 
 
 def _tied(gain: np.ndarray) -> bool:
-    """Whether 4 096 evenly spread pairs show fewer than 1/16 as many distinct scores (0/1, a few levels)."""
-    sample = gain.reshape(-1)[:: max(1, gain.size // 4096)]
+    """Whether 1 024 evenly spread pairs show fewer than 1/16 as many distinct scores (0/1, a few levels)."""
+    sample = gain.reshape(-1)[:: max(1, gain.size // 1024)]
     return 16 * len(np.unique(sample)) < len(sample)

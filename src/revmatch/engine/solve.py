@@ -247,6 +247,8 @@ def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
 
 
 def _capacity(value, n: int, name: str) -> np.ndarray:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return np.full(n, value, dtype=np.int64)
     cap = np.asarray(value)
     if cap.ndim == 0:
         cap = np.full(n, cap)
@@ -261,6 +263,8 @@ def _check_locks(
     locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray
 ) -> None:
     """Locks inside the matrix, allowed, made once, and within each person's capacity."""
+    if len(locks) == 0:
+        return
     if len(locks):
         outside = (locks < 0).any(1) | (locks[:, 0] >= mask.shape[0]) | (locks[:, 1] >= mask.shape[1])
         if outside.any():
