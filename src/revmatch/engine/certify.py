@@ -102,9 +102,35 @@ def assignment_prices(
         swept = _sweeps(gain, across, partner, pair, budget=sweeps)
         if swept is not None:
             return swept
-    u = np.zeros(n_rows + 1)  # everyone starts on the root (price 0); u[root] stays 0
+    free = np.flatnonzero(partner == root)
+    if 4 * len(free) < n_cols:
+        return _policy_iteration(gain, partner, across, pair, np.zeros(n_rows), max_rounds)
+    # Columns nobody takes keep price 0 for good: each row's best of them is a fixed way to the
+    # root, read once, and the rounds read only the paired columns (column k: row k's own).
+    reach = np.maximum(_row_max(gain, np.zeros(len(free)), free), 0.0)
+    own = np.arange(n_rows)
+    prices = _policy_iteration(np.take(gain, across, axis=1), own, own, pair, reach, max_rounds)
+    if prices is None:
+        return None
+    v = np.zeros(n_cols)
+    v[across] = prices[1]
+    return prices[0], v
+
+
+def _policy_iteration(
+    gain: np.ndarray,
+    partner: np.ndarray,
+    across: np.ndarray,
+    pair: np.ndarray,
+    reach: np.ndarray,
+    max_rounds: int | None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Howard's policy iteration for the row prices; ``reach`` is each row's way to the root (U ≥ reach)."""
+    n_rows, n_cols = gain.shape
+    root = n_rows
+    u = np.append(reach, 0.0)  # everyone starts on the root; u[root] stays 0
     parent = np.full(n_rows + 1, root)
-    length = np.zeros(n_rows + 1)
+    length = u.copy()
     v = pair[partner] - u[partner]
     best, value = _best(gain, v)
     line = np.arange(n_rows)
@@ -199,14 +225,15 @@ def _best(gain: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, value
 
 
-def _row_max(gain: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Each row's best ``g − V`` over every column; a block of rows at a time."""
-    n_rows, n_cols = gain.shape
+def _row_max(gain: np.ndarray, v: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Each row's best ``g − V`` over the (sorted) ``cols``, with ``v`` their prices; a block of rows at a time."""
+    n_rows = gain.shape[0]
     value = np.empty(n_rows)
-    step = block_rows(n_cols)
-    buffer = np.empty((min(step, n_rows), n_cols))
+    step = block_rows(len(cols))
+    buffer = np.empty((min(step, n_rows), len(cols)))
     for k in range(0, n_rows, step):
-        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, n_rows - k)])
+        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)])
+        block -= v
         block.max(axis=1, out=value[k : k + step])
     return value
 
