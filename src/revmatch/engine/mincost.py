@@ -364,33 +364,14 @@ def solve_arcs(
     if max_weight is None:
         max_weight = float(np.abs(arcs.weights).max()) if len(arcs.weights) else 0.0
     max_pairs = int(min(row_capacity.sum(), col_capacity.sum()))
-    headroom = max_pairs + 2 if network.bonus else 1
-    scale, exact = integer_scale(max_weight, grain, n_rows + n_cols + 2, headroom)
-    tolerance = 0.0 if exact else max_pairs / scale
-    # Coverage: a first pair is worth more than any possible difference in total score.
-    bonus_cost = int(max_pairs * round(max_weight * scale) + 1)
+    scale, tolerance, bonus_cost = _integer_terms(shape, max_pairs, max_weight, grain, network)
     margin = tuning.drop_margin_for(n_rows * n_cols)
     status, rounds, warm_starts, warm = Status.FEASIBLE, 0, 0, None
     joined, stalled = None, 0
     while True:
         rounds += 1
         costs = np.round(arcs.weights * scale).astype(np.int64)
-        if max_pairs and (len(arcs.rows) or network.quota is not None):
-            flow = _min_cost_flow(
-                shape,
-                arcs.rows,
-                arcs.cols,
-                costs,
-                row_capacity,
-                col_capacity,
-                network,
-                bonus_cost,
-                warm,
-                arcs.chosen,
-                tuning,
-            )
-        else:
-            flow = _Flow(np.zeros(len(arcs.rows), bool), np.zeros(n_rows, np.int64), np.zeros(n_cols, np.int64))
+        flow = _candidates_flow(shape, arcs, costs, (row_capacity, col_capacity), network, bonus_cost, warm, tuning)
         u, v, warm, arcs.chosen = flow.row_dual, flow.col_dual, flow.warm, flow.chosen
         warm_starts += flow.warm_started
         dual = float(row_capacity @ u + col_capacity @ v + np.maximum(0, costs - u[arcs.rows] - v[arcs.cols]).sum())
@@ -409,21 +390,82 @@ def solve_arcs(
         joined = len(new_rows)
         if stall_rounds is not None and stalled >= stall_rounds:
             raise PricingStalled(rounds)
-        # Unused arcs far below their dual price leave the next solve (its time grows with the arcs):
-        # the pricer watches them again, and they come back if their price falls enough to violate.
-        forget = getattr(price, "forget", None)
-        if forget is not None and margin is not None:
-            drop = ~flow.chosen & (costs - u[arcs.rows] - v[arcs.cols] < -margin * max(1, int(np.abs(costs).max())))
-            if drop.any():
-                forget(arcs.rows[drop], arcs.cols[drop])
-                arcs.drop(~drop)
+        _drop_far_below(arcs, costs, u, v, margin, getattr(price, "forget", None))
         arcs.join(new_rows, new_cols, new_weights)
-    chosen = flow.chosen
+    return _assignment(arcs, status, dual, scale, tolerance, network.plain, start, rounds, warm_starts)
+
+
+def _candidates_flow(
+    shape: tuple[int, int],
+    arcs: _Candidates,
+    costs: np.ndarray,
+    capacities: tuple[np.ndarray, np.ndarray],
+    network: Network,
+    bonus_cost: int,
+    warm,
+    tuning: Tuning,
+) -> _Flow:
+    """One min-cost flow on the candidates (warm-started from the last), or the empty flow when none can pair."""
+    row_capacity, col_capacity = capacities
+    if min(row_capacity.sum(), col_capacity.sum()) and (len(arcs.rows) or network.quota is not None):
+        return _min_cost_flow(
+            shape,
+            arcs.rows,
+            arcs.cols,
+            costs,
+            row_capacity,
+            col_capacity,
+            network,
+            bonus_cost,
+            warm,
+            arcs.chosen,
+            tuning,
+        )
+    return _Flow(np.zeros(len(arcs.rows), bool), np.zeros(shape[0], np.int64), np.zeros(shape[1], np.int64))
+
+
+def _integer_terms(
+    shape: tuple[int, int], max_pairs: int, max_weight: float, grain: float | None, network: Network
+) -> tuple[float, float, int]:
+    """The integer scale of the weights, the tolerance it leaves, and the cost of a coverage bonus."""
+    headroom = max_pairs + 2 if network.bonus else 1
+    scale, exact = integer_scale(max_weight, grain, shape[0] + shape[1] + 2, headroom)
+    tolerance = 0.0 if exact else max_pairs / scale
+    # Coverage: a first pair is worth more than any possible difference in total score.
+    return scale, tolerance, int(max_pairs * round(max_weight * scale) + 1)
+
+
+def _drop_far_below(arcs: _Candidates, costs: np.ndarray, u: np.ndarray, v: np.ndarray, margin, forget) -> None:
+    """Unused arcs far below their dual price leave the next solve (its time grows with the arcs):
+    the pricer watches them again (``forget``), and they come back if their price falls enough to violate."""
+    if forget is None or margin is None:
+        return
+    assert arcs.chosen is not None
+    drop = ~arcs.chosen & (costs - u[arcs.rows] - v[arcs.cols] < -margin * max(1, int(np.abs(costs).max())))
+    if drop.any():
+        forget(arcs.rows[drop], arcs.cols[drop])
+        arcs.drop(~drop)
+
+
+def _assignment(
+    arcs: _Candidates,
+    status: Status,
+    dual: float,
+    scale: float,
+    tolerance: float,
+    plain: bool,
+    start: float,
+    rounds: int,
+    warm_starts: int,
+) -> Assignment:
+    """The last solve's pairs with an honest bound: the optimum's, or weak duality's on the plain network."""
+    chosen = arcs.chosen
+    assert chosen is not None
     pairs = sorted(zip(arcs.rows[chosen].tolist(), arcs.cols[chosen].tolist()))
     objective = float(arcs.weights[chosen].sum())
     if status == Status.OPTIMAL:
         bound = objective + tolerance
-    elif network.plain:
+    elif plain:
         # Weak duality: the dual value bounds the integer problem; rounding adds at most the tolerance.
         bound = max(objective, dual / scale) + tolerance
     else:

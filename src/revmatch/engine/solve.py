@@ -85,32 +85,15 @@ def solve(
     [(0, 1), (1, 0)]
     """
     start = time.perf_counter()
-    w, mask = _checked_matrix(matrix, allowed)
-    if objective not in OBJECTIVES:
-        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
-    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
-    locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
-    labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
-    _check_locks(locks, labels, mask, row_cap, col_cap)
-    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
+    problem = _checked_problem(
+        matrix, allowed, mentor_capacity, mentee_capacity, objective, locked, lock_labels, first, mentee_quota, pair_cap
+    )
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
-    exponent = _magnitude(w, mask)
-    result = _routed(
-        np.ldexp(w, -exponent) if exponent else w,
-        mask,
-        row_cap,
-        col_cap,
-        locks,
-        labels,
-        objective,
-        mentee_quota,
-        pair_cap,
-        time_limit,
-        tuning or DEFAULT,
-        first,
-    )
+    exponent = _magnitude(problem.w, problem.mask)
+    if exponent:
+        problem = replace(problem, w=np.ldexp(problem.w, -exponent))
+    result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning or DEFAULT)
     if exponent:
         result = replace(
             result,
@@ -121,26 +104,59 @@ def solve(
     return replace(result, solve_time=time.perf_counter() - start)
 
 
-def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit, tuning, first):
+@dataclass(frozen=True)
+class _Problem:
+    """A checked problem: scores, mask, capacities, locks with their labels, the objective, who goes first."""
+
+    w: np.ndarray
+    mask: np.ndarray
+    row_cap: np.ndarray
+    col_cap: np.ndarray
+    locks: np.ndarray
+    labels: list[str]
+    objective: str
+    first: tuple[np.ndarray, np.ndarray] | None
+
+
+def _checked_problem(
+    matrix, allowed, mentor_capacity, mentee_capacity, objective, locked, lock_labels, first, mentee_quota, pair_cap
+) -> _Problem:
+    """Every argument of :func:`solve` checked (each misfit an InputError naming it) into one problem."""
+    w, mask = _checked_matrix(matrix, allowed)
+    if objective not in OBJECTIVES:
+        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
+    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
+    locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
+    labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
+    _check_locks(locks, labels, mask, row_cap, col_cap)
+    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
+    return _Problem(w, mask, row_cap, col_cap, locks, labels, objective, first)
+
+
+def _routed(
+    p: _Problem, mentee_quota: MenteeQuota | None, pair_cap: GroupPairCap | None, time_limit: float, tuning: Tuning
+) -> Assignment:
     """The checked problem to the engine that solves it best: CP-SAT, fair, the total's routes or the flow."""
-    row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
-    col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
-    free = mask
+    w, locks, objective = p.w, p.locks, p.objective
+    row_left = p.row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
+    col_left = p.col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
+    free = p.mask
     if len(locks):
-        free = mask.copy()
+        free = p.mask.copy()
         free[locks[:, 0], locks[:, 1]] = False
     if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
-        result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
+        result = cp_sat(w, free, p.row_cap, p.col_cap, locks, p.labels, objective, mentee_quota, pair_cap, time_limit)
     elif objective == "fair":
         result = fair(w, free, row_left, col_left, locks)
-    elif objective == "total" and mentee_quota is None and first is None:
+    elif objective == "total" and mentee_quota is None and p.first is None:
         # A pair scoring ≤ 0 never raises the total.
         result = _total_route(w, free & (w > 0), row_left, col_left, locks, tuning)
     else:
         # Coverage, priority and quotas may need a pair scoring ≤ 0.
-        bonus = objective == "coverage" or first is not None
+        bonus = objective == "coverage" or p.first is not None
         result = _flow_route(
-            w, free, row_left, col_left, locks, bonus=bonus, quota=mentee_quota, tuning=tuning, first=first
+            w, free, row_left, col_left, locks, bonus=bonus, quota=mentee_quota, tuning=tuning, first=p.first
         )
     return _with_locks(result, w, locks, 0.0)
 
