@@ -27,6 +27,7 @@ from .kpis import programme_kpis, read_checkins
 from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Workforce
+from .preferences import Preferences, read_preferences
 from .program import Program
 from .scoring import BlockScores, Scores, score
 from .synthetic import synthetic_workforce
@@ -47,6 +48,7 @@ __all__ = [
     "MatchResult",
     "NotOptedInWarning",
     "PairExplanation",
+    "Preferences",
     "Problem",
     "Program",
     "ProtectedColumnsWarning",
@@ -78,6 +80,7 @@ __all__ = [
     "programme_kpis",
     "read_checkins",
     "read_history",
+    "read_preferences",
     "rematch",
     "reporting",
     "score",

@@ -96,6 +96,7 @@ PREFERENCE_WORDS = {
     "timezone_overlap": "shared working hours",
     "priority": "priority from last round",
     "continuity": "continuing pair",
+    "preference": "stated preference",
 }
 
 

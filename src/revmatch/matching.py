@@ -15,10 +15,13 @@ from .engine import Assignment, Status, Tuning, solve
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .explain import PairExplanation, explain_pairs, pairs_frame
 from .models import Workforce
+from .preferences import Preferences, read_preferences
 from .program import Program
+from .ranked import STATED_OBJECTIVES, solve_stated
 from .rules import RULE_WORDS, check_forbidden, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
+from .stated import VoiceReport, must_locks, voice_report
 from .unmatched import unmatched_frame
 
 
@@ -45,6 +48,7 @@ class MatchResult:
     scores: PairScores = field(repr=False)
     assignment: Assignment = field(repr=False)
     explanations: tuple[PairExplanation, ...] = field(repr=False, default=())
+    voice: VoiceReport | None = field(repr=False, default=None)  # how stated preferences were met
 
     @property
     def gap(self) -> float:
@@ -161,6 +165,8 @@ def solve_program(
 ) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
+    if program.objective in STATED_OBJECTIVES:
+        return solve_stated(workforce, program, scores, rules.locked, rules.mentee_quota or rules.pair_cap)
     first = None
     if program.priority_first:  # the priority people first: the most of them paired, then the total
         favoured = set(program.priority)
@@ -192,6 +198,7 @@ def match(
     workforce: Workforce,
     program: Program | None = None,
     *,
+    preferences=None,
     route: str = "auto",
     progress: Callable[[str], None] | None = None,
     client=None,
@@ -210,7 +217,11 @@ def match(
     * ``"auto"`` takes the sparse route whenever the programme allows it (it was as fast or faster
       at every size measured: the docs' Scale and benchmarks page), the dense one otherwise.
 
-    ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
+    ``preferences`` (:func:`revmatch.read_preferences`, or what it reads) are the participants' stated
+    choices: ``avoid`` is a hard rule, each ``must`` is locked when the rules and capacities allow it
+    (``result.voice.musts`` says why not otherwise), ranks add ``Program.preference_weight`` points
+    or drive the ``rank_maximal`` and ``stable`` objectives; ``result.voice`` reports how they were
+    met. ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
     ``client`` the sparse route computes its candidates on the cluster
     (:func:`revmatch.candidates.candidate_arcs`). ``tuning`` turns the engine's knobs
     (:class:`revmatch.engine.Tuning`); ``memory_limit`` is the bytes the match may count on
@@ -236,6 +247,7 @@ def match(
     if route not in ROUTES:
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     check_forbidden(workforce, program)
+    program, musts = _stated(workforce, program, preferences)
     if route == "auto":
         route = "dense" if unsupported_settings(program) else "sparse"
     scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)
@@ -245,6 +257,12 @@ def match(
     explanations = explain_pairs(workforce, scores, rows, cols)
     pairs = pairs_frame(explanations, tuple(part_weights(program)))
     unmatched = unmatched_frame(workforce, program, scores, assignment)
+    voice = None
+    if program.preferences is not None:
+        total = None
+        if program.objective in STATED_OBJECTIVES:  # what meeting the statements costs in total score
+            total = solve_program(workforce, program.model_copy(update={"objective": "total"}), scores).objective
+        voice = voice_report(workforce, program, scores, assignment, musts, total)
     timings["explain"] = time.perf_counter() - t
     if progress:
         progress(f"explained {len(pairs)} pairs and {len(unmatched)} unmatched people in {timings['explain']:.1f} s")
@@ -262,7 +280,22 @@ def match(
         scores=scores,
         assignment=assignment,
         explanations=tuple(explanations),
+        voice=voice,
     )
+
+
+def _stated(workforce: Workforce, program: Program, preferences) -> tuple[Program, pd.DataFrame]:
+    """The programme with the stated preferences (given here or already in it) and its musts locked."""
+    if preferences is not None:
+        if not isinstance(preferences, Preferences):
+            preferences = read_preferences(preferences)
+        program = program.model_copy(update={"preferences": preferences})
+    if program.preferences is None:
+        if program.objective in STATED_OBJECTIVES:
+            raise ConfigError(f"the {program.objective!r} objective needs stated preferences: pass preferences=")
+        return program, pd.DataFrame()
+    program.preferences.check_people(workforce.ids)
+    return must_locks(workforce, program)
 
 
 def _solved(

@@ -8,6 +8,7 @@ import pandas as pd
 from .complementarity import score_parts
 from .errors import ConfigError, UnknownPersonError
 from .models import Workforce
+from .preferences import pair_values
 from .program import Program
 
 
@@ -99,6 +100,13 @@ class PairAttributes:
             both_ways=False,
             aligned=self.aligned,
         )
+
+    def preference(self) -> np.ndarray:
+        """Rank points stated about the pair by either person (see :mod:`revmatch.preferences`)."""
+        stated = self.program.preferences
+        if stated is None:
+            return np.zeros(self.r.shape if self.aligned else (len(self.mentor_rows), len(self.mentee_rows)))
+        return pair_values(stated, self.wf.ids, 0, self.mentor_rows, self.mentee_rows, self.aligned)
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -214,6 +222,10 @@ def rule_masks(
     if program.forbidden:
         # The admin forbade these pairs.
         masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, False, aligned)
+    if program.preferences is not None and program.preferences.has_avoids:
+        # Nobody is paired with someone who asked to avoid them (either of the two may ask).
+        ids = workforce.ids
+        masks["avoid"] = pair_values(program.preferences, ids, 1, mentor_rows, mentee_rows, aligned) == 0
     if program.past_pairs:
         # A new cohort never repeats an earlier pair, in either direction.
         masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, True, aligned)
@@ -245,6 +257,7 @@ RULE_WORDS = {
     "same_location": "different location",
     "timezone_overlap": "too few shared working hours",
     "forbidden": "forbidden by the admin",
+    "avoid": "one of them asked not to be paired",
     "past_pair": "paired in an earlier cohort",
 }
 
@@ -272,5 +285,6 @@ RULE_HINTS = {
     "same_location": "require_same_location = false allows it",
     "timezone_overlap": "a lower min_timezone_overlap allows it",
     "forbidden": "taking the pair out of forbidden allows it",
+    "avoid": "only the person who said avoid can lift it (their row in the preferences)",
     "past_pair": "taking the pair out of past_pairs (or the history) allows it",
 }
