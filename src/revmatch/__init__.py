@@ -29,7 +29,9 @@ from .matching import MatchResult, match
 from .models import Employee, Workforce
 from .preferences import Preferences, read_preferences
 from .program import Program
+from .respond import RespondResult, respond
 from .scoring import BlockScores, Scores, score
+from .shortlists import shortlists
 from .synthetic import synthetic_workforce
 
 __version__ = "0.2.0"
@@ -54,6 +56,7 @@ __all__ = [
     "ProtectedColumnsWarning",
     "RematchResult",
     "ResourceError",
+    "RespondResult",
     "RevmatchError",
     "RevmatchWarning",
     "Scores",
@@ -83,8 +86,10 @@ __all__ = [
     "read_preferences",
     "rematch",
     "reporting",
+    "respond",
     "score",
     "scoring",
+    "shortlists",
     "solve",
     "sparse",
     "synthetic_workforce",
