@@ -48,6 +48,7 @@ class Employee(BaseModel):
     role: Role | None = None  # the opt-in; None: no answer, not enrolled (see Workforce.from_employees)
     mentor_capacity: int = Field(1, ge=0)
     mentee_capacity: int = Field(1, ge=0)
+    availability: str | None = None  # weekly slots in their time zone, e.g. "Mon 09:00-11:00; Wed 14:00-15:30"
     skills: dict[str, int] = Field(default_factory=dict)
     needs: dict[str, int] = Field(default_factory=dict)
 
@@ -174,6 +175,7 @@ class Workforce:
                     "role": p.role or "",
                     "mentor_capacity": p.mentor_capacity,
                     "mentee_capacity": p.mentee_capacity,
+                    "availability": p.availability or "",
                 }
                 for p in people
             ],
@@ -189,6 +191,7 @@ class Workforce:
                 "role",
                 "mentor_capacity",
                 "mentee_capacity",
+                "availability",
             ],
         )
         rows = [
@@ -320,6 +323,7 @@ class Workforce:
             role=row.role,
             mentor_capacity=int(row.mentor_capacity),
             mentee_capacity=int(row.mentee_capacity),
+            availability=row.get("availability") or None,
             skills={s: int(p) for s, p in zip(self.skill_names, self.proficiency[i]) if p},
             needs={s: int(q) for s, q in zip(self.skill_names, self.need[i]) if q},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .availability import shared_hours
 from .complementarity import score_parts
 from .errors import ConfigError, UnknownPersonError
 from .models import Workforce
@@ -107,6 +108,10 @@ class PairAttributes:
         if stated is None:
             return np.zeros(self.r.shape if self.aligned else (len(self.mentor_rows), len(self.mentee_rows)))
         return pair_values(stated, self.wf.ids, 0, self.mentor_rows, self.mentee_rows, self.aligned)
+
+    def shared_hours(self) -> np.ndarray:
+        """Hours a week both are free: their ``availability`` slots, else ``working_hours`` on weekdays."""
+        return shared_hours(self.wf, self.program, self.r, self.c, self.aligned)
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -219,6 +224,9 @@ def rule_masks(
     if program.min_timezone_overlap is not None:
         # Meetings in working time: enough shared working hours.
         masks["timezone_overlap"] = facts.timezone_overlap() >= program.min_timezone_overlap
+    if program.min_shared_hours is not None:
+        # Meetings in both people's free time: enough hours a week in common.
+        masks["shared_hours"] = facts.shared_hours() >= program.min_shared_hours
     if program.forbidden:
         # The admin forbade these pairs.
         masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, False, aligned)
@@ -256,6 +264,7 @@ RULE_WORDS = {
     "shared_language": "no shared language",
     "same_location": "different location",
     "timezone_overlap": "too few shared working hours",
+    "shared_hours": "too few free hours a week in common",
     "forbidden": "forbidden by the admin",
     "avoid": "one of them asked not to be paired",
     "past_pair": "paired in an earlier cohort",
@@ -284,6 +293,7 @@ RULE_HINTS = {
     "shared_language": "require_shared_language = false allows it",
     "same_location": "require_same_location = false allows it",
     "timezone_overlap": "a lower min_timezone_overlap allows it",
+    "shared_hours": "a lower min_shared_hours (or more availability) allows it",
     "forbidden": "taking the pair out of forbidden allows it",
     "avoid": "only the person who said avoid can lift it (their row in the preferences)",
     "past_pair": "taking the pair out of past_pairs (or the history) allows it",

@@ -179,6 +179,7 @@ PREFERENCES = {  # score part → (Program weight field, how the part is measure
     "priority": "priority_weight",
     "continuity": "continuity_weight",
     "preference": "preference_weight",
+    "shared_hours": "shared_hours_weight",
 }
 
 

@@ -148,3 +148,23 @@ def _suggestion_programme(
         "preferences": stated,
     }
     return program.model_copy(update=update)
+
+
+def mail_merge(lists: pd.DataFrame, workforce: Workforce, k: int) -> pd.DataFrame:
+    """One row per person for a mail merge: ``employee_id``, ``name`` and, for each suggestion in rank
+    order, ``partner_<n>`` (id), ``partner_<n>_name`` and ``reason_<n>`` (plain language)."""
+    names = workforce.employees.set_index("employee_id")["name"]
+    rows = []
+    for person, group in lists.groupby("employee_id", sort=True):
+        row = {"employee_id": person, "name": names.get(person, "") or person}
+        for n, s in enumerate(group.itertuples(index=False), start=1):
+            row |= {f"partner_{n}": s.partner_id, f"partner_{n}_name": names.get(s.partner_id, "") or s.partner_id}
+            row[f"reason_{n}"] = s.reason
+        rows.append(row)
+    most = max([k, *(len(g) for _, g in lists.groupby("employee_id"))]) if len(lists) else k
+    columns = ["employee_id", "name"] + [
+        f"{c}_{n}" if c != "partner_name" else f"partner_{n}_name"
+        for n in range(1, most + 1)
+        for c in ("partner", "partner_name", "reason")
+    ]
+    return pd.DataFrame(rows, columns=columns).fillna("")

@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .availability import slot_problems
 from .errors import (
     ConfigError,
     IgnoredColumnsWarning,
@@ -25,7 +26,16 @@ from .tables import shown
 
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
-OPTIONAL_EMPLOYEE_COLUMNS = ("name", "location", "timezone", "languages", "role", "mentor_capacity", "mentee_capacity")
+OPTIONAL_EMPLOYEE_COLUMNS = (
+    "name",
+    "location",
+    "timezone",
+    "languages",
+    "role",
+    "mentor_capacity",
+    "mentee_capacity",
+    "availability",
+)
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
 MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
@@ -192,7 +202,7 @@ def _number(cell: str) -> str:
 
 _CONTROL_PATTERN = "[\x00-\x1f\x7f\ufeff]"
 # How long a text cell may be: ids and categories short, a name or a list of languages longer.
-TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH}
+TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH, "availability": TEXT_LENGTH}
 
 
 def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None:
@@ -335,6 +345,9 @@ def validate_employees(
     languages = np.array(
         [";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")], dtype=object
     )
+    availability = table.text("availability")
+    for k, message in slot_problems(availability):  # weekly slots, in the person's own time zone
+        problems.add(table.where, table.rows[k], "availability", message)
     return pd.DataFrame(
         {
             "employee_id": ids,
@@ -348,6 +361,7 @@ def validate_employees(
             "role": role,
             "mentor_capacity": mentor_cap,
             "mentee_capacity": mentee_cap,
+            "availability": availability,
             "_row": table.rows,
         }
     )

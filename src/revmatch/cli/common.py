@@ -38,6 +38,23 @@ def print_summary(result: MatchResult, out) -> None:
     print("time " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), file=out)
 
 
+def voice_line(result: MatchResult) -> str:
+    """How the stated preferences were met, in one line (a match given --preferences)."""
+    voice = result.voice
+    assert voice is not None
+    shares = voice.shares()
+    firsts = "-" if shares["first"] is None else f"{shares['first']:.0%}"
+    honoured = int(voice.musts["honoured"].sum()) if len(voice.musts) else 0
+    line = (
+        f"preferences: {firsts} of those who ranked got their first choice; musts honoured {honoured}/"
+        f"{len(voice.musts)}; avoids respected {voice.avoids_respected}/{voice.avoids}; "
+        f"blocking pairs {len(voice.blocking)}"
+    )
+    if voice.total_optimum is not None:
+        line += f"; total score {result.objective:g} against the best possible {voice.total_optimum:g}"
+    return line
+
+
 def route_arguments(parser) -> None:
     parser.add_argument(
         "--route",
@@ -143,8 +160,16 @@ INPUT_FLAGS = {
     "checkins": "check-ins",
     "pairs": "pairs",
     "audit": "audit",
+    "preferences": "preferences",
+    "responses": "responses",
 }
-OUTPUT_FLAGS = {"output": "-o", "unmatched": "--unmatched", "report": "--report", "changes": "--changes"}
+OUTPUT_FLAGS = {
+    "output": "-o",
+    "unmatched": "--unmatched",
+    "report": "--report",
+    "changes": "--changes",
+    "letters": "--letters",
+}
 
 
 def check_outputs(args) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..matching import match
 from ..models import Employee
+from ..preferences import read_preferences
 from ..program import Program
 from ..reporting.files import write_workforce
 from ..reporting.writing import write_text
@@ -24,6 +25,7 @@ from .common import (
     pseudonym_key,
     raw_csv_argument,
     route_arguments,
+    voice_line,
     workforce_arguments,
     write_extras,
     write_pairs,
@@ -71,12 +73,16 @@ def _match(args) -> int:
     program = load_program(args)
     wf = load_workforce(args)
     store = open_store(args, key) if args.db else None
-    result = match(wf, program, route=args.route, progress=progress(args))
+    prefs = read_preferences(args.preferences) if args.preferences else None
+    result = match(wf, program, preferences=prefs, route=args.route, progress=progress(args))
     inputs = {"employees": args.employees, "skills": args.skills} | ({"config": args.config} if args.config else {})
+    inputs |= {"preferences": args.preferences} if args.preferences else {}
     if store is not None:
         save(store, result, args, inputs)  # the store first: if it refuses the round, no file is written
     write_pairs(result, args, key)
     print_summary(result, sys.stdout)
+    if result.voice is not None:
+        print(voice_line(result), file=sys.stdout)
     print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
     write_extras(result, args, inputs=inputs, seed=None)
     return 0
@@ -124,6 +130,11 @@ def add_parsers(sub) -> None:
     )
     audit_arguments(m, "write")
     route_arguments(m)
+    m.add_argument(
+        "--preferences",
+        type=Path,
+        help="stated preferences (CSV: employee_id, partner_id, preference = a rank, avoid or must)",
+    )
     db_arguments(m, pseudonymize=False)
     m.set_defaults(run=_match)
 
