@@ -10,7 +10,9 @@ import pandas as pd
 from ..errors import ConfigError
 from ..matching import ROUTES
 from ..preferences import read_preferences
-from ..reporting.writing import write_csv
+from ..reporting.page import page
+from ..reporting.voice import shortlists_section
+from ..reporting.writing import write_csv, write_text
 from ..respond import respond
 from ..shortlists import SIDES, mail_merge, shortlists
 from ..tables import read_table
@@ -52,6 +54,9 @@ def _shortlist(args) -> int:
     if args.letters:
         write_csv(mail_merge(lists, wf, args.k), args.letters, formula_safe=not args.raw_csv)
         print(f"wrote {args.letters}")
+    if args.report:
+        write_text(args.report, page("revmatch shortlists", shortlists_section(lists)))
+        print(f"wrote report {args.report}")
     return 0
 
 
@@ -105,6 +110,7 @@ def add_parsers(sub) -> None:
         "--letters", type=Path, help="also write one mail-merge row per person with each suggestion's reason"
     )
     s.add_argument("--route", choices=ROUTES, default="auto", help="as for match")
+    s.add_argument("--report", type=Path, help="also write an HTML page of each partner's shortlist exposure")
     preferences_argument(s)
     s.set_defaults(run=_shortlist)
 

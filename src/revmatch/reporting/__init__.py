@@ -11,6 +11,7 @@ from .plots import plot_needs, plot_scores
 from .pseudonyms import pseudonym, pseudonymized_tables
 from .report import to_html
 from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
+from .voice import shortlists_section
 
 __all__ = [
     "SUMMARY_FIGURES",
@@ -26,6 +27,7 @@ __all__ = [
     "pseudonym",
     "pseudonymized_tables",
     "shared_hours",
+    "shortlists_section",
     "summary",
     "to_html",
     "workforce_frames",
