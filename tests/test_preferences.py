@@ -161,6 +161,11 @@ def ranked_company(n=400, seed=3, choices=3, weight=8.0):
         ok = scores.mentee_ids[scores.allowed[3 * i]]
         if m not in ranked:
             rows += [(m, e, str(r)) for r, e in enumerate(rng.permutation(ok)[:2], start=1)]
+    for i in range(1, len(scores.mentor_ids), 7):  # a few avoid their best-scoring partner
+        if scores.allowed[i].any() and i % 3:
+            rows.append(
+                (scores.mentor_ids[i], scores.mentee_ids[np.argmax(scores.matrix[i] * scores.allowed[i])], "avoid")
+            )
     return wf, rm.read_preferences(frame(rows)), rm.Program(preference_weight=weight)
 
 
@@ -171,6 +176,7 @@ def test_ranks_give_the_same_pairs_on_both_routes(weight):
     sparse = rm.match(wf, program, preferences=prefs, route="sparse")
     assert sparse.objective == pytest.approx(dense.objective)
     assert sparse.pairs[["mentor_id", "mentee_id"]].equals(dense.pairs[["mentor_id", "mentee_id"]])
+    assert dense.voice.avoids_respected == dense.voice.avoids > 0
 
 
 def test_ranks_raise_first_choices_and_are_explained():

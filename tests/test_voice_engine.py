@@ -104,3 +104,20 @@ def test_deferred_acceptance_textbook_case():
     mentor_rank = np.array([[1, 2, 0], [2, 0, 1], [0, 1, 2]])
     ones = np.ones(3, int)
     assert run_da(mentee_rank, mentor_rank, ones, ones) == [(0, 0), (1, 2), (2, 1)]
+
+
+def test_rank_maximal_hand_checked():
+    # Mentee 0 ranks mentor 0 first, mentee 1 ranks mentor 1 first, but the scores favour the swap:
+    # the total's optimum is the swap (200), rank-maximal meets both first choices (total 2).
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    scores = np.array([1.0, 100.0, 100.0, 1.0])
+    firsts = np.array([1, 0, 0, 1])
+    ones = np.ones(2, int)
+    got = lexicographic_matching((2, 2), rows, cols, [firsts], scores, ones, ones)
+    assert got.pairs == [(0, 0), (1, 1)] and got.objective == 2.0
+    assert lexicographic_matching((2, 2), rows, cols, [], scores, ones, ones).pairs == [(0, 1), (1, 0)]
+    # Mentor 0 is both mentees' first choice (one place): a second choice decides which first is met,
+    # against scores that favour the other way.
+    firsts, seconds = np.array([1, 1, 0, 0]), np.array([0, 0, 0, 1])
+    got = lexicographic_matching((2, 2), rows, cols, [firsts, seconds], np.array([0.0, 50, 50, 0]), ones, ones)
+    assert got.pairs == [(0, 0), (1, 1)] and got.objective == 0.0

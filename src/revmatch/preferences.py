@@ -243,8 +243,10 @@ def _statements(table: Table, problems: Problems) -> pd.DataFrame:
 def _repeats(table: Table, frame: pd.DataFrame, key: list[str], column: str, message: str, problems: Problems) -> None:
     """Name every row that repeats an earlier row's ``key`` (the earlier row is named too)."""
     filled = frame[(frame[key].astype(str) != "").all(axis=1)]
-    first = filled.groupby(key, sort=False)["row"].transform("first")
     again = filled.duplicated(key, keep="first").to_numpy()
+    if not again.any():
+        return
+    first = filled.groupby(key, sort=False)["row"].transform("first")
     for k in np.flatnonzero(again).tolist():
         person = filled["employee_id"].iat[k]
         problems.add(table.where, filled["row"].iat[k], column, f"{person} {message} (first at row {first.iat[k]})")

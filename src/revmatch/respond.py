@@ -124,14 +124,7 @@ def respond(
     if isinstance(responses, list):
         responses = pd.DataFrame(responses, columns=["mentor_id", "mentee_id", "response"])
     answers = read_responses(responses)
-    if store is not None:
-        store.record_responses(answers.drop(columns="row"))
-        before = list(store.running_round(workforce=workforce).pairs) if previous is None else pairs_of(previous)
-    elif previous is None:
-        raise InputError([Problem("previous pairs", None, None, "give the proposed pairs, or store= to read them")])
-    else:
-        before = pairs_of(previous)
-    _check_answered(answers, before, store is not None)
+    before = _proposed(previous, answers, workforce, store)
     declined = _declined(answers)
     no = set(map(tuple, declined[["mentor_id", "mentee_id"]].to_numpy().tolist()))
     forbid = known_pairs(workforce, sorted(no))
@@ -158,10 +151,20 @@ def respond(
     )
 
 
-def _check_answered(answers: pd.DataFrame, before: list[Pair], stored: bool) -> None:
-    """Every response answers a proposed pair (the store checks its own)."""
-    if stored:
-        return
+def _proposed(previous, answers: pd.DataFrame, workforce: Workforce, store) -> list[Pair]:
+    """The proposed pairs, every response checked against them (a store records them, checking its own)."""
+    if store is not None:
+        store.record_responses(answers.drop(columns="row"))
+        return list(store.running_round(workforce=workforce).pairs) if previous is None else pairs_of(previous)
+    if previous is None:
+        raise InputError([Problem("previous pairs", None, None, "give the proposed pairs, or store= to read them")])
+    before = pairs_of(previous)
+    _check_answered(answers, before)
+    return before
+
+
+def _check_answered(answers: pd.DataFrame, before: list[Pair]) -> None:
+    """Every response answers a proposed pair."""
     proposed = set(before)
     where = answers.attrs.get("where", "responses")
     problems = [
