@@ -21,6 +21,7 @@ from .ranked import STATED_OBJECTIVES, solve_stated
 from .rules import RULE_WORDS, check_forbidden, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
+from .sparse_locks import sparse_with_locks
 from .stated import VoiceReport, must_locks, voice_report
 from .unmatched import unmatched_frame
 
@@ -213,7 +214,7 @@ def match(
     * ``"dense"`` scores the whole matrix (:func:`revmatch.score`) and solves it (:func:`revmatch.solve`);
     * ``"sparse"`` (:func:`revmatch.sparse.sparse_assignment`) scores tile by tile and keeps only each
       person's best pairs, in memory linear in the people: for large programmes with the ``total``
-      objective and no locks or quotas;
+      objective and no quotas (locks and ``must`` statements are made first, the rest solved around them);
     * ``"auto"`` takes the sparse route whenever the programme allows it (it was as fast or faster
       at every size measured: the docs' Scale and benchmarks page), the dense one otherwise.
 
@@ -249,7 +250,7 @@ def match(
     check_forbidden(workforce, program)
     program, musts = _stated(workforce, program, preferences)
     if route == "auto":
-        route = "dense" if unsupported_settings(program) else "sparse"
+        route = "dense" if unsupported_settings(program, locks=True) else "sparse"
     scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
@@ -310,9 +311,8 @@ def _solved(
     """Scores and the optimal assignment by one route, with the seconds of each stage."""
     t = time.perf_counter()
     if route == "sparse":
-        sparse = sparse_assignment(
-            workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit
-        )
+        solver = sparse_with_locks if program.locked else sparse_assignment  # locks made first, then the rest
+        sparse = solver(workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit)
         assert sparse.mentor_top is not None and sparse.mentee_top is not None  # the candidate pass sets them
         scores = BlockScores(
             workforce,

@@ -95,13 +95,14 @@ class SparseAssignment:
         return self.assignment.status
 
 
-def unsupported_settings(program: Program) -> list[str]:
-    """The programme's settings this route does not solve (it solves ``total`` without locks or quotas)."""
+def unsupported_settings(program: Program, locks: bool = False) -> list[str]:
+    """The programme's settings this route does not solve (it solves ``total`` without locks or quotas;
+    ``locks=True``: with locks, as :func:`revmatch.sparse_locks.sparse_with_locks` solves them)."""
     return [
         name
         for name, value in (
             ("objective", program.objective != "total"),
-            ("locked", bool(program.locked)),
+            ("locked", bool(program.locked) and not locks),
             ("min_matched_share", program.min_matched_share is not None),
             ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
             ("priority_first", program.priority_first),

@@ -61,7 +61,7 @@ def route_arguments(parser) -> None:
         choices=ROUTES,
         default="auto",
         help="dense: score every pair at once; sparse: tile by tile in memory linear in the "
-        "people (total objective, no locks or quotas); auto (default): sparse for large programmes",
+        "people (total objective, no quotas; locks made first); auto (default): sparse for large programmes",
     )
     parser.add_argument("--progress", action="store_true", help="print each stage of a long match on stderr")
 
