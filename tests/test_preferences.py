@@ -247,3 +247,16 @@ def test_stable_leaves_no_blocking_pair_among_all_allowed_pairs(data):
 def test_stated_objectives_need_preferences():
     with pytest.raises(rm.ConfigError, match="needs stated preferences"):
         rm.match(rm.synthetic_workforce(100, seed=0), rm.Program(objective="stable"))
+
+
+def test_reasons_say_what_was_stated_about_the_pair():
+    wf = volunteering_company(300, 1)
+    plain = rm.match(wf)
+    (m, e), (m2, e2) = zip(plain.pairs.mentor_id[:2], plain.pairs.mentee_id[:2])
+    prefs = frame([(e, m, "1"), (m, e, "2"), (e2, m2, "must")])
+    result = rm.match(wf, preferences=prefs)
+    reason = dict(zip(zip(result.pairs.mentor_id, result.pairs.mentee_id), result.pairs.reason))
+    assert reason[(m, e)].endswith(f"; stated: {e}'s 1st choice, {m}'s 2nd choice")
+    assert "stated preference (+12)" in reason[(m, e)]  # 8 for a first choice, 4 for a second
+    assert reason[(m2, e2)].endswith(f"; stated: {e2} asked for this pair (must)")
+    assert result.explain(m2, e2).text == reason[(m2, e2)]

@@ -22,7 +22,7 @@ from .rules import RULE_WORDS, check_forbidden, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
 from .sparse_locks import sparse_with_locks
-from .stated import VoiceReport, must_locks, voice_report
+from .stated import VoiceReport, must_locks, voice_report, with_stated_reasons
 from .unmatched import unmatched_frame
 
 
@@ -255,7 +255,7 @@ def match(
     t = time.perf_counter()
     rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
     cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
-    explanations = explain_pairs(workforce, scores, rows, cols)
+    explanations = with_stated_reasons(explain_pairs(workforce, scores, rows, cols), program)
     pairs = pairs_frame(explanations, tuple(part_weights(program)))
     unmatched = unmatched_frame(workforce, program, scores, assignment)
     voice = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -242,3 +242,25 @@ def blocking_pairs(workforce: Workforce, program: Program, scores: PairScores, a
         if mentor_wants and mentee_wants and scores.mentor_capacity[i] > 0 and scores.mentee_capacity[j] > 0:
             out.append((str(scores.mentor_ids[i]), str(scores.mentee_ids[j]), float(s)))
     return pd.DataFrame(out, columns=["mentor_id", "mentee_id", "score"])
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def with_stated_reasons(explanations: list, program: Program) -> list:
+    """Each explanation's reason followed by what was stated about the pair: whose choice it was (and
+    which), who asked for it (must). Explanations of pairs nobody stated anything about are unchanged."""
+    stated = program.preferences
+    if stated is None:
+        return explanations
+    f = stated.frame[stated.frame["kind"] != "avoid"]
+    said: dict[frozenset, list[str]] = {}
+    for who, whom, kind, rank in zip(f["employee_id"], f["partner_id"], f["kind"], f["rank"]):
+        text = f"{who} asked for this pair (must)" if kind == "must" else f"{who}'s {_ordinal(int(rank))} choice"
+        said.setdefault(frozenset((who, whom)), []).append(text)
+    out = []
+    for e in explanations:
+        words = said.get(frozenset((e.mentor_id, e.mentee_id)))
+        out.append(replace(e, text=f"{e.text}; stated: {', '.join(words)}") if words else e)
+    return out
