@@ -88,7 +88,7 @@ def shortlists(
     frame = pd.concat([first, _ranked_pairs(others, side, 2)], ignore_index=True)
     frame = frame.sort_values(["employee_id", "rank", "score", "partner_id"], ascending=[True, True, False, True])
     counter = frame.groupby("employee_id").cumcount() + 1  # rank 1 shared; the others number on from there
-    firsts = frame.groupby("employee_id")["rank"].transform(lambda r: int((r == 1).sum()))
+    firsts = (frame["rank"] == 1).groupby(frame["employee_id"]).transform("sum")
     frame["rank"] = np.where(frame["rank"] == 1, 1, counter - firsts + 1).astype(np.int64)
     frame = frame[COLUMNS].reset_index(drop=True)
     frame.attrs["optimum"] = best.objective
