@@ -260,3 +260,14 @@ def test_reasons_say_what_was_stated_about_the_pair():
     assert "stated preference (+12)" in reason[(m, e)]  # 8 for a first choice, 4 for a second
     assert reason[(m2, e2)].endswith(f"; stated: {e2} asked for this pair (must)")
     assert result.explain(m2, e2).text == reason[(m2, e2)]
+
+
+def test_why_not_names_an_avoid_and_who_can_lift_it():
+    wf = volunteering_company(300, 1)
+    m, e = rm.match(wf).pairs[["mentor_id", "mentee_id"]].iloc[0]
+    result = rm.match(wf, preferences=frame([(m, e, "avoid")]))
+    why = result.why_not(m, e)
+    assert why.broken_rules == ("one of them asked not to be paired",)
+    assert "only the person who said avoid can lift it" in why.text
+    with pytest.raises(rm.InfeasibleError, match=r"lock .* breaks the hard rule.*asked not to be paired"):
+        rm.match(wf, rm.Program(locked=((m, e),)), preferences=frame([(e, m, "avoid")]))
