@@ -1,4 +1,5 @@
-"""The docs: the site builds with ``mkdocs build --strict``, and the README's commands and links hold."""
+"""The docs: the site builds with ``mkdocs build --strict``, the README's commands and links hold, and the
+summary table of docs/explanations.md is SUMMARY_FIGURES."""
 
 import importlib.util
 import os
@@ -45,3 +46,19 @@ def test_readme_links_point_at_files():
     assert relative, "the README links into docs/"
     missing = [link for link in relative if not (ROOT / link).exists()]
     assert not missing, f"README links to missing files: {missing}"
+
+
+def summary_table(page: str) -> list[tuple[str, str]]:
+    """The (key, meaning) rows of the table under the page's "## Summary" heading."""
+    section = page.split("\n## Summary\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \| (.+?) \|$", section, flags=re.MULTILINE)
+
+
+def test_explanations_list_every_summary_figure():
+    """docs/explanations.md shows SUMMARY_FIGURES: every key, in order, with the same meaning."""
+    from revmatch.reporting import SUMMARY_FIGURES
+
+    rows = summary_table((ROOT / "docs" / "explanations.md").read_text(encoding="utf-8"))
+    missing = [key for key in SUMMARY_FIGURES if key not in dict(rows)]
+    assert not missing, f"docs/explanations.md's summary table lacks {missing}"
+    assert rows == list(SUMMARY_FIGURES.items())

@@ -42,3 +42,18 @@ def test_voice_loop(tmp_path, monkeypatch, capsys):
     letters = pd.read_csv(tmp_path / "voice" / "letters.csv")
     assert {"partner_1", "reason_1", "partner_3", "reason_3"} <= set(letters.columns)
     assert "Shortlist exposure" in (tmp_path / "voice" / "report.html").read_text()
+
+
+def test_hr_exports(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(EXAMPLES / "hr_exports.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "status=optimal" in out and "descending" in out and "Why you two" in out
+    folder = tmp_path / "hr_example"
+    pairs = pd.read_csv(folder / "pairs.csv")
+    merge = pd.read_csv(folder / "introductions" / "mail_merge.csv")
+    assert len(pairs) > 50 and len(merge) == len(pairs)
+    assert (merge["mentor_email"] == pairs["mentor_email"]).all() and merge["mentee_email"].str.endswith(
+        "@example.com"
+    ).all()
+    assert (folder / "report.xlsx").stat().st_size > 0

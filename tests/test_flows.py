@@ -100,7 +100,7 @@ def test_solves_with_and_without_the_warm_re_solve_agree_with_highs(objective, q
     results = {}
     for share in (0.0, np.inf):  # never, then whenever it can
         # One candidate per person, so that pricing takes several rounds.
-        tuning = Tuning(k=1, reoptimise_per_node=share)
+        tuning = Tuning(k=1, reoptimise_per_node=share, dense_kernel=False)  # the candidate route
         a = rm.solve(w, allowed, row_cap, col_cap, objective=objective, mentee_quota=mentee_quota, tuning=tuning)
         assert a.status == "optimal" and a.rounds > 1
         results[share] = a

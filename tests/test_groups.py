@@ -98,6 +98,27 @@ def test_a_reporting_line_through_another_group_still_counts():
     out = match_groups(wf, rm.Program(), by="location")
     # a is b's manager's manager: only c may mentor b.
     assert rows_of(out.pairs, "Berlin")[["mentor_id", "mentee_id"]].values.tolist() == [["c", "b"]]
+    # Two steps apart in the company (one in Berlin): a step limit of 1 lets a mentor b, as it would company-wide.
+    out = match_groups(wf, rm.Program(reporting_line_depth=1), by="location")
+    assert rows_of(out.pairs, "Berlin")[["mentor_id", "mentee_id"]].values.tolist() == [["a", "b"]]
+
+
+def test_a_group_applies_the_company_reporting_rule_with_a_depth():
+    wf = rm.synthetic_workforce(3000, seed=0)
+    program = rm.Program(reporting_line_depth=2)
+    whole = rm.score(wf, program)
+    mentor_at = dict(zip(whole.mentor_ids, range(len(whole.mentor_ids))))
+    mentee_at = dict(zip(whole.mentee_ids, range(len(whole.mentee_ids))))
+    out = match_groups(wf, program, by="location")
+    assert out.failed.empty
+    for name, result in out.results.items():
+        group = result.scores
+        rows = [mentor_at[i] for i in group.mentor_ids]
+        cols = [mentee_at[i] for i in group.mentee_ids]
+        np.testing.assert_array_equal(group.allowed, whole.allowed[np.ix_(rows, cols)], err_msg=str(name))
+    # Every opted-in mentor and mentee of the company was in some group's comparison.
+    assert sum(len(r.scores.mentor_ids) for r in out.results.values()) == len(whole.mentor_ids)
+    assert sum(len(r.scores.mentee_ids) for r in out.results.values()) == len(whole.mentee_ids)
 
 
 def test_groups_sort_by_the_column_type(company):

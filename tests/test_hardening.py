@@ -30,6 +30,8 @@ def load(tmp_path, employees: str, skills: str = SKILLS, **kwargs):
         ("c\x00x,3,Z,b,mentor,1", r"row 4, column 'employee_id': 'c\\x00x' holds a control character"),
         ("c\x1b[31m,3,Z,b,mentor,1", r"row 4, column 'employee_id': .* holds a control character"),
         ('c,3,"Z\rW",b,mentor,1', r"row 4, column 'department': 'Z\\rW' holds a control character"),
+        ('c,3,"Z\nW",b,mentor,1', r"row 4, column 'department': 'Z\\nW' holds a control character"),
+        ("c,3,Z\tW,b,mentor,1", r"row 4, column 'department': 'Z\\tW' holds a control character"),
         ("c" * 5000 + ",3,Z,b,mentor,1", r"row 4, column 'employee_id': .*longer than 200 characters"),
     ],
 )
@@ -159,7 +161,7 @@ def company(tmp_path):
         (["-o", "{dir}/x.csv", "--unmatched", "{dir}/x.csv"], "--unmatched and -o are the same file"),
         (["-o", "{dir}/p.csv", "--report", "{dir}/p.csv"], "--report and -o are the same file"),
         (["-o", "{dir}"], "-o .* is a folder"),
-        (["-o", "{employees}/p.csv"], "cannot create the folder"),
+        (["-o", "{employees}/p.csv"], "is a file, not a folder"),
         (["-o", "{dir}/p.csv", "--out-dir", "{dir}"], "--out-dir .* holds the employees input"),
     ],
 )

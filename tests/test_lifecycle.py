@@ -87,19 +87,30 @@ def test_survivors_that_break_a_new_rule_are_reported():
 
 
 def brute_reshuffle(scores, previous):
-    """Best total, then most previous pairs kept, over every 1:1 matching (tiny instances)."""
+    """Best total, then most previous pairs kept, over every 1:1 matching of allowed pairs (tiny instances).
+
+    Totals are compared to 9 decimals: float sums of the same pair scores in another order may differ
+    in the last bit.
+    """
     n_r, n_c = scores.shape
-    best = (-1, -1)
+    best = (-np.inf, -1)
     for choice in product(range(-1, n_c), repeat=n_r):
-        cols = [c for c in choice if c >= 0]
-        if len(cols) != len(set(cols)):
+        pairs = [(r, c) for r, c in enumerate(choice) if c >= 0]
+        if len({c for _, c in pairs}) != len(pairs) or not all(scores.allowed[r, c] for r, c in pairs):
             continue
-        pairs = [(r, c) for r, c in enumerate(choice) if c >= 0 and scores.allowed[r, c] and scores.matrix[r, c] > 0]
-        if len(pairs) != len(cols):
-            continue
-        value = (sum(scores.matrix[r, c] for r, c in pairs), sum((r, c) in previous for r, c in pairs))
+        value = (round(sum(scores.matrix[r, c] for r, c in pairs), 9), sum((r, c) in previous for r, c in pairs))
         best = max(best, value)
     return best
+
+
+def reshuffle_against_brute_force(wf, program, previous):
+    """The reshuffle's (total without bonuses, kept) and the brute-force best, both by plain scores."""
+    changed = rematch(previous, wf, program, reshuffle=True)
+    plain = rm.score(wf, program)
+    at = lambda m, e: (int(np.flatnonzero(plain.mentor_ids == m)[0]), int(np.flatnonzero(plain.mentee_ids == e)[0]))
+    made = list(zip(changed.result.pairs["mentor_id"], changed.result.pairs["mentee_id"]))
+    got = (round(sum(plain.matrix[at(m, e)] for m, e in made), 9), len(changed.kept))
+    return got, brute_reshuffle(plain, {at(m, e) for m, e in previous})
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -135,6 +146,74 @@ def test_reshuffle_keeps_the_best_total_then_the_most_pairs(seed):
         for p in made
     )
     assert got_total == total and len(changed.kept) == kept
+
+
+def volunteer(employee_id, side, skills, needs):
+    """A volunteer on one side only: 0 places on the other (so ``k``, the most pairs, is the side's count)."""
+    level, dept, other = (1, "IT", "mentee_capacity") if side == "mentor" else (6, "Fin", "mentor_capacity")
+    return E(
+        employee_id=employee_id,
+        level=level,
+        department=dept,
+        manager_id="top",
+        role=side,
+        skills=skills,
+        needs=needs,
+        **{other: 0},
+    )
+
+
+TOP = E(employee_id="top", level=9, department="Exec", role="none", mentor_capacity=0, mentee_capacity=0)
+
+
+def swap_worth(n1, n2, q1, q2):
+    """Two mentors who want to learn planning (needs n1, n2) were paired with two mentees who plan at
+    q1, q2; the forward parts are equal either way, so swapping changes the total by
+    ``backward_weight · (n1 − n2)(q2 − q1)``."""
+    mentors = [volunteer(f"m{k}", "mentor", {"ai": 3}, {"plan": n}) for k, n in ((1, n1), (2, n2))]
+    mentees = [volunteer(f"s{k}", "mentee", {"plan": q}, {"ai": 2}) for k, q in ((1, q1), (2, q2))]
+    return rm.Workforce.from_employees([TOP, *mentors, *mentees])
+
+
+@pytest.mark.parametrize("program", [{}, {"backward_weight": 0.3}, {"backward_weight": 0.3, "forward_weight": 0.7}])
+def test_reshuffle_never_trades_a_better_total_for_continuity(program):
+    # Swapping the two survivors gains backward_weight points (half a point by default): the swap wins,
+    # however many survivors it breaks. A bonus of 1/(k+1) per survivor (2/3 here) kept them instead.
+    previous = [("m1", "s1"), ("m2", "s2")]
+    got, best = reshuffle_against_brute_force(swap_worth(2, 1, 3, 4), rm.Program(**program), previous)
+    assert got == best and got[1] == 0
+    # With equal totals (q1 = q2) both survivors are kept.
+    got, best = reshuffle_against_brute_force(swap_worth(2, 1, 4, 4), rm.Program(**program), previous)
+    assert got == best and got[1] == 2
+
+
+def random_company(rng, n_mentors, n_mentees):
+    """Tiny random company of one-sided volunteers on two skills, every level gap allowed."""
+    skill = lambda: {s: int(rng.integers(0, 6)) for s in ("ai", "plan")}
+    mentors = [volunteer(f"m{k}", "mentor", skill(), skill()) for k in range(n_mentors)]
+    mentees = [volunteer(f"s{k}", "mentee", skill(), skill()) for k in range(n_mentees)]
+    return rm.Workforce.from_employees([TOP, *mentors, *mentees])
+
+
+PROGRAMS = {
+    "default weights": {},
+    "no power-of-two grain": {"backward_weight": 0.3},
+    "shared language preferred": {"shared_language_weight": 0.25, "min_forward": 0},
+}
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+@pytest.mark.parametrize("seed", range(12))
+def test_reshuffle_is_lexicographic_against_brute_force(name, seed):
+    rng = np.random.default_rng(seed)
+    wf = random_company(rng, 3, 3)
+    program = rm.Program(**PROGRAMS[name])
+    plain = rm.score(wf, program)
+    allowed = [(plain.mentor_ids[r], plain.mentee_ids[c]) for r, c in zip(*np.nonzero(plain.allowed))]
+    previous = [allowed[k] for k in rng.permutation(len(allowed))[:3]]
+    previous = [p for k, p in enumerate(previous) if all(p[0] != q[0] and p[1] != q[1] for q in previous[:k])]
+    got, best = reshuffle_against_brute_force(wf, program, previous)
+    assert got == best
 
 
 def test_next_round_repeats_no_pair_and_favours_priority(tmp_path):

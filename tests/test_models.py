@@ -199,3 +199,34 @@ def test_reporting_line_is_the_whole_chain():
     near = lambda a, b, d: bool(wf.in_reporting_line(np.array(ix[a]), np.array(ix[b]), d))
     assert near("low", "mid", 1) and not near("low", "top", 1) and near("low", "top", 2) and near("top", "low", 2)
     assert not near("low", "side", 2) and near("side", "top", 1)
+
+
+def test_chain_depth_counts_the_steps_of_a_larger_company():
+    # top → mid → low in the company; a frame without mid makes top low's manager, one step up.
+    employees = pd.DataFrame(
+        {"employee_id": ["top", "low"], "level": [9, 1], "department": ["D", "D"], "manager_id": ["", "top"]}
+    )
+    ix = lambda wf, who: np.array(wf.index_of(who)[0])
+    short = rm.Workforce.from_frames(employees, default_role="both")
+    assert short.in_reporting_line(ix(short, "top"), ix(short, "low"), 1)
+    deep = rm.Workforce.from_frames(employees.assign(chain_depth=[0, 2]), default_role="both")
+    assert not deep.in_reporting_line(ix(deep, "top"), ix(deep, "low"), 1)
+    assert deep.in_reporting_line(ix(deep, "top"), ix(deep, "low"), 2) and deep.in_reporting_line(
+        ix(deep, "top"), ix(deep, "low")
+    )
+
+
+@pytest.mark.parametrize(
+    "depths, message",
+    [
+        ([0, None], r"row 1, column 'chain_depth': missing value"),
+        ([0, -1], r"row 1, column 'chain_depth': -1 is out of range"),
+        ([3, 2], r"row 1, column 'chain_depth': 2 is not below their manager 'top''s 3"),
+    ],
+)
+def test_bad_chain_depth(depths, message):
+    employees = pd.DataFrame(
+        {"employee_id": ["top", "low"], "level": [9, 1], "department": ["D", "D"], "manager_id": ["", "top"]}
+    )
+    with pytest.raises(rm.InputError, match=message):
+        rm.Workforce.from_frames(employees.assign(chain_depth=depths), default_role="both")

@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 import revmatch as rm
 from oracles import brute_force, check_feasible, highs_optimum
+from revmatch.engine import GroupPairCap, MenteeQuota
 
 
 def test_scipy_documented_example():
@@ -138,3 +139,22 @@ def test_an_unfinished_pricing_loop_reports_an_honest_bound():
     best = highs_optimum(w, np.ones(w.shape, bool), np.ones(60), np.ones(60))
     assert one_round.status == "feasible" and one_round.rounds == 1
     assert one_round.objective < best <= one_round.bound
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"objective": "coverage"},
+        {"objective": "fair"},
+        {"pair_cap": GroupPairCap(np.zeros(2, np.int64), np.zeros(2, np.int64), 1, ("R",), ("C",))},
+        {"mentee_quota": MenteeQuota(np.zeros(2, np.int64), np.array([1]), ("C",))},
+    ],
+)
+def test_people_first_is_refused_where_its_engine_would_not_see_it(kwargs):
+    # The fair and CP-SAT engines have no first stage: solving there would quietly drop it.
+    w, allowed = [[6, 1], [4, 0]], np.array([[True, True], [True, False]])
+    first = (np.array([False, False]), np.array([False, True]))  # mentee 1, whose only mentor is 0
+    with pytest.raises(rm.ConfigError, match="'total' objective and no quota"):
+        rm.solve(w, allowed, first=first, **kwargs)
+    assert rm.solve(w, allowed).pairs == [(0, 0)]
+    assert rm.solve(w, allowed, first=first).pairs == [(0, 1), (1, 0)]

@@ -166,3 +166,33 @@ def test_or_library_assignment_optima(n, optimum):
     a = rm.solve(top - cost)
     assert a.status == "optimal" and len(a.pairs) == n
     assert n * top - a.objective == optimum
+
+
+@pytest.mark.parametrize("shape", [(40, 90), (90, 40), (2, 7), (150, 300)])
+def test_rectangular_machol_wien_solves_in_order(shape):
+    # A rectangular Monge matrix: rows paired in order with increasing columns (dynamic programming),
+    # then the same proof; scipy's LSA is the reference.
+    cost = np.outer(np.arange(1, shape[0] + 1.0), np.arange(1, shape[1] + 1.0)) + 1
+    w = cost.max() + 1 - cost
+    a = rm.solve(w)
+    r, c = linear_sum_assignment(w, maximize=True)
+    assert a.status == "optimal" and a.gap == 0 and a.objective == w[r, c].sum()
+    assert len(a.pairs) == min(shape)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_monge_matrices_equal_scipy(seed):
+    # Squared distances between sorted points on a line are Monge; reversed columns too.
+    from revmatch.engine.monge import monge_assignment
+
+    rng = np.random.default_rng(seed)
+    n, m = rng.integers(2, 9, size=2)
+    x, y = np.sort(rng.integers(0, 30, n)), np.sort(rng.integers(0, 30, m))
+    cost = ((x[:, None] - y[None, :]) ** 2).astype(float)
+    if seed % 2:
+        cost = cost[:, ::-1].copy()
+    rows, cols, _ = monge_assignment(cost)
+    r, c = linear_sum_assignment(cost)
+    assert cost[rows, cols].sum() == cost[r, c].sum()
+    a = rm.solve(cost.max() + 1 - cost)
+    assert a.status == "optimal" and a.objective == (cost.max() + 1 - cost)[r, c].sum()

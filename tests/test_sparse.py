@@ -23,12 +23,12 @@ def dense(wf, program, k, tuning=DEFAULT_TUNING):
     """The dense route (score everything, then solve) with k candidates per person.
 
     Same pairs, not just the same total, needs both routes to pick candidates and violators alike:
-    the k best per person, ties to the lower index (topk.candidate_pass and TilePricer, shared).
+    the k best per person, ties to the lower index (topk.candidate_pass and TilePricer, shared), so
+    it is rm.match's dense route: candidates and pricing, not the dense kernel.
     """
     s = rm.score(wf, program)
-    return s, rm.solve(
-        s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity, tuning=dataclasses.replace(tuning, k=k)
-    )
+    tuning = dataclasses.replace(tuning, k=k, dense_kernel=False)
+    return s, rm.solve(s.matrix, s.allowed, s.mentor_capacity, s.mentee_capacity, tuning=tuning)
 
 
 # (employees, seed, programme, k, tile): tiny tiles and small k force many tiles, floors that start

@@ -1,6 +1,7 @@
 """revmatch: optimal, explained mentor–mentee matching for reverse-mentoring programmes."""
 
-from . import engine, explain, groups, kpis, lifecycle, reporting, scoring, sparse
+from . import engine, explain, groups, kpis, lifecycle, reporting, scoring, sparse, whatif
+from .advice import Advice, advise
 from .candidates import CandidateArcs, candidate_arcs
 from .engine import Assignment, Status, Tuning, solve
 from .errors import (
@@ -9,6 +10,7 @@ from .errors import (
     IgnoredColumnsWarning,
     InfeasibleError,
     InputError,
+    LevelOrderWarning,
     NotOptedInWarning,
     Problem,
     ProtectedColumnsWarning,
@@ -29,14 +31,18 @@ from .matching import MatchResult, match
 from .models import Employee, Workforce
 from .preferences import Preferences, read_preferences
 from .program import Program
+from .reporting.introductions import introductions
 from .respond import RespondResult, respond
 from .scoring import BlockScores, Scores, score
 from .shortlists import shortlists
+from .survey import read_survey
 from .synthetic import synthetic_workforce
+from .tradeoffs import tradeoffs
 
 __version__ = "0.2.0"
 
 __all__ = [
+    "Advice",
     "Assignment",
     "BlockScores",
     "CandidateArcs",
@@ -47,6 +53,7 @@ __all__ = [
     "IgnoredColumnsWarning",
     "InfeasibleError",
     "InputError",
+    "LevelOrderWarning",
     "MatchResult",
     "NotOptedInWarning",
     "PairExplanation",
@@ -69,11 +76,13 @@ __all__ = [
     "UnknownPersonError",
     "Workforce",
     "__version__",
+    "advise",
     "candidate_arcs",
     "engine",
     "explain",
     "fairness_audit",
     "groups",
+    "introductions",
     "kpis",
     "lifecycle",
     "match",
@@ -84,6 +93,7 @@ __all__ = [
     "read_checkins",
     "read_history",
     "read_preferences",
+    "read_survey",
     "rematch",
     "reporting",
     "respond",
@@ -93,6 +103,8 @@ __all__ = [
     "solve",
     "sparse",
     "synthetic_workforce",
+    "tradeoffs",
+    "whatif",
 ]
 
 

@@ -115,8 +115,7 @@ def candidate_arcs(
         same tasks and merges run one after the other in this process.
     band : int, optional
         Mentors per task. Default: as many as keep a tile (band × at most ``tuning.max_tile_mentees``
-        mentees) within ``tuning.tile_bytes`` of temporaries, about 1 365 mentors × 4 096 mentees. A task
-        sends back ``(band + m) k`` scores and indices, so small bands cost merges and transfer.
+        mentees) within ``tuning.tile_bytes`` of temporaries; small bands cost merges and transfer.
 
     Returns
     -------

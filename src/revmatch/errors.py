@@ -13,21 +13,26 @@ class RevmatchError(Exception):
 class Problem:
     """One thing wrong with an input table: where it is and what is wrong.
 
-    ``where`` is the table's name (a file path or ``"employees"`` for a DataFrame); ``row`` is the
-    1-based row as a spreadsheet shows it (the header is row 1) for files, the index label for frames.
+    ``where`` is the table's name (a file path, ``"employees.xlsx, sheet 'Staff'"`` or ``"employees"``
+    for a DataFrame); ``row`` is the 1-based row as a spreadsheet shows it (the header is row 1) for
+    CSV and Excel files, the line for JSON Lines, the record for Parquet, the index label for frames;
+    ``column`` is the column's header as the file writes it, and ``letter`` its Excel column letter.
     """
 
     where: str
     row: object | None
     column: str | None
     message: str
+    letter: str | None = None
 
     def __str__(self) -> str:
         place = self.where
         if self.row is not None:
             place += f", row {self.row}"
         if self.column is not None:
-            place += f", column '{self.column}'"
+            place += f", column {self.letter} '{self.column}'" if self.letter else f", column '{self.column}'"
+        elif self.letter:
+            place += f", column {self.letter}"
         return f"{place}: {self.message}"
 
 
@@ -91,6 +96,10 @@ class NotOptedInWarning(RevmatchWarning):
 
 class ExternalManagersWarning(RevmatchWarning):
     """Managers outside the file: the reporting-line rule cannot see the chain above them."""
+
+
+class LevelOrderWarning(RevmatchWarning):
+    """The levels look reversed: most managers have a lower level than their reports (see ``level_order``)."""
 
 
 class StoreError(RevmatchError, RuntimeError):

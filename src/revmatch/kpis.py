@@ -1,7 +1,10 @@
-"""Monitoring a running programme: check-ins → KPIs and pairs at risk, and a fairness audit of a result."""
+"""Monitoring a running programme: check-ins → KPIs and pairs at risk (the fairness audit of a result is in
+:mod:`revmatch.fairness`)."""
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -13,21 +16,27 @@ from .errors import ConfigError
 from .lifecycle import pairs_of
 from .limits import PER_MONTH, WEEKS
 from .models import Workforce
-from .tables import read_table
+from .readers import read_frame
+from .tables import shown
 from .validate import Problems, Table, parse_int, skill_key
 
 CHECKIN_COLUMNS = ("mentor_id", "mentee_id", "date")
 OPTIONAL_CHECKIN_COLUMNS = ("rating", "rated_by", "skills", "notes")
 
 
-def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
-    """Check-ins (one row per meeting report) from a CSV or DataFrame, validated row by row.
+def read_checkins(source: str | Path | pd.DataFrame, *, dayfirst: bool | None = None) -> pd.DataFrame:
+    """Check-ins (one row per meeting report) from a file of any format or a DataFrame, validated row by row.
 
-    Columns: ``mentor_id``, ``mentee_id``, ``date`` (ISO, e.g. 2026-03-15) required; ``rating``
-    (1–5), ``rated_by`` (``mentor`` | ``mentee``), ``skills`` (``;``-separated, what was worked on)
-    optional. A ``notes`` column of free text is private: it is never loaded.
+    Columns: ``mentor_id``, ``mentee_id``, ``date`` required; ``rating`` (1–5), ``rated_by``
+    (``mentor`` | ``mentee``), ``skills`` (``;``-separated, what was worked on) optional. A
+    ``notes`` column of free text is private: it is never loaded.
+
+    Dates are ISO (2026-03-15, a time after it is ignored). ``dayfirst=True`` also reads 15/03/2026
+    (``/``, ``.`` or ``-`` between), ``dayfirst=False`` 03/15/2026; without it such a date is refused
+    with its row, saying when it is ambiguous (09/03/2026: 9 March or 3 September?). How dates were
+    read is in ``attrs["decisions"]``.
     """
-    frame = source if isinstance(source, pd.DataFrame) else read_table(source)
+    frame = source if isinstance(source, pd.DataFrame) else read_frame(source)
     table = Table.from_frame(
         frame,
         "checkins" if isinstance(source, pd.DataFrame) else str(source),
@@ -38,11 +47,10 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         if column not in table.cells:
             problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
     problems.raise_if_any()
-    mentor, mentee, when = table.text("mentor_id"), table.text("mentee_id"), table.text("date")
+    mentor, mentee = table.text("mentor_id"), table.text("mentee_id")
     for name, values in (("mentor_id", mentor), ("mentee_id", mentee)):
         problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
-    parsed = pd.to_datetime(pd.Series(when, dtype=object), format="%Y-%m-%d", errors="coerce")
-    problems.add_rows(table, parsed.isna().to_numpy(), "date", lambda i: f"{when[i]!r} is not a date like 2026-03-15")
+    parsed = parse_dates(table, "date", problems, dayfirst)
     rating = parse_int(table, "rating", problems, default=0, low=0, high=5)
     rated_by = np.array([x.casefold() for x in table.text("rated_by")], dtype=object)
     problems.add_rows(
@@ -52,7 +60,7 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
         lambda i: f"{table.text('rated_by')[i]!r} is not mentor or mentee",
     )
     problems.raise_if_any()
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "mentor_id": mentor,
             "mentee_id": mentee,
@@ -62,6 +70,45 @@ def read_checkins(source: str | Path | pd.DataFrame) -> pd.DataFrame:
             "skills": [tuple(skill_key(s) for s in x.split(";") if s.strip()) for x in table.text("skills")],
         }
     )
+    out.attrs["decisions"] = {"dates": DATE_ORDERS[dayfirst]}
+    return out
+
+
+DATE_ORDERS = {None: "ISO only", True: "ISO, or day first (DD/MM/YYYY)", False: "ISO, or month first (MM/DD/YYYY)"}
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def parse_dates(table: Table, column: str, problems: Problems, dayfirst: bool | None) -> pd.Series:
+    """Dates of a text column: ISO always; DD/MM/YYYY or MM/DD/YYYY only as ``dayfirst`` says, else named."""
+    if dayfirst not in DATE_ORDERS:
+        raise ConfigError(f"dayfirst must be True, False or None (ISO dates only), got {dayfirst!r}")
+    values: list[date | None] = []
+    for i, cell in enumerate(table.text(column).tolist()):
+        iso, numeric = _ISO.match(cell), _NUMERIC.match(cell)
+        parts = iso.groups() if iso else None
+        if numeric and dayfirst is not None:
+            a, b, year = numeric.groups()
+            parts = (year, b, a) if dayfirst else (year, a, b)
+        try:
+            values.append(date(*map(int, parts)) if parts else None)
+        except ValueError:
+            values.append(None)
+        if values[-1] is None:
+            problems.add_cell(table, table.rows[i], column, _date_problem(cell, numeric, dayfirst))
+    return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ns]")
+
+
+def _date_problem(cell: str, numeric, dayfirst: bool | None) -> str:
+    if numeric is None:
+        return f"{shown(cell)} is not a date like 2026-03-15"
+    if dayfirst is not None:
+        return f"{shown(cell)} is not a date ({'DD/MM/YYYY' if dayfirst else 'MM/DD/YYYY'})"
+    a, b, _ = (int(x) for x in numeric.groups())
+    if a <= 12 and b <= 12 and a != b:
+        read = f"{a} {calendar.month_name[b]} or {b} {calendar.month_name[a]}"
+        return f"{shown(cell)} is ambiguous ({read}?): say dayfirst=True or False (CLI: --dayfirst or --monthfirst)"
+    return f"{shown(cell)} is not ISO (2026-03-15): say dayfirst=True or False (CLI: --dayfirst or --monthfirst)"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .matching import MatchResult, match
 from .models import Pair, Workforce
 from .program import Program
 from .rules import RULE_WORDS, capacities, known_pairs, participants, rule_masks
+from .scoring import grain_of_scores, part_weights
 from .tables import read_table
 
 if TYPE_CHECKING:  # the store sits above the lifecycle: it is handed in, never imported here
@@ -136,6 +137,44 @@ def _running_round(store: ProgrammeStore, workforce: Workforce, program: Program
     )
 
 
+def _reshuffled(workforce: Workforce, program: Program, survivors: list[Pair]) -> MatchResult:
+    """The best total score, then the most ``survivors`` kept: the re-match without locks.
+
+    A lexicographic objective, solved as one total: each survivor made earns a bonus (the
+    ``continuity`` part) of the scores' grain (:func:`revmatch.scoring.grain_of_scores`) divided by a
+    power of two above the number of survivors. Two totals that differ, differ by a grain or more,
+    and all the bonuses together are worth less, so a better total always wins; among equal totals
+    the most survivors are kept. The engine's costs are then exact integers, so this is exact.
+
+    Scores on no power-of-two grain (a weight such as 0.3, shared hours of odd lengths) are rounded
+    by the engine (``result.tolerance``), and their smallest difference is unknown: then the best total
+    is found alone first, and the bonus is halved until a solve with it keeps that total. No matching
+    with at least that total keeps more survivors (it would have scored more with the bonus). A
+    ``program.continuity_weight`` of the user's own is used as it is: an explicit trade.
+    """
+    run = program.model_copy(update={"previous_pairs": tuple(survivors)})
+    if program.continuity_weight:
+        return match(workforce, run)
+    below = 2.0 ** -len(set(survivors)).bit_length()  # a power of two above the number of survivors
+    grain = grain_of_scores(workforce, program)
+    if grain is not None:
+        result = match(workforce, run.model_copy(update={"continuity_weight": grain * below}))
+        if result.tolerance == 0:  # exact integer costs (not so for a grain finer than the engine's)
+            return result
+    best = match(workforce, program)
+    bonus = min([1.0, *(abs(w) for w in part_weights(program).values() if w)]) * below
+    for _ in range(53):  # halved 53 times, the bonus is below a float's resolution of the weights
+        result = match(workforce, run.model_copy(update={"continuity_weight": bonus}))
+        if result.tolerance >= bonus:  # lost in the engine's rounding: no tie-break can be seen
+            break
+        kept = len(set(zip(result.pairs["mentor_id"], result.pairs["mentee_id"])) & set(survivors))
+        rounding = best.tolerance + result.tolerance + 1e-12 * max(1.0, abs(best.objective))
+        if result.objective - bonus * kept >= best.objective - rounding:
+            return result
+        bonus /= 2
+    return best
+
+
 def rematch(
     previous: MatchResult | pd.DataFrame | list[Pair] | None,
     workforce: Workforce,
@@ -151,10 +190,12 @@ def rematch(
     and within capacity *survive*. By default survivors are kept as locks (0 survivors broken) and
     everyone else — partners of leavers, joiners, the previously unmatched — is matched around them
     under the programme's objective. With ``reshuffle=True`` nothing is locked: the objective is the
-    best total score and, among matchings with that total, the most surviving pairs. That tie-break is
-    exact: each surviving pair gets a bonus of ``1/(k+1)`` (``k`` = most pairs possible), so all the
-    bonuses together are worth less than one score point and can never outweigh a better total with
-    whole-number scores. Set ``program.continuity_weight`` to trade score for stability explicitly.
+    best total score and, among matchings with that total, the most surviving pairs. Each survivor
+    made earns a bonus below the scores' grain over the number of survivors, so a better total always
+    wins: exact whenever the scores lie on a power-of-two grain (as with the default weights); on no
+    such grain the best total is solved first and the bonus checked against it (within the engine's
+    rounding, ``result.tolerance``). The bonus shows in the pairs' ``continuity`` column and score.
+    Set ``program.continuity_weight`` to trade score for stability explicitly instead.
 
     Parameters
     ----------
@@ -184,12 +225,11 @@ def rematch(
     survivors, over = _within_capacity(workforce, program, survivors)
     broken += over
     if reshuffle:
-        most = int(min(capacities(workforce, program, "mentor").sum(), capacities(workforce, program, "mentee").sum()))
-        weight = program.continuity_weight or 1.0 / (most + 1)
-        run = program.model_copy(update={"previous_pairs": tuple(survivors), "continuity_weight": weight})
+        result = _reshuffled(workforce, program, survivors)
     else:
-        run = program.model_copy(update={"locked": tuple(dict.fromkeys((*program.locked, *survivors)))})
-    result = match(workforce, run)
+        result = match(
+            workforce, program.model_copy(update={"locked": tuple(dict.fromkeys((*program.locked, *survivors)))})
+        )
     after = set(zip(result.pairs["mentor_id"], result.pairs["mentee_id"]))
     kept = [p for p in survivors if p in after]
     broken += [(m, e, "reshuffled for a better total score") for m, e in survivors if (m, e) not in after]
@@ -228,8 +268,11 @@ def next_round(
     ``priority`` (default: last round's unplaced volunteers — ``history.unmatched`` when ``history``
     is a MatchResult, otherwise everyone who opted in and appears in no pair of the history) are
     matched before people who were already paired: the most of them get a pair, then the best total
-    (exact). With ``priority_weight`` they are favoured by that many score points per person in a
-    pair instead (a soft preference, traded against the skills). ``poorly_rated`` pairs (see
+    (exact, :attr:`Program.priority_first`). That needs the ``total`` objective and no quota: with
+    ``objective="coverage"`` or ``"fair"``, ``min_matched_share`` or ``max_pairs_per_department_pair``
+    the default call raises :class:`ConfigError` when anyone is to go first; pass ``priority_weight``
+    there. With ``priority_weight`` they are favoured by that many score points per person in a pair
+    instead (a soft preference, traded against the skills, under any objective). ``poorly_rated`` pairs (see
     :func:`revmatch.kpis.poorly_rated_pairs`) are forbidden outright. With ``store`` (a
     :class:`revmatch.ProgrammeStore`), every pair it holds joins ``history`` (which may then be None)
     and, unless ``priority`` is given, its last round's unplaced volunteers are the priority (see

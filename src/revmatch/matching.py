@@ -31,9 +31,12 @@ class MatchResult:
     """The outcome of :func:`match`: explained pairs, unmatched people with reasons, status and timings.
 
     ``pairs`` has one row per pair (``mentor_id``, ``mentee_id``, ``score``, ``forward``,
-    ``backward``, ``reason``); ``unmatched`` one row per opted-in person with no pair
-    (``employee_id``, ``role``, ``reason``). ``objective`` is the total score; the true optimum is at
-    most ``bound``. ``timings`` holds seconds per stage.
+    ``backward``, a column per soft preference in use, ``reason``); ``unmatched`` one row per
+    opted-in person with no pair: ``employee_id``, ``role``, ``reason``, ``waitlist_rank`` (their
+    place in the queue of the waitlisted, 1 = first to get a place; empty if not waitlisted) and
+    ``waitlist_side`` (the side of that queue, ``mentor`` or ``mentee``; empty if none) — see
+    :func:`revmatch.unmatched.unmatched_frame`. ``objective`` is the total score; the true optimum is
+    at most ``bound``. ``timings`` holds seconds per stage.
     """
 
     pairs: pd.DataFrame
@@ -248,22 +251,12 @@ def match(
     if route not in ROUTES:
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     check_forbidden(workforce, program)
-    program, musts = _stated(workforce, program, preferences)
+    program, musts = with_stated(workforce, program, preferences)
     if route == "auto":
         route = "dense" if unsupported_settings(program, locks=True) else "sparse"
-    scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)
+    scores, assignment, timings = solved(workforce, program, route, progress, client, tuning, memory_limit)
     t = time.perf_counter()
-    rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
-    cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
-    explanations = with_stated_reasons(explain_pairs(workforce, scores, rows, cols), program)
-    pairs = pairs_frame(explanations, tuple(part_weights(program)))
-    unmatched = unmatched_frame(workforce, program, scores, assignment)
-    voice = None
-    if program.preferences is not None:
-        total = None
-        if program.objective in STATED_OBJECTIVES:  # what meeting the statements costs in total score
-            total = solve_program(workforce, program.model_copy(update={"objective": "total"}), scores).objective
-        voice = voice_report(workforce, program, scores, assignment, musts, total)
+    explanations, pairs, unmatched, voice = _explained(workforce, program, scores, assignment, musts)
     timings["explain"] = time.perf_counter() - t
     if progress:
         progress(f"explained {len(pairs)} pairs and {len(unmatched)} unmatched people in {timings['explain']:.1f} s")
@@ -285,7 +278,23 @@ def match(
     )
 
 
-def _stated(workforce: Workforce, program: Program, preferences) -> tuple[Program, pd.DataFrame]:
+def _explained(workforce: Workforce, program: Program, scores: PairScores, assignment: Assignment, musts: pd.DataFrame):
+    """Every pair explained, every unmatched person's reason, and how the stated preferences were met."""
+    rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
+    cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
+    explanations = with_stated_reasons(explain_pairs(workforce, scores, rows, cols), program)
+    pairs = pairs_frame(explanations, tuple(part_weights(program)))
+    unmatched = unmatched_frame(workforce, program, scores, assignment)
+    voice = None
+    if program.preferences is not None:
+        total = None
+        if program.objective in STATED_OBJECTIVES:  # what meeting the statements costs in total score
+            total = solve_program(workforce, program.model_copy(update={"objective": "total"}), scores).objective
+        voice = voice_report(workforce, program, scores, assignment, musts, total)
+    return explanations, pairs, unmatched, voice
+
+
+def with_stated(workforce: Workforce, program: Program, preferences) -> tuple[Program, pd.DataFrame]:
     """The programme with the stated preferences (given here or already in it) and its musts locked."""
     if preferences is not None:
         if not isinstance(preferences, Preferences):
@@ -299,7 +308,7 @@ def _stated(workforce: Workforce, program: Program, preferences) -> tuple[Progra
     return must_locks(workforce, program)
 
 
-def _solved(
+def solved(
     workforce: Workforce,
     program: Program,
     route: str,

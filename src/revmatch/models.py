@@ -1,77 +1,31 @@
-"""The people: Employee and the validated, array-backed Workforce (people sorted by id, skills as arrays)."""
+"""The validated, array-backed Workforce: people sorted by id, skills as arrays, the management tree laid out."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ExternalManagersWarning, InputError, Problem
+from .employee import Employee
+from .errors import ConfigError, ExternalManagersWarning, InputError, Problem
+from .hierarchy import LEVEL_ORDERS, check_level_order, parents, report_cycles, tree_intervals
+from .inputs import read_inputs
+from .limits import DEPTH
+from .readers import Sheet
 from .resources import require_memory
-from .tables import Fingerprint, read_table
-from .validate import (
-    EMPLOYEE_COLUMNS,
-    OPTIONAL_EMPLOYEE_COLUMNS,
-    SKILL_COLUMNS,
-    Problems,
-    Table,
-    validate_employees,
-    validate_skills,
-)
+from .tables import Fingerprint
+from .validate import Problems, Table, parse_int, validate_employees, validate_skills
 
-Role = Literal["mentor", "mentee", "both", "none"]
+CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
-
-
-class Employee(BaseModel):
-    """One person as HR knows them; ``skills`` maps skill → proficiency 0–5, ``needs`` skill → need 0–5."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    employee_id: str = Field(min_length=1)
-    level: int
-    department: str = Field(min_length=1)
-    manager_id: str | None = None
-    name: str | None = None
-    location: str | None = None
-    timezone: str | None = None
-    languages: tuple[str, ...] = ()
-    role: Role | None = None  # the opt-in; None: no answer, not enrolled (see Workforce.from_employees)
-    mentor_capacity: int = Field(1, ge=0)
-    mentee_capacity: int = Field(1, ge=0)
-    availability: str | None = None  # weekly slots in their time zone, e.g. "Mon 09:00-11:00; Wed 14:00-15:30"
-    skills: dict[str, int] = Field(default_factory=dict)
-    needs: dict[str, int] = Field(default_factory=dict)
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            who = data.get("employee_id", "employee")
-            raise InputError(
-                [
-                    Problem(
-                        f"Employee {who!r}",
-                        None,
-                        str(e["loc"][0]) if e["loc"] else None,
-                        f"{e['msg']} (got {e.get('input')!r})",
-                    )
-                    for e in exc.errors()
-                ]
-            ) from None
-
-    @property
-    def display_name(self) -> str:
-        return self.name or self.employee_id
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -101,7 +55,9 @@ class Workforce:
     tree_size: np.ndarray
     depth: np.ndarray
     sources: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # files as read (from_csv)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # files as read (from_csv, from_files)
+    decisions: dict[str, Any] = field(default_factory=dict)  # how the files were read, for the run manifest
+    contacts: pd.DataFrame | None = None  # the contact columns asked for (from_files), by employee_id
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -123,19 +79,84 @@ class Workforce:
         ``memory_limit``: the bytes the skill arrays may use (default: the memory free now); beyond
         it a ResourceError, before anything large is allocated. Only the known columns are parsed;
         each file's SHA-256 and size, as read, are kept in :attr:`fingerprints` for the audit manifest.
+        Any format and mapped headers: :meth:`from_files`.
         """
-        fingerprints: dict[str, Fingerprint] = {}
+        return cls.from_files(
+            employees_path,
+            skills_path,
+            file_format="csv",
+            external_managers=external_managers,
+            default_role=default_role,
+            memory_limit=memory_limit,
+        )
 
-        def table(role: str, path: str | Path, known: tuple[str, ...]) -> Table:
-            frame = read_table(path, strip=False, columns=known)
-            fingerprints[role] = Fingerprint(str(path), frame.attrs["sha256"], frame.attrs["bytes"])
-            return Table.from_frame(frame, str(path), spreadsheet_rows=True)
+    @classmethod
+    def from_files(
+        cls,
+        employees: str | Path | pd.DataFrame,
+        skills: str | Path | pd.DataFrame | None = None,
+        *,
+        sheet: Sheet | Mapping[str, Sheet] = None,
+        columns: dict[str, str] | None = None,
+        profile: str | None = None,
+        level_order: str = "ascending",
+        contact_columns: tuple[str, ...] | str = (),
+        file_format: str | None = None,
+        external_managers: bool = False,
+        default_role: str = "none",
+        memory_limit: int | None = None,
+    ) -> Workforce:
+        """Read the employees and skills from CSV, Excel (``.xlsx``), Parquet or JSON Lines, by extension.
 
-        employees = table("employees", employees_path, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS)
-        skills = None if skills_path is None else table("skills", skills_path, SKILL_COLUMNS)
-        sources = {"employees": str(employees_path), "skills": str(skills_path or "")}
-        wf = cls._build(employees, skills, sources, external_managers, default_role, memory_limit)
-        object.__setattr__(wf, "fingerprints", fingerprints)
+        Every format gets the same checks and errors as :meth:`from_csv`, naming the file (and the
+        sheet), the row as the file shows it (the spreadsheet row; the line of JSON Lines; the record
+        of Parquet) and the column as written (with its Excel letter). Every decision taken (format,
+        sheet, headers mapped, level order, how languages split) is in :attr:`decisions`, which the
+        audit manifest records. See the docs' *HR data in and out* page for each format and profile.
+
+        Parameters
+        ----------
+        employees, skills : str, Path or DataFrame
+            The two files (or frames); ``skills`` may be the long table of :func:`revmatch.read_survey`.
+        sheet : str, int or dict, optional
+            Excel: the sheet (name or 0-based position) of every workbook, or ``{"employees": ...,
+            "skills": ...}``. By default a workbook's only visible sheet (several: an error).
+        columns : dict of header → revmatch column, optional
+            ``{"Employee ID": "employee_id", ...}``, case and spaces aside; wins over ``profile``.
+            A header found in neither file is a ConfigError naming the closest headers.
+        profile : {"workday", "successfactors", "bamboohr"}, optional
+            The headers an HR system exports, mapped (:data:`revmatch.mapping.PROFILES`).
+        level_order : {"ascending", "descending"}, default="ascending"
+            ``"descending"``: level 1 is the most senior; each level is read negated (1 → −1) so that
+            higher stays more senior for every rule; gaps are unchanged. A ``LevelOrderWarning``
+            says when most managers have a lower level than their reports (the other order).
+        contact_columns : tuple of str or "name,email", optional
+            Employee columns kept for launch-day outputs only (:attr:`contacts`), never scored.
+        file_format : {"csv", "excel", "parquet", "jsonl"}, optional
+            Read both files as this format whatever their extension (default: by extension).
+        external_managers, default_role, memory_limit
+            As in :meth:`from_csv`.
+        """
+        if level_order not in LEVEL_ORDERS:
+            raise ConfigError(f"level_order must be one of {', '.join(LEVEL_ORDERS)}, got {level_order!r}")
+        got = read_inputs(
+            employees,
+            skills,
+            sheet=sheet,
+            columns=columns,
+            profile=profile,
+            contact_columns=contact_columns,
+            file_format=file_format,
+        )
+        sources = {role: got.decisions.get(role, {}).get("path", "") for role in ("employees", "skills")}
+        wf = cls._build(got.employees, got.skills, sources, external_managers, default_role, memory_limit, level_order)
+        decisions = got.decisions | wf.decisions
+        contacts = None
+        if got.contacts is not None:
+            contacts = got.contacts.set_index("employee_id").loc[wf.ids].reset_index()
+        object.__setattr__(wf, "fingerprints", got.fingerprints)
+        object.__setattr__(wf, "decisions", decisions)
+        object.__setattr__(wf, "contacts", contacts)
         return wf
 
     @classmethod
@@ -150,11 +171,22 @@ class Workforce:
     ) -> Workforce:
         """Build from DataFrames in the CSV schema; errors name the table, index label and column.
 
-        ``external_managers``, ``default_role`` and ``memory_limit`` as in :meth:`from_csv`.
+        ``external_managers``, ``default_role`` and ``memory_limit`` as in :meth:`from_csv`. One more
+        employees column is read here: ``chain_depth``, each person's steps below the top of a larger
+        company's management chain, as :func:`revmatch.groups.group_frames` writes it for a group whose
+        chains skip the managers outside it; ``reporting_line_depth`` then counts the company's steps.
+        Each value is a whole number from 0, greater than the person's manager's.
         """
         emp = Table.from_frame(employees, "employees", spreadsheet_rows=False)
         sk = None if skills is None else Table.from_frame(skills, "skills", spreadsheet_rows=False)
-        return cls._build(emp, sk, {}, external_managers, default_role, memory_limit)
+        if CHAIN_DEPTH not in emp.cells:
+            return cls._build(emp, sk, {}, external_managers, default_role, memory_limit)
+        rest = replace(
+            emp,
+            cells={k: v for k, v in emp.cells.items() if k != CHAIN_DEPTH},
+            header=[c for c in emp.header if c != CHAIN_DEPTH],
+        )
+        return _with_chain_depth(cls._build(rest, sk, {}, external_managers, default_role, memory_limit), emp)
 
     @classmethod
     def from_employees(cls, people: Iterable[Employee], *, default_role: str = "none") -> Workforce:
@@ -211,6 +243,7 @@ class Workforce:
         external_managers: bool = False,
         default_role: str = "none",
         memory_limit: int | None = None,
+        level_order: str = "ascending",
     ) -> Workforce:
         problems = Problems()
         emp = validate_employees(emp_table, problems, external_managers, default_role)
@@ -218,13 +251,14 @@ class Workforce:
         sk = None if skill_table is None else validate_skills(skill_table, known_ids, problems)
         if emp is not None:  # cycles too, with every other problem: all of them at once
             emp = emp.sort_values("employee_id", kind="stable").reset_index(drop=True)
-            parent, inside = _parents(emp)
-            tree_in, tree_size, depth, cycles = _tree_intervals(parent)
-            _report_cycles(emp_table.where, emp, cycles, problems)
+            parent, inside = parents(emp)
+            tree_in, tree_size, depth, cycles = tree_intervals(parent)
+            report_cycles(emp_table, emp, cycles, problems)
         problems.raise_if_any()
         assert emp is not None  # no problems: the employees table was usable
         ids = emp["employee_id"].to_numpy(dtype=object)
         _warn_external(emp_table.where, ids, emp["manager_id"].to_numpy(dtype=object), inside)
+        decisions = _level_decisions(emp_table, emp, parent, level_order)
         if sk is None:
             sk = pd.DataFrame({"employee_id": [], "skill": [], "key": [], "proficiency": [], "need": [], "_row": []})
 
@@ -275,6 +309,7 @@ class Workforce:
             tree_size=_readonly(tree_size),
             depth=_readonly(depth),
             sources=sources,
+            decisions=decisions,
         )
 
     # ---- access -------------------------------------------------------------------------------
@@ -376,20 +411,31 @@ class Workforce:
         return inside & (steps <= depth)
 
 
-def _parents(emp: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Each person's manager row (-1 at the top or outside the file) in id-sorted ``emp``, and who has one."""
-    ids = emp["employee_id"].to_numpy(dtype=object)
-    managers = emp["manager_id"].to_numpy(dtype=object)
-    at = np.minimum(np.searchsorted(ids, managers), max(len(ids) - 1, 0))
-    inside = (managers != "") & (ids[at] == managers) if len(ids) else np.zeros(0, bool)
-    return np.where(inside, at, -1).astype(np.int64), inside
+def _with_chain_depth(workforce: Workforce, table: Table) -> Workforce:
+    """The workforce with its ``depth`` read from the ``chain_depth`` column of its employees table.
 
-
-def _report_cycles(where: str, emp: pd.DataFrame, cycles: list[list[int]], problems: Problems) -> None:
-    ids = emp["employee_id"].to_numpy(dtype=object)
-    for cycle in cycles:
-        chain = " → ".join(ids[k] for k in [*cycle, cycle[0]])
-        problems.add(where, emp["_row"].iloc[cycle[0]], "manager_id", f"management cycle: {chain}")
+    A group's chains skip the managers outside it; the company's depths keep a step limit on the
+    reporting line counting the company's steps. Each value must exceed the manager's.
+    """
+    problems = Problems()
+    given = parse_int(table, CHAIN_DEPTH, problems, default=None, low=0, high=DEPTH)
+    problems.raise_if_any()
+    row = workforce.index_of(table.text("employee_id"))  # every id known and unique: validated
+    depth = np.empty(len(row), dtype=np.int64)
+    depth[row] = given
+    position = np.empty(len(row), dtype=np.int64)
+    position[row] = np.arange(len(row))
+    parent = workforce.parent
+    for i in np.flatnonzero((parent >= 0) & (depth <= depth[np.maximum(parent, 0)])):
+        boss = parent[i]
+        problems.add(
+            table.where,
+            table.rows[position[i]],
+            CHAIN_DEPTH,
+            f"{depth[i]} is not below their manager {workforce.ids[boss]!r}'s {depth[boss]}",
+        )
+    problems.raise_if_any()
+    return replace(workforce, depth=_readonly(depth))
 
 
 def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np.ndarray) -> None:
@@ -408,6 +454,26 @@ def _warn_external(where: str, ids: np.ndarray, managers: np.ndarray, inside: np
         )
 
 
+def _level_decisions(table: Table, emp: pd.DataFrame, parent: np.ndarray, level_order: str) -> dict[str, Any]:
+    """Read the levels in ``level_order`` (descending: negated, so higher is more senior), warn when
+    the management tree suggests the other order, and say how levels and languages were read."""
+    if level_order == "descending":
+        emp["level"] = -emp["level"].to_numpy()
+    evidence = check_level_order(table.where, emp["level"].to_numpy(), parent, level_order)
+    out: dict[str, Any] = {
+        "level_order": level_order
+        + (
+            " (1 = most senior; each level read negated, so higher is more senior)"
+            if level_order == "descending"
+            else ""
+        ),
+        "level_evidence": evidence,
+    }
+    if "languages" in table.cells:
+        out["languages"] = "split on ';' or ','"
+    return out
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
@@ -417,55 +483,6 @@ def _utc_offset(zone: str, on: date) -> float:
         return float("nan")
     offset = datetime(on.year, on.month, on.day, 12, tzinfo=ZoneInfo(zone)).utcoffset()
     return float("nan") if offset is None else offset.total_seconds() / 3600
-
-
-def _tree_intervals(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[int]]]:
-    """Pre-order interval and depth of every subtree, layer by layer (no recursion); also the management cycles."""
-    n = len(parent)
-    order = np.argsort(parent, kind="stable")
-    sorted_parent = parent[order]
-    first_child = np.searchsorted(sorted_parent, np.arange(n), "left")
-    n_children = np.searchsorted(sorted_parent, np.arange(n), "right") - first_child
-    depth = np.full(n, -1, dtype=np.int64)
-    layers: list[np.ndarray] = []
-    groups: list[np.ndarray] = []
-    frontier = np.flatnonzero(parent == -1)
-    while frontier.size:
-        depth[frontier] = len(layers)
-        layers.append(frontier)
-        counts = n_children[frontier]
-        total = int(counts.sum())
-        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        groups.append(np.repeat(np.cumsum(counts) - counts, counts))  # where each child's sibling group starts
-        frontier = order[np.repeat(first_child[frontier], counts) + offsets]
-
-    size = np.ones(n, dtype=np.int64)
-    for layer in reversed(layers[1:]):
-        np.add.at(size, parent[layer], size[layer])
-    tree_in = np.zeros(n, dtype=np.int64)
-    if layers:
-        roots = layers[0]
-        tree_in[roots] = np.cumsum(size[roots]) - size[roots]
-    for layer, group_start in zip(layers[1:], groups[:-1]):
-        before = np.cumsum(size[layer]) - size[layer]
-        tree_in[layer] = tree_in[parent[layer]] + 1 + before - before[group_start]
-
-    cycles: list[list[int]] = []
-    seen = depth >= 0
-    for start in np.flatnonzero(~seen):  # only people whose chain never reaches the top
-        path: list[int] = []
-        k = int(start)
-        on_path: dict[int, int] = {}
-        while not seen[k] and k not in on_path:
-            on_path[k] = len(path)
-            path.append(k)
-            k = int(parent[k])
-        if k in on_path:
-            cycle = path[on_path[k] :]
-            low = cycle.index(min(cycle))
-            cycles.append(cycle[low:] + cycle[:low])
-        seen[path] = True
-    return tree_in, size, depth, cycles
 
 
 def workforce_frames(workforce: Workforce) -> tuple[pd.DataFrame, pd.DataFrame]:

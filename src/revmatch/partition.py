@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError
-from .models import Workforce, workforce_frames
+from .models import CHAIN_DEPTH, Workforce, workforce_frames
 
 
 def group_frames(
@@ -16,10 +16,12 @@ def group_frames(
 
     A group is everyone with the same value in the employees column ``by`` (an empty cell is a value
     too: ``""`` is a group); each skills row goes with its employee. Each person's ``manager_id`` is
-    rewritten to their nearest manager *in the same group* up their chain (empty if none), so the
-    reporting-line rule inside a group is exactly the workforce's: A is in B's management chain in the
-    group if and only if A is in it in the whole workforce, even when the chain passes through people
-    of other groups.
+    rewritten to their nearest manager *in the same group* up their chain (empty if none), and a
+    ``chain_depth`` column holds their steps below the top of the whole company (read by
+    :meth:`Workforce.from_frames`). So the reporting-line rule inside a group is exactly the
+    workforce's: A is in B's management chain in the group if and only if A is in it in the whole
+    workforce, even when the chain passes through people of other groups, and with
+    ``reporting_line_depth`` the steps between them are the company's, not the fewer left in the group.
 
     Parameters
     ----------
@@ -33,7 +35,7 @@ def group_frames(
     -------
     list of (group, employees, skills)
         In sorted group order; each pair of frames is in the input schema of
-        :meth:`Workforce.from_frames`.
+        :meth:`Workforce.from_frames` (``chain_depth`` included).
 
     Raises
     ------
@@ -57,6 +59,7 @@ def group_frames(
     ids = workforce.ids
     manager = _nearest_in_group(workforce, code)
     employees["manager_id"] = np.where(manager >= 0, ids[np.maximum(manager, 0)], "")
+    employees[CHAIN_DEPTH] = workforce.depth
     skill_code = (
         code[np.searchsorted(ids, skills["employee_id"].to_numpy(dtype=object))]
         if len(skills)

@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic_core import core_schema
 
 from .errors import InputError, Problem
-from .tables import read_table
+from .readers import Sheet, read_frame
 from .validate import Problems, Table, check_text
 
 COLUMNS = ("employee_id", "partner_id", "preference")
@@ -158,13 +158,20 @@ def pair_values(
     return out
 
 
-def read_preferences(source: str | Path | pd.DataFrame) -> Preferences:
+def read_preferences(
+    source: str | Path | pd.DataFrame, *, sheet: Sheet = None, file_format: str | None = None
+) -> Preferences:
     """Read stated preferences: ``employee_id``, ``partner_id``, ``preference`` (a rank, ``avoid`` or ``must``).
 
     Parameters
     ----------
     source : path or DataFrame
-        A CSV export (UTF-8, ``,`` or ``;``, as the employees file) or a DataFrame in the same columns.
+        A file in any format the loaders read (CSV, Excel, Parquet, JSON Lines; see
+        :func:`revmatch.readers.read_frame`) or a DataFrame in the same columns.
+    sheet : str or int, optional
+        Excel only: the sheet to read.
+    file_format : {"csv", "excel", "parquet", "jsonl"}, optional
+        The file's format whatever its extension.
 
     Returns
     -------
@@ -189,7 +196,8 @@ def read_preferences(source: str | Path | pd.DataFrame) -> Preferences:
     if isinstance(source, pd.DataFrame):
         table = Table.from_frame(source, "preferences", spreadsheet_rows=False)
     elif isinstance(source, (str, Path)):
-        table = Table.from_frame(read_table(source, strip=False, columns=COLUMNS), str(source), spreadsheet_rows=True)
+        frame = read_frame(source, sheet=sheet, columns=COLUMNS, strip=False, file_format=file_format)
+        table = Table.from_frame(frame, str(frame.attrs.get("where", source)), spreadsheet_rows=True)
     else:
         raise InputError([Problem("preferences", None, None, f"expected a file path or a DataFrame, got {source!r}")])
     problems = Problems()

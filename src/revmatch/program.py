@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ConfigError
-from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, SHOWN, WEIGHT
+from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, WEIGHT
+from .mapping import check_mapping
 from .preferences import Preferences
+from .tables import cut
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
 
@@ -93,6 +95,10 @@ class Program(BaseModel):
     time_limit : float, default=60
         Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
         ``feasible`` with their bound.
+    columns : dict of header → revmatch column, default={}
+        How this programme's HR exports name the columns (``{"Employee ID": "employee_id"}``), for
+        :meth:`revmatch.Workforce.from_files`; a ``[columns]`` table in the programme file. Not a
+        matching rule: it only says how the files are read.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -133,6 +139,7 @@ class Program(BaseModel):
     min_shared_hours: float | None = Field(None, ge=0, le=168, allow_inf_nan=False)
     shared_hours_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
     time_limit: float = Field(60.0, gt=0, le=SECONDS, allow_inf_nan=False)
+    columns: dict[str, str] = Field(default_factory=dict)
 
     @field_validator(
         "exclude_reporting_line",
@@ -232,6 +239,15 @@ class Program(BaseModel):
         """Whether stated ranks weigh in the scores (some are given, and their weight is not 0)."""
         return self.preferences is not None and self.preferences.has_ranks and self.preference_weight != 0
 
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        """Headers map to revmatch's column names, and never from a protected column."""
+        try:
+            return check_mapping(value, None)
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix("columns: ")) from None
+
     @property
     def has_quotas(self) -> bool:
         return bool(self.min_matched_share) or self.max_pairs_per_department_pair is not None
@@ -240,8 +256,10 @@ class Program(BaseModel):
     def from_toml(cls, path: str | Path) -> Program:
         """Read a programme from TOML: keys at the top level or under a ``[program]`` table, not both.
 
-        Every problem is a ConfigError naming the file: missing, not UTF-8, not TOML, nested too
-        deeply, keys beside the ``[program]`` table (they would be ignored), or a bad value.
+        A ``[columns]`` table (export header = revmatch column) may stand beside ``[program]``: it
+        becomes :attr:`columns`. Every problem is a ConfigError naming the file: missing, not UTF-8,
+        not TOML, nested too deeply, keys beside the ``[program]`` table (they would be ignored), or a
+        bad value.
         """
         path = Path(path)
         try:
@@ -250,6 +268,8 @@ class Program(BaseModel):
             raise ConfigError(f"{path}: file not found") from None
         except IsADirectoryError:
             raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
         except tomllib.TOMLDecodeError as exc:
@@ -257,13 +277,17 @@ class Program(BaseModel):
         except RecursionError:
             raise ConfigError(f"{path}: nested too deeply to be a programme file") from None
         if "program" in data:
-            beside = sorted(k for k in data if k != "program")
+            beside = sorted(k for k in data if k not in ("program", "columns"))
             if beside:
                 raise ConfigError(
                     f"{path}: keys outside the [program] table would be ignored: {', '.join(beside)} "
-                    "(put every key under [program], or none)"
+                    "(put every key under [program], or none; [columns] may stand beside it)"
                 )
-            data = data["program"]
+            if not isinstance(data["program"], dict):
+                raise ConfigError(f"{path}: 'program' must be a table of settings")
+            if "columns" in data and "columns" in data["program"]:
+                raise ConfigError(f"{path}: give the columns once, as [columns] or inside [program]")
+            data = data["program"] | ({"columns": data["columns"]} if "columns" in data else {})
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: 'program' must be a table of settings")
         return cls.from_dict(data, where=str(path))
@@ -276,23 +300,20 @@ class Program(BaseModel):
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "program") -> Program:
-        """Build a programme from plain data, turning pydantic's errors into one ConfigError."""
+        """Build a programme from plain data, turning pydantic's errors into one ConfigError naming ``where``."""
+        if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
+            raise ConfigError(f"{where}: a programme is a table of settings with text keys")
         try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise _config_error(exc, where) from None
+            return cls(**data)  # __init__ words every problem, naming "Program": name ``where`` instead
+        except ConfigError as exc:
+            raise ConfigError(str(exc).replace("\n  Program: key ", f"\n  {where}: key ")) from None
 
 
 def _config_error(exc: ValidationError, where: str) -> ConfigError:
     """Every problem pydantic found in a programme, one line each, naming the key and the value given."""
     lines = [
-        f"{where}: key '{_cut('.'.join(map(str, e['loc'])) or '?')}': {e['msg'].removeprefix('Value error, ')} "
-        f"(got {_cut(repr(e.get('input')))})"
+        f"{where}: key '{cut('.'.join(map(str, e['loc'])) or '?')}': {e['msg'].removeprefix('Value error, ')} "
+        f"(got {cut(repr(e.get('input')))})"
         for e in exc.errors()
     ]
     return ConfigError("\n  ".join(["invalid programme configuration:", *lines]))
-
-
-def _cut(text: str, limit: int = SHOWN) -> str:
-    """A value as an error message shows it: the first ``limit`` characters, and how long it was."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"

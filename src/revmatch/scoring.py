@@ -28,6 +28,7 @@ import numpy as np
 
 from .complementarity import hinge_blocks, score_parts
 from .engine.arrays import take
+from .engine.mincost import score_grain
 from .models import Workforce
 from .preferences import pair_values, preference_grain
 from .program import Program
@@ -195,6 +196,28 @@ def part_weights(program: Program) -> dict[str, float]:
         }
     )
     return weights
+
+
+def grain_of_scores(workforce: Workforce, program: Program) -> float | None:
+    """A power of two every pair score of the programme is a whole multiple of; None if there is none.
+
+    Read from the weights and the values each part can take, without scoring any pair: every part
+    but shared hours is a whole number (its weight's grain holds, see
+    :func:`revmatch.engine.mincost.score_grain`), shared hours take the grain of the weight times each
+    overlap two of the workforce's time zones give. Two totals that differ, differ by at least it.
+    """
+    grains = []
+    for part, weight in part_weights(program).items():
+        values = np.array([weight])
+        if part == "timezone_overlap":
+            _, first = np.unique(workforce.employees["timezone"].to_numpy(dtype=object), return_index=True)
+            hours = PairAttributes(workforce, program, first, first).timezone_overlap()
+            values = weight * hours.astype(np.float32).astype(np.float64)  # as score_block computes it
+        grain = score_grain(values)
+        if grain is None:
+            return None
+        grains.append(grain)
+    return min(grains, default=1.0)
 
 
 def score_block(

@@ -150,10 +150,6 @@ def sparse_assignment(
         Run the candidate pass on this Dask cluster; solves and pricing run here.
     tuning : Tuning, optional
 
-    Returns
-    -------
-    SparseAssignment
-
     Raises
     ------
     ConfigError

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
@@ -29,7 +30,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_table(
-    path: str | Path, strip: bool = True, columns: Iterable[str] | None = None, escaped: bool = False
+    path: str | Path,
+    strip: bool = True,
+    columns: Iterable[str] | Callable[[str], bool] | None = None,
+    escaped: bool = False,
 ) -> pd.DataFrame:
     """Read a CSV export as text cells, exactly as written (no type guessing, no NA guessing).
 
@@ -38,7 +42,8 @@ def read_table(
     cells. Types are checked later by the validator, which can then name the row and column of every
     bad value. The file is read once: ``frame.attrs`` keeps its ``sha256`` and ``bytes`` (what was
     read is what the audit manifest fingerprints) and its whole ``header``. With ``columns``, only
-    those of them present are parsed: the other columns are named in the header, never loaded.
+    those of them present (or, given a function, those of the header it accepts) are parsed: the
+    other columns are named in the header, never loaded.
     ``escaped``: the file is a CSV revmatch wrote with formula-leading cells made text (see
     :mod:`revmatch.reporting.writing`); one leading ``'`` is removed from each cell that has one.
 
@@ -50,21 +55,13 @@ def read_table(
         header (every such row is named).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(str(path), None, None, "file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(str(path), None, None, "is a folder, not a file")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the export as UTF-8 CSV"
-        raise InputError([Problem(str(path), None, None, message)]) from None
+    raw = read_bytes(path)
+    text = utf8_text(str(path), raw, "save the export as UTF-8 CSV")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     header = _header(str(path), text, delimiter)
-    wanted = None if columns is None else [c for c in header if c in set(columns)]
+    columns = columns if columns is None or callable(columns) else set(columns)
+    wanted = None if columns is None else [c for c in header if selects(columns, c)]
     if wanted is not None and len(wanted) == len(header):
         wanted = None  # every column is read: pandas itself then finds a ragged row
     try:
@@ -90,7 +87,34 @@ def read_table(
     if escaped:
         frame = frame.apply(lambda col: col.where(~col.str.startswith("'"), col.str[1:]))
     frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
+    frame.attrs["clean"] = _clean(raw, len(frame))
     return frame
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, read once (what is parsed is what is fingerprinted); InputError if there are none."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), None, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), None, None, "is a folder, not a file")]) from None
+    except OSError as exc:  # a path through a file, no permission, ...: the system's words
+        raise InputError([Problem(str(path), None, None, f"cannot be read ({exc.strerror})")]) from None
+
+
+def utf8_text(where: str, raw: bytes, hint: str) -> str:
+    """UTF-8 text, with or without BOM; InputError at the first byte that is not, with ``hint``."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text ({exc.reason} at byte {exc.start}); {hint}"
+        raise InputError([Problem(where, None, None, message)]) from None
+
+
+def selects(columns: Iterable[str] | Callable[[str], bool], name: str) -> bool:
+    """Whether a column selection (names, or a function of the name) takes the column ``name``."""
+    return bool(columns(name)) if callable(columns) else name in columns
 
 
 def _header(where: str, text: str, delimiter: str) -> list[str]:
@@ -104,17 +128,28 @@ def _header(where: str, text: str, delimiter: str) -> list[str]:
         names = [c.strip() for c in next(reader, [])]
     except csv.Error as exc:
         raise InputError([Problem(where, 1, None, f"the header is not readable CSV ({exc})")]) from None
+    check_header(where, names)
+    return names
+
+
+def check_header(where: str, names: list[str], row: int = 1, letters: list[str] | None = None) -> None:
+    """Column names as any reader found them: at most ``limits.COLUMNS``, none twice, no control characters."""
+    if len(names) > COLUMNS:
+        message = f"the header has {len(names):,} columns; at most {COLUMNS:,} are read"
+        raise InputError([Problem(where, row, None, message)])
+    letter = (lambda k: letters[k]) if letters else (lambda k: None)
     problems = [
-        Problem(where, 1, None, f"the column name {shown(c)} holds a control character") for c in names if unsafe(c)
+        Problem(where, row, None, f"the column name {shown(c)} holds a control character", letter(k))
+        for k, c in enumerate(names)
+        if unsafe(c)
     ]
     seen: set[str] = set()
-    for name in names:
+    for k, name in enumerate(names):
         if name in seen and name:
-            problems.append(Problem(where, 1, name, "this column appears more than once: keep one"))
+            problems.append(Problem(where, row, name, "this column appears more than once: keep one", letter(k)))
         seen.add(name)
     if problems:
         raise InputError(problems)
-    return names
 
 
 def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int, found_only: bool = False) -> list[Problem]:
@@ -138,9 +173,33 @@ CONTROL = "".join(chr(c) for c in [*range(32), 127]) + "\ufeff"
 _CONTROL_TABLE = str.maketrans("", "", CONTROL)
 
 
+def _clean(raw: bytes, n_rows: int) -> bool:
+    """Whether no cell of the file can hold a control character, from its bytes in a few C passes.
+
+    Clean: no byte below 32 but line ends (``\n``, ``\r\n``: no bare ``\r``), no DEL, no byte-order
+    mark after the start, and one line per row (a quoted cell with a line break would make more).
+    UTF-8 encodes every other character in bytes of 128 and above, so none is mistaken for one.
+    """
+    codes = np.frombuffer(raw, dtype=np.uint8)
+    newlines, returns = raw.count(b"\n"), raw.count(b"\r")
+    lines = newlines + (0 if not raw or raw.endswith(b"\n") else 1)
+    return (
+        lines == n_rows + 1
+        and returns == raw.count(b"\r\n")
+        and int(np.count_nonzero(codes < 32)) == newlines + returns
+        and not np.any(codes == 127)
+        and raw.find(b"\xef\xbb\xbf", 1) == -1
+    )
+
+
 def unsafe(cell: str) -> bool:
     """Whether a text cell holds a control character."""
     return len(cell.translate(_CONTROL_TABLE)) != len(cell)
+
+
+def cut(text: str, limit: int = SHOWN) -> str:
+    """Text as an error message shows it: the first ``limit`` characters, and how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def shown(cell: str, limit: int = SHOWN) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import warnings
 import zoneinfo
@@ -22,6 +23,7 @@ from .errors import (
     ProtectedColumnsWarning,
 )
 from .limits import CAPACITY, ID_LENGTH, LEVEL, TEXT_LENGTH
+from .profiles import profile_hits, squash
 from .tables import shown
 
 ROLES = ("mentor", "mentee", "both", "none")
@@ -100,10 +102,15 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     total: int = 0
 
-    def add(self, where: str, row: object, column: str | None, message: str) -> None:
+    def add(self, where: str, row: object, column: str | None, message: str, letter: str | None = None) -> None:
         self.total += 1
         if len(self.items) < MAX_PROBLEMS:
-            self.items.append(Problem(where, row, column, message))
+            self.items.append(Problem(where, row, column, message, letter))
+
+    def add_cell(self, table: Table, row: object, column: str | None, message: str) -> None:
+        """Add a problem in ``table``, naming the column as its file does (header, Excel letter)."""
+        header, letter = table.label(column)
+        self.add(table.where, row, header, message, letter)
 
     def add_rows(self, table: Table, mask: np.ndarray, column: str | None, message) -> None:
         """Add one problem per row where ``mask`` holds; ``message(i)`` words it for row position i."""
@@ -111,7 +118,7 @@ class Problems:
             if len(self.items) >= MAX_PROBLEMS:
                 self.total += int(np.count_nonzero(mask)) - int(np.count_nonzero(mask[:i]))
                 return
-            self.add(table.where, table.rows[i], column, message(i))
+            self.add_cell(table, table.rows[i], column, message(i))
 
     def raise_if_any(self) -> None:
         if self.total:
@@ -120,30 +127,50 @@ class Problems:
 
 @dataclass
 class Table:
-    """A raw input table as text cells, with the name and row labels used in error messages."""
+    """A raw input table as text cells, with the name, row labels and column labels used in error messages.
+
+    ``labels`` maps a revmatch column name to the header and Excel letter the file gives it (when they
+    differ: a mapped header, a spreadsheet), so a problem names the column the user can find.
+    """
 
     where: str
     cells: dict[str, np.ndarray]
     rows: np.ndarray
     n: int
     header: list[str] = field(default_factory=list)  # every column of the source, loaded or not
+    clean: bool = False  # the source file is known to hold no control character in any cell
+    labels: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, where: str, spreadsheet_rows: bool) -> Table:
+        """A table of a frame's cells; a frame from :mod:`revmatch.readers` brings its own ``where``,
+        row numbers and column labels in ``frame.attrs``."""
         if not isinstance(frame, pd.DataFrame):
             raise InputError([Problem(where, None, None, f"expected a pandas DataFrame, got {type(frame).__name__}")])
+        where = str(frame.attrs.get("where", where))
         columns = [str(c).strip() for c in frame.columns]
         if len(set(columns)) != len(columns):
             dup = sorted({c for c in columns if columns.count(c) > 1})
             raise InputError([Problem(where, None, c, "column appears more than once") for c in dup])
-        cells = {name: _as_text(frame.iloc[:, k]) for k, name in enumerate(columns)}
+        plain = pd.DataFrame(frame, copy=False)  # no attrs: pandas deep-copies them into every column taken
+        cells = {name: _as_text(plain.iloc[:, k]) for k, name in enumerate(columns)}
         n = len(frame)
-        rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index, dtype=object)
-        return cls(where, cells, rows, n, list(frame.attrs.get("header", columns)))
+        rows = frame.attrs.get("rows")
+        if rows is None or len(rows) != n:
+            rows = np.arange(2, n + 2) if spreadsheet_rows else np.asarray(frame.index, dtype=object)
+        labels = dict(frame.attrs.get("labels", {}))
+        header = list(frame.attrs.get("header", columns))
+        return cls(where, cells, np.asarray(rows), n, header, bool(frame.attrs.get("clean", False)), labels)
 
     def text(self, column: str, default: str = "") -> np.ndarray:
         got = self.cells.get(column)
         return np.full(self.n, default, dtype=object) if got is None else got
+
+    def label(self, column: str | None) -> tuple[str | None, str | None]:
+        """The header and Excel letter of a revmatch column as the file shows them."""
+        if column is None:
+            return None, None
+        return self.labels.get(column, (column, None))
 
 
 def _member(values: np.ndarray, universe) -> np.ndarray:
@@ -201,6 +228,7 @@ def _number(cell: str) -> str:
 
 
 _CONTROL_PATTERN = "[\x00-\x1f\x7f\ufeff]"
+_CONTROL_RE = re.compile(_CONTROL_PATTERN)
 # How long a text cell may be: ids and categories short, a name or a list of languages longer.
 TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH, "availability": TEXT_LENGTH}
 
@@ -218,21 +246,55 @@ def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None
 
 
 def _check_column(table: Table, column: str, problems: Problems) -> None:
-    text = pd.Series(table.cells[column], dtype=object)
-    control = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
-    problems.add_rows(table, control, column, lambda i: f"{shown(str(text[i]))} holds a control character")
+    """One column's cells: control characters, then lengths, each cell by cell only when needed.
+
+    A file whose bytes held no control character (``clean``) is not searched again; otherwise one
+    search over the column's joined text (C speed) decides whether to read it cell by cell.
+    """
+    cells = table.cells[column]
+    values = cells.tolist()
+    control = np.zeros(len(values), dtype=bool)
+    if not table.clean and _CONTROL_RE.search("".join(values)):
+        control = pd.Series(cells, dtype=object).str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+        problems.add_rows(table, control, column, lambda i: f"{shown(str(values[i]))} holds a control character")
     limit = TEXT_LIMITS.get(column, ID_LENGTH)
-    long = text.str.len().to_numpy() > limit
-    problems.add_rows(
-        table, long & ~control, column, lambda i: f"{shown(str(text[i]))} is longer than {limit} characters"
-    )
+    if values and max(map(len, values)) > limit:
+        long = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) > limit
+        problems.add_rows(
+            table, long & ~control, column, lambda i: f"{shown(str(values[i]))} is longer than {limit} characters"
+        )
 
 
 def _require_columns(table: Table, required: tuple[str, ...], problems: Problems) -> bool:
     missing = [c for c in required if c not in table.cells]
     for c in missing:
-        problems.add(table.where, None, c, f"required column is missing (found: {', '.join(table.cells) or 'none'})")
+        problems.add(table.where, None, c, missing_column_message(c, table.header))
     return not missing
+
+
+def missing_column_message(column: str, header: list[str]) -> str:
+    """A required column is missing: say which unmapped headers come closest, which profile maps one,
+    and how to map one by hand."""
+    known = set(EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS + SKILL_COLUMNS)
+    free = [h for h in header if h not in known]
+    hits = profile_hits(column, free)
+    close = list(dict.fromkeys([h for _, h in hits] + closest_headers(column, free)))[:3]
+    if not close:
+        return f"required column is missing (found: {_names(header) or 'none'})"
+    profiles = "".join(f"; profile={p!r} maps {h!r}" for p, h in hits[:3])
+    return (
+        f"required column is missing; closest headers: {', '.join(repr(h) for h in close)} (map one: "
+        f"columns={{{close[0]!r}: {column!r}}} or a [columns] table in the programme file{profiles})"
+    )
+
+
+def closest_headers(column: str, header: Iterable[str], most: int = 3) -> list[str]:
+    """The headers most like a column name, spelling and case aside (difflib's ratio, at least 0.5)."""
+    by_key: dict[str, str] = {}
+    for h in header:
+        by_key.setdefault(squash(h), h)
+    keys = difflib.get_close_matches(squash(column), list(by_key), n=most, cutoff=0.5)
+    return [by_key[k] for k in keys]
 
 
 def _warn_ignored(table: Table, known: tuple[str, ...]) -> None:
@@ -287,8 +349,8 @@ def _report_duplicates(
     for g, pos in zip(first_pos.tolist(), positions.tolist()):
         first_of_group.setdefault(g, pos)
     for g, pos in zip(first_pos[later], positions[later]):
-        problems.add(
-            table.where, table.rows[pos], column, f"{describe(pos)} (first on row {table.rows[first_of_group[g]]})"
+        problems.add_cell(
+            table, table.rows[pos], column, f"{describe(pos)} (first on row {table.rows[first_of_group[g]]})"
         )
 
 
@@ -342,9 +404,7 @@ def validate_employees(
             "timezone",
             lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)",
         )
-    languages = np.array(
-        [";".join(x for x in (p.strip() for p in s.split(";")) if x) for s in table.text("languages")], dtype=object
-    )
+    languages = np.array([";".join(split_list(s)) for s in table.text("languages")], dtype=object)
     availability = table.text("availability")
     for k, message in slot_problems(availability):  # weekly slots, in the person's own time zone
         problems.add(table.where, table.rows[k], "availability", message)
@@ -365,6 +425,11 @@ def validate_employees(
             "_row": table.rows,
         }
     )
+
+
+def split_list(cell: str) -> list[str]:
+    """The items of a list cell, split on ``;`` or ``,`` ("English; French", "English, French"), trimmed."""
+    return [x for x in (p.strip() for p in re.split(r"[;,]", cell)) if x]
 
 
 def _roles(table: Table, problems: Problems, default_role: str) -> np.ndarray:

@@ -8,13 +8,19 @@ import time
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..mapping import PROFILES
 from ..matching import ROUTES, MatchResult
 from ..models import Workforce
+from ..preferences import Preferences, read_preferences
 from ..program import Program
 from ..reporting.audit import check_audit_folder, write_outputs
+from ..reporting.figures import match_percent
 from ..reporting.files import write_result
+from ..reporting.introductions import with_contacts
 from ..reporting.pseudonyms import check_key
-from ..reporting.writing import write_text
+from ..reporting.spreadsheet import write_spreadsheet
+from ..reporting.writing import write_csv, write_text
+from ..survey import read_survey
 
 KEY_VARIABLE = "REVMATCH_PSEUDONYM_KEY"
 
@@ -85,6 +91,14 @@ def workforce_arguments(parser, leading: str | None = None, leading_help: str = 
     parser.add_argument("employees", type=Path)
     parser.add_argument("skills", type=Path, nargs="?" if leading else None)
     parser.add_argument("--config", type=Path, help="programme rules and weights (TOML)")
+    reading_arguments(parser)
+    parser.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
+    parser.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
+    raw_csv_argument(parser)
+
+
+def reading_arguments(parser) -> None:
+    """How the HR files are read: sheets, header profile, level order, a wide survey, contact columns."""
     parser.add_argument(
         "--external-managers",
         action="store_true",
@@ -96,9 +110,35 @@ def workforce_arguments(parser, leading: str | None = None, leading_help: str = 
         choices=("none", "mentor", "mentee", "both"),
         help="the opt-in of a blank role cell, or of everyone without a role column (default: none, not enrolled)",
     )
-    parser.add_argument("-o", "--output", type=Path, default=Path("pairs.csv"))
-    parser.add_argument("--unmatched", type=Path, help="also write the unmatched people with reasons")
-    raw_csv_argument(parser)
+    parser.add_argument(
+        "--sheet",
+        action="append",
+        metavar="[ROLE=]SHEET",
+        help="Excel: the sheet to read (every workbook), or employees=NAME / skills=NAME (repeat the flag)",
+    )
+    parser.add_argument("--profile", choices=tuple(PROFILES), help="map the headers this HR system exports")
+    parser.add_argument(
+        "--format",
+        dest="file_format",
+        choices=("csv", "excel", "parquet", "jsonl"),
+        help="read the HR files as this format whatever their extension (default: by extension)",
+    )
+    parser.add_argument(
+        "--level-order",
+        choices=("ascending", "descending"),
+        default="ascending",
+        help="descending: level 1 is the most senior (default ascending: a higher level is more senior)",
+    )
+    parser.add_argument("--survey-id", metavar="COLUMN", help="the skills file is a wide survey; COLUMN holds the id")
+    parser.add_argument(
+        "--proficiency", default="{skill} - proficiency", help="survey header pattern (with --survey-id)"
+    )
+    parser.add_argument("--need", default="{skill} - need", help="survey header pattern (with --survey-id)")
+    parser.add_argument(
+        "--contact-columns",
+        metavar="NAME,EMAIL",
+        help="employee columns to carry into the pairs file and the report (e.g. name,email); never scored",
+    )
 
 
 def raw_csv_argument(parser) -> None:
@@ -125,24 +165,64 @@ def load_program(args) -> Program:
 
 
 def load_workforce(args) -> Workforce:
-    return Workforce.from_csv(
-        args.employees, args.skills, external_managers=args.external_managers, default_role=args.default_role
+    """The workforce of the HR files as the reading flags and the programme's [columns] table say."""
+    sheets = sheet_option(getattr(args, "sheet", None))
+    skills = args.skills
+    if getattr(args, "survey_id", None):
+        survey_sheet = sheets.get("skills") if isinstance(sheets, dict) else sheets
+        skills = read_survey(
+            skills, args.survey_id, args.proficiency, args.need, sheet=survey_sheet, file_format=args.file_format
+        )
+    return Workforce.from_files(
+        args.employees,
+        skills,
+        sheet=sheets,
+        columns=load_program(args).columns,
+        profile=getattr(args, "profile", None),
+        file_format=getattr(args, "file_format", None),
+        level_order=getattr(args, "level_order", "ascending"),
+        contact_columns=getattr(args, "contact_columns", None) or (),
+        external_managers=args.external_managers,
+        default_role=args.default_role,
     )
+
+
+def sheet_option(given: list[str] | None) -> str | dict[str, str] | None:
+    """``--sheet NAME`` for every workbook, or ``--sheet employees=NAME --sheet skills=NAME``."""
+    if not given:
+        return None
+    by_role = dict(g.split("=", 1) for g in given if "=" in g and g.split("=", 1)[0] in ("employees", "skills"))
+    plain = [g for g in given if not ("=" in g and g.split("=", 1)[0] in ("employees", "skills"))]
+    if plain and (by_role or len(plain) > 1):
+        raise ConfigError("--sheet: give one sheet for every workbook, or employees=NAME and skills=NAME")
+    return plain[0] if plain else by_role
 
 
 def pseudonym_key(args) -> str | None:
     """With --pseudonymize, the key from the environment, refused when missing or short; else None."""
+    if getattr(args, "pseudonymize", False) and getattr(args, "contact_columns", None):
+        raise ConfigError("--pseudonymize writes no names: leave --contact-columns out, or drop --pseudonymize")
     return check_key(os.environ.get(KEY_VARIABLE)) if getattr(args, "pseudonymize", False) else None
 
 
 def write_pairs(result: MatchResult, args, key: str | None = None) -> None:
+    if getattr(args, "contact_columns", None):  # the launch-day pairs file: names and e-mail beside the ids
+        write_csv(with_contacts(result.pairs, result.workforce), args.output, not args.raw_csv)
+        if args.unmatched:
+            write_csv(result.unmatched, args.unmatched, not args.raw_csv)
+        return
     write_result(result, args.output, args.unmatched, pseudonym_key=key, formula_safe=not args.raw_csv)
 
 
 def write_extras(result: MatchResult, args, inputs: dict, seed: int | None) -> None:
     """The optional HTML report and the audit folder (pairs, unmatched, explanations, run.json)."""
     if getattr(args, "report", None):
-        write_text(args.report, result.to_html())
+        if Path(args.report).suffix.casefold() == ".xlsx":  # the admins' spreadsheet
+            contacts = getattr(args, "contact_columns", None)
+            pairs = with_contacts(match_percent(result), result.workforce) if contacts else None
+            write_spreadsheet(result, args.report, pairs=pairs)
+        else:
+            write_text(args.report, result.to_html())
         print(f"wrote report {args.report}")
     if getattr(args, "out_dir", None):
         paths = write_outputs(
@@ -160,6 +240,9 @@ INPUT_FLAGS = {
     "checkins": "check-ins",
     "pairs": "pairs",
     "audit": "audit",
+    "what_if": "what-if changes",
+    "text_template": "text template",
+    "html_template": "HTML template",
     "preferences": "preferences",
     "responses": "responses",
 }
@@ -168,8 +251,10 @@ OUTPUT_FLAGS = {
     "unmatched": "--unmatched",
     "report": "--report",
     "changes": "--changes",
+    "per_person": "--per-person",
     "letters": "--letters",
 }
+FOLDER_OUTPUTS = {"introductions": "-o"}  # folders that must be new or empty
 
 
 def check_outputs(args) -> None:
@@ -187,6 +272,8 @@ def check_outputs(args) -> None:
     given = {flag: Path(path) for attr, flag in OUTPUT_FLAGS.items() if (path := getattr(args, attr, None))}
     if getattr(args, "out_dir", None):
         given["--out-dir"] = Path(args.out_dir)
+    folders = {flag: Path(path) for attr, flag in FOLDER_OUTPUTS.items() if (path := getattr(args, attr, None))}
+    _check_folders(folders, sources)
     seen: dict[Path, str] = {}
     for flag, path in given.items():
         resolved = path.resolve()
@@ -200,12 +287,26 @@ def check_outputs(args) -> None:
         if flag != "--out-dir" and path.is_dir():
             raise ConfigError(f"{flag} {path} is a folder; give a file name")
     for flag, path in given.items():
-        _writable_folder(flag, path, path.parent)
+        writable_folder(flag, path, path.parent)
     if "--out-dir" in given:
         check_audit_folder(given["--out-dir"], force=getattr(args, "force", False))
 
 
-def _writable_folder(flag: str, path: Path, folder: Path) -> None:
+def _check_folders(folders: dict[str, Path], sources: dict[str, Path]) -> None:
+    """Output folders: not holding an input, new or empty, and creatable."""
+    for flag, path in folders.items():
+        for name, source in sources.items():
+            if path.resolve() == source or path.resolve() in source.parents:
+                raise ConfigError(f"{flag} {path} holds the {name} input: give a new folder")
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise ConfigError(f"{flag} {path} exists and is not an empty folder: give a new folder")
+        writable_folder(flag, path, path)
+
+
+def writable_folder(flag: str, path: Path, folder: Path) -> None:
+    """``folder`` exists (made if needed) and can be written, else a ConfigError naming ``flag``."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{flag} {path}: {folder} is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -216,6 +317,24 @@ def _writable_folder(flag: str, path: Path, folder: Path) -> None:
 
 def audit_arguments(parser, what: str) -> None:
     """--report and --out-dir (with --force), the same on every verb that can write them."""
-    parser.add_argument("--report", type=Path, help=f"{what} the self-contained HTML report here")
+    parser.add_argument(
+        "--report", type=Path, help=f"{what} the self-contained HTML report here (.xlsx: the admins' spreadsheet)"
+    )
     parser.add_argument("--out-dir", type=Path, help=f"{what} pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
     parser.add_argument("--force", action="store_true", help="replace an existing audit folder (--out-dir)")
+
+
+def preferences_argument(parser) -> None:
+    """``--preferences``: the stated preferences, in any format the HR files come in."""
+    parser.add_argument(
+        "--preferences",
+        type=Path,
+        help="stated preferences (employee_id, partner_id, preference = a rank, avoid or must)",
+    )
+
+
+def read_stated(args) -> Preferences | None:
+    """The ``--preferences`` file read (by extension, or as ``--format`` says), or None."""
+    if not args.preferences:
+        return None
+    return read_preferences(args.preferences, file_format=getattr(args, "file_format", None))

@@ -27,7 +27,7 @@ def _kpis(args) -> int:
     if args.db:
         if args.pairs is not None:
             raise ConfigError("with --db the running pairs come from the store: give only the check-ins file (or none)")
-        checkins = read_checkins(args.checkins) if args.checkins is not None else None  # checked before writing
+        checkins = read_checkins(args.checkins, dayfirst=args.dayfirst) if args.checkins is not None else None
         store = open_store(args, pseudonym_key(args))
         if checkins is not None:
             print(f"recorded {store.record_checkins(args.checkins)} new or changed check-ins")
@@ -37,7 +37,7 @@ def _kpis(args) -> int:
         if args.checkins is None or args.pairs is None:
             raise ConfigError("kpis needs the check-ins file and the pairs file (or --db for the pairs)")
         pairs = read_table(args.pairs, escaped=True)
-        kpis = programme_kpis(pairs, read_checkins(args.checkins), as_of, **options)
+        kpis = programme_kpis(pairs, read_checkins(args.checkins, dayfirst=args.dayfirst), as_of, **options)
     audit = _audit(args, workforce, pairs) if args.audit else None
     for key, value in kpis.figures.items():
         print(f"{key:24} {round(value, 3) if isinstance(value, float) else value}")
@@ -85,6 +85,11 @@ def add_parsers(sub) -> None:
     )
     k.add_argument(
         "--risk-weeks", type=int, default=6, help=f"weeks without a check-in that put a pair at risk (1–{WEEKS})"
+    )
+    dates = k.add_mutually_exclusive_group()
+    dates.add_argument("--dayfirst", action="store_true", default=None, help="dates like 09/03/2026 are 9 March")
+    dates.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false", help="dates like 09/03/2026 are 3 September"
     )
     k.add_argument("--report", type=Path, help="write the KPI page (HTML)")
     db_arguments(k)

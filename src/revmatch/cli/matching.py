@@ -10,7 +10,6 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..matching import match
 from ..models import Employee
-from ..preferences import read_preferences
 from ..program import Program
 from ..reporting.files import write_workforce
 from ..reporting.writing import write_text
@@ -20,13 +19,16 @@ from .common import (
     check_outputs,
     load_program,
     load_workforce,
+    preferences_argument,
     print_summary,
     progress,
     pseudonym_key,
     raw_csv_argument,
+    read_stated,
     route_arguments,
     voice_line,
     workforce_arguments,
+    writable_folder,
     write_extras,
     write_pairs,
 )
@@ -73,7 +75,7 @@ def _match(args) -> int:
     program = load_program(args)
     wf = load_workforce(args)
     store = open_store(args, key) if args.db else None
-    prefs = read_preferences(args.preferences) if args.preferences else None
+    prefs = read_stated(args)
     result = match(wf, program, preferences=prefs, route=args.route, progress=progress(args))
     inputs = {"employees": args.employees, "skills": args.skills} | ({"config": args.config} if args.config else {})
     inputs |= {"preferences": args.preferences} if args.preferences else {}
@@ -90,6 +92,7 @@ def _match(args) -> int:
 
 def _synth(args) -> int:
     folder = Path(args.output)
+    writable_folder("-o", folder, folder)
     existing = [p for p in (folder / "employees.csv", folder / "skills.csv") if p.exists()]
     if existing and not args.force:
         raise ConfigError(f"{existing[0]} exists: give a new folder, or --force to replace it with a synthetic one")
@@ -130,11 +133,7 @@ def add_parsers(sub) -> None:
     )
     audit_arguments(m, "write")
     route_arguments(m)
-    m.add_argument(
-        "--preferences",
-        type=Path,
-        help="stated preferences (CSV: employee_id, partner_id, preference = a rank, avoid or must)",
-    )
+    preferences_argument(m)
     db_arguments(m, pseudonymize=False)
     m.set_defaults(run=_match)
 

@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..matching import ROUTES
-from ..preferences import read_preferences
 from ..reporting.page import page
 from ..reporting.voice import shortlists_section
 from ..reporting.writing import write_csv, write_text
@@ -20,26 +19,20 @@ from .common import (
     check_outputs,
     load_program,
     load_workforce,
+    preferences_argument,
     print_summary,
     pseudonym_key,
+    read_stated,
     workforce_arguments,
     write_pairs,
 )
 from .store import db_arguments, open_store, save
 
 
-def preferences_argument(parser) -> None:
-    parser.add_argument(
-        "--preferences",
-        type=Path,
-        help="stated preferences (CSV: employee_id, partner_id, preference = a rank, avoid or must)",
-    )
-
-
 def _shortlist(args) -> int:
     check_outputs(args)
     program = load_program(args)
-    prefs = read_preferences(args.preferences) if args.preferences else None
+    prefs = read_stated(args)
     wf = load_workforce(args)
     lists = shortlists(
         wf, program, k=args.k, side=args.side, preferences=prefs, max_exposure=args.max_exposure, route=args.route
@@ -76,7 +69,7 @@ def _respond(args) -> int:
     check_outputs(args)
     program = load_program(args)
     previous = read_table(args.previous, escaped=True) if args.previous is not None else None
-    prefs = read_preferences(args.preferences) if args.preferences else None
+    prefs = read_stated(args)
     wf = load_workforce(args)
     store = open_store(args, key) if args.db else None
     changed = respond(previous, args.responses, wf, program, preferences=prefs, store=store)

@@ -1,219 +1,270 @@
-r"""The proof that a b-matching is optimal: dual potentials read off its residual graph, checked on every pair.
+r"""The proof that an assignment is optimal: exact dual prices by policy iteration, checked on every pair.
 
-A matching found by any algorithm (a compiled Jonker–Volgenant kernel, a rule such as "the
-anti-diagonal") is proved optimal the way the flow route is: as a flow in the network source →
-mentors → mentees → sink (with a source → sink bypass, so nobody is forced into a pair), it is
-optimal exactly when its residual graph has no negative cycle, and then the shortest distances
-:math:`d` from a virtual root are potentials. With the source and sink merged into one node
-:math:`o` (the bypass makes them equal), the LP duals of
+An assignment found by any algorithm (a compiled Jonker–Volgenant kernel, a rule such as "the
+anti-diagonal") is proved optimal the way a linear programme is: by dual prices :math:`U_i, V_j \ge 0`
+with :math:`U_i + V_j \ge g_{ij}` on every pair and :math:`\sum U + \sum V` equal to the total. Weak
+duality makes that sum a bound on every assignment, so the total is the best.
 
-.. math::
+The prices come from the assignment itself. Every person on the smaller side is paired (a kernel
+pairs min(N, M) people; a pair worth 0 stands for "no pair"), and a price on the larger side is fixed
+by its pair: :math:`V_{\sigma(i)} = g_{i\sigma(i)} - U_i` (0 for a person without one). Then
+:math:`U_i \ge g_{ij} - V_j` reads :math:`U_i \ge (g_{ij} - g_{p\sigma(p)}) + U_p` with
+:math:`p` the partner of :math:`j`: a longest-path problem on the paired people, whose solution
+exists exactly when the assignment is optimal (no exchange cycle gains). Bellman–Ford needs as many
+sweeps over the matrix as the paths have steps (about :math:`n` on Machol–Wien); Howard's policy
+iteration needs a handful: each person keeps the partner that gives their current best, the prices of
+that choice are summed along the chosen paths by pointer doubling (:math:`\log_2 n` vector steps), and
+only the people whose price moved are looked at again. A cycle among the choices is a gaining
+exchange: the assignment was not optimal.
 
-    \max \sum w_{ij} x_{ij} \ \text{s.t.}\ \sum_j x_{ij} \le r_i,\ \sum_i x_{ij} \le c_j,\ 0 \le x \le 1
-
-are :math:`U_i = \max(0, d_i - d_o)`, :math:`V_j = \max(0, d_o - d_j)` and, on made pairs,
-:math:`Z_{ij} = \max(0, w_{ij} - U_i - V_j)`. Their value :math:`\sum r U + \sum c V + \sum Z` bounds
-every matching (weak duality) and equals the matching's total when the distances are exact.
-
-Distances come from Bellman–Ford by frontier: only the rows whose distance fell are relaxed again, a
-block of the matrix at a time; on larger matrices along a growing set of pairs, with one pass over
-the whole matrix per round to find the pairs that must join (a few rounds suffice). All arithmetic
-is on whole numbers held in float64 (below 2**52), so it is exact: a sweep count beyond the node
-count means a negative cycle, i.e. the matching was not optimal.
+All arithmetic is on whole numbers held in float64 (below :math:`2^{52}`), so it is exact; the final
+check reads every pair once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
 
-from .arrays import sorted_unique
-
-# Rows relaxed at once in a dense sweep: a block of this many rows × every column stays in cache.
-BLOCK_ROWS = 256
+# Pairs read at once in a pass over the matrix: a block of rows that stays in cache (512 kB of float64).
+BLOCK_CELLS = 2**16
 
 
-@dataclass
-class _Graph:
-    """The residual graph of a matching, as what a sweep needs: loads, made pairs, and the distances."""
-
-    gain: np.ndarray  # whole-number gains ≥ 0 (mentors × mentees)
-    pair_rows: np.ndarray
-    pair_cols: np.ndarray
-    row_spare: np.ndarray  # bool: the mentor could take another pair (o → row)
-    row_loaded: np.ndarray  # bool: the mentor has a pair (row → o)
-    col_spare: np.ndarray
-    col_loaded: np.ndarray
-    d_row: np.ndarray
-    d_col: np.ndarray
-    d_o: float = 0.0
+def block_rows(n_cols: int) -> int:
+    """Rows per block of a pass over a matrix with ``n_cols`` columns (at least 8)."""
+    return max(8, BLOCK_CELLS // max(1, n_cols))
 
 
-def potentials(
+def proved(
     gain: np.ndarray,
-    pair_rows: np.ndarray,
-    pair_cols: np.ndarray,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
     *,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
-    sweep_cells: int = 2**14,
-) -> tuple[np.ndarray, np.ndarray, float] | None:
-    """Shortest distances ``(d_row, d_col, d_o)`` in the residual graph of a matching; None if not optimal.
+    hint: tuple[np.ndarray, np.ndarray] | None = None,
+    sweeps: int = 0,
+) -> bool:
+    r"""Whether the assignment ``rows[k] → cols[k]`` maximises :math:`\sum g_{ij} x_{ij}` over every assignment.
 
     Parameters
     ----------
     gain : ndarray of float, shape (n_rows, n_cols)
-        Whole-number gains ≥ 0 (scaled scores, 0 for pairs never worth making), below 2**52 / (n + m).
-    pair_rows, pair_cols : ndarray of int
-        The made pairs, within ``row_cap`` and ``col_cap``.
-    start : (d_row, d_col), optional
-        Distances to start from (any values converge; good ones converge in a sweep or two).
-    sweep_cells : int, default=2**14
-        Up to this many pairs every sweep relaxes every pair. Larger matrices are relaxed along a
-        growing set of pairs, and every pair is checked once per round (see :func:`_rounds`).
+        Whole-number gains ≥ 0 (below 2**52 / (n_rows + n_cols)); each row and column takes at most one pair.
+    rows, cols : ndarray of int
+        The pairs: min(n_rows, n_cols) of them, every row (or every column, if fewer) paired once.
+    hint : (U, V), optional
+        Candidate prices (e.g. a Monge matrix's staircase): checked first, found afresh if they fail.
+    sweeps : int, default=0
+        Bellman–Ford sweeps tried first on a rectangular matrix (see :func:`assignment_prices`).
 
     Returns
     -------
-    tuple or None
-        The distances, or None when a negative cycle shows the matching is not optimal.
+    bool
+        True when prices :math:`U, V \ge 0` with :math:`U_i + V_j \ge g_{ij}` on every pair sum to the
+        assignment's total; False when the assignment is not optimal (or not of that shape).
     """
     n_rows, n_cols = gain.shape
-    row_load = np.bincount(pair_rows, minlength=n_rows)
-    col_load = np.bincount(pair_cols, minlength=n_cols)
-    d_row, d_col = (np.zeros(n_rows), np.zeros(n_cols)) if start is None else (start[0].copy(), start[1].copy())
-    g = _Graph(
-        gain, pair_rows, pair_cols, row_load < row_cap, row_load > 0, col_load < col_cap, col_load > 0, d_row, d_col
-    )
-    # A made pair's forward arc is saturated. When a side has capacity 1 it may stay in the sweeps:
-    # with its reverse arc it only forms a zero-cost cycle, since no pair can be made twice anyway.
-    made = None
-    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
-        made = np.zeros(gain.shape, bool)
-        made[pair_rows, pair_cols] = True
-    ok = _bellman_ford(g, _dense_relax(gain, made)) if gain.size <= sweep_cells else _rounds(g, made)
-    return (g.d_row, g.d_col, g.d_o) if ok else None
+    if len(rows) != min(n_rows, n_cols) or len(np.unique(rows)) != len(rows) or len(np.unique(cols)) != len(cols):
+        return False
+    if len(rows) == 0:
+        return True
+    total = float(gain[rows, cols].sum())
+    if hint is not None and _summed(hint[0], hint[1], total) and _covered(gain, hint[0], hint[1]):
+        return True
+    prices = assignment_prices(gain, rows, cols, sweeps=sweeps)  # they cover every pair: the last pass read them all
+    return prices is not None and _summed(prices[0], prices[1], total)
 
 
-def dual_bound(
+def assignment_prices(
+    gain: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, max_rounds: int | None = None, sweeps: int = 0
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Optimal dual prices ``(U, V)`` (per row, per column) of an assignment; None if it is not optimal.
+
+    The smaller side must be fully paired. Prices of the paired side are the longest paths above,
+    found by policy iteration; the other side's follow from the pairs. The last step reads every
+    pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere. On a rectangular
+    matrix (one side at most 3/4 of the other) up to ``sweeps`` Bellman–Ford sweeps come first:
+    exchange paths there end at a free column within a few steps, and on a small matrix a sweep
+    (a few operations) costs less than a policy round (a few dozen).
+    """
+    if gain.shape[0] > gain.shape[1]:
+        # The paired side as rows: passes then read whole rows (one transposed copy).
+        prices = assignment_prices(np.ascontiguousarray(gain.T), cols, rows, max_rounds=max_rounds, sweeps=sweeps)
+        return None if prices is None else (prices[1], prices[0])
+    n_rows, n_cols = gain.shape
+    root = n_rows
+    # Each column's price is fixed by its partner (the root for nobody): V = pair − U.
+    partner = np.full(n_cols, root)
+    partner[cols] = rows
+    across = np.empty(n_rows, np.int64)
+    across[rows] = cols
+    pair = np.zeros(n_rows + 1)
+    pair[rows] = gain[rows, cols]
+    if sweeps and 4 * n_rows <= 3 * n_cols:
+        swept = _sweeps(gain, across, partner, pair, budget=sweeps)
+        if swept is not None:
+            return swept
+    free = np.flatnonzero(partner == root)
+    if 4 * len(free) < n_cols:
+        return _policy_iteration(gain, partner, across, pair, np.zeros(n_rows), max_rounds)
+    # Columns nobody takes keep price 0 for good: each row's best of them is a fixed way to the
+    # root, read once, and the rounds read only the paired columns (column k: row k's own).
+    reach = np.maximum(_row_max(gain, np.zeros(len(free)), free), 0.0)
+    own = np.arange(n_rows)
+    prices = _policy_iteration(np.take(gain, across, axis=1), own, own, pair, reach, max_rounds)
+    if prices is None:
+        return None
+    v = np.zeros(n_cols)
+    v[across] = prices[1]
+    return prices[0], v
+
+
+def _policy_iteration(
     gain: np.ndarray,
-    pair_rows: np.ndarray,
-    pair_cols: np.ndarray,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
-    distances: tuple[np.ndarray, np.ndarray, float],
-) -> float:
-    """``Σ r U + Σ c V + Σ Z`` from converged distances (their fixpoint already holds on every unmade pair)."""
-    d_row, d_col, d_o = distances
-    u = np.maximum(0.0, d_row - d_o)
-    v = np.maximum(0.0, d_o - d_col)
-    z = np.maximum(0.0, gain[pair_rows, pair_cols] - u[pair_rows] - v[pair_cols])
-    return float(row_cap @ u + col_cap @ v + z.sum())
+    partner: np.ndarray,
+    across: np.ndarray,
+    pair: np.ndarray,
+    reach: np.ndarray,
+    max_rounds: int | None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Howard's policy iteration for the row prices; ``reach`` is each row's way to the root (U ≥ reach)."""
+    n_rows, n_cols = gain.shape
+    root = n_rows
+    u = np.append(reach, 0.0)  # everyone starts on the root; u[root] stays 0
+    parent = np.full(n_rows + 1, root)
+    length = u.copy()
+    v = pair[partner] - u[partner]
+    best, value = _best(gain, v)
+    line = np.arange(n_rows)
+    whole = True  # value is each row's best over every column, read in one pass
+    for _ in range(max_rounds or n_rows + 2):
+        gaining = np.flatnonzero(value > u[:root])
+        if len(gaining) == 0:
+            if whole:
+                return u[:root], v
+            best, value = _best(gain, v)
+            whole = True
+            continue
+        # Policy improvement: each gaining row takes the partner of its best column.
+        up = partner[best[gaining]]
+        parent[gaining] = up
+        length[gaining] = value[gaining] - u[up]
+        new_u = _path_sums(parent, length)
+        if new_u is None:
+            return None  # a cycle of choices: an exchange that gains, so the assignment is not optimal
+        moved = np.flatnonzero(new_u[:root] != u[:root])
+        u = new_u
+        # Prices only rise, so the columns' only fall: the best so far stays a lower bound, and
+        # only the columns whose price fell can beat it.
+        fell = across[moved]
+        v[fell] = pair[moved] - u[moved]
+        fell.sort()  # columns in order read the matrix in order
+        value = gain[line, best] - v[best]
+        whole = 4 * len(fell) > n_cols
+        if whole:
+            best, value = _best(gain, v)
+        else:
+            _improve(gain, v, fell, best, value)
+    return None
 
 
-def _dense_relax(gain: np.ndarray, made: np.ndarray | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """``best_j = min over the given rows i of d_i − gain_ij``, a block of rows at a time."""
+def _sweeps(gain: np.ndarray, across: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int):
+    """Bellman–Ford from below, :math:`U_i = \\max(0, \\max_j g_{ij} - V_j)` with ``V = pair − U`` of the partner.
 
-    def relax(rows: np.ndarray, d_row: np.ndarray) -> np.ndarray:
-        best = np.full(gain.shape[1], np.inf)
-        for k in range(0, len(rows), BLOCK_ROWS):
-            block = rows[k : k + BLOCK_ROWS]
-            reach = np.subtract(d_row[block, None], gain[block])
-            if made is not None:
-                reach[made[block]] = np.inf
-            np.minimum(best, reach.min(axis=0), out=best)
-        return best
-
-    return relax
-
-
-def _rounds(g: _Graph, made: np.ndarray | None) -> bool:
-    """Bellman–Ford on a growing set of pairs, checked against every pair once per round.
-
-    Each round relaxes to a fixpoint along the pairs kept so far (cheap: a few per mentor), then
-    one pass over the matrix finds the mentees whose distance some mentor beats, ``min_i d_i −
-    gain_ij < d_j``; each one's best mentor joins. No mentee left proves the distances for all. The
-    first pairs are each mentor's and each mentee's best.
+    Gauss–Seidel order: a block of rows that rises lowers its columns' prices at once, for the
+    blocks after it. Returns ``(U, V)`` once a sweep (a pass over every pair) raises nothing, or
+    None after ``budget`` sweeps.
     """
-    n_rows, n_cols = g.gain.shape
-    keys = np.zeros(0, np.int64)
-    if made is None:
-        by_row = g.gain.argmax(axis=1)
-        keys = sorted_unique(np.concatenate([np.arange(n_rows) * n_cols + by_row, _best_rows(g, None)]))
-    for _ in range(n_rows + n_cols + 3):
-        if len(keys) and not _bellman_ford(g, _sparse_relax(g.gain, keys // n_cols, keys % n_cols)):
+    n_rows, n_cols = gain.shape
+    u = np.zeros(n_rows + 1)
+    v = pair[partner] - u[partner]
+    step = block_rows(n_cols)
+    buffer = np.empty((min(step, n_rows), n_cols))
+    best = np.empty(min(step, n_rows))
+    for _ in range(budget):
+        rose = False
+        for k in range(0, n_rows, step):
+            size = min(step, n_rows - k)
+            block = np.subtract(gain[k : k + size], v, out=buffer[:size])
+            block.max(axis=1, out=best[:size])
+            rising = np.flatnonzero(best[:size] > u[k : k + size]) + k
+            if len(rising):
+                rose = True
+                u[rising] = best[rising - k]
+                v[across[rising]] = pair[rising] - u[rising]
+        if not rose:
+            return u[:n_rows], v
+    return None
+
+
+def _path_sums(parent: np.ndarray, length: np.ndarray) -> np.ndarray | None:
+    """Each node's summed ``length`` along its ``parent`` chain to the root (the last node), by pointer doubling.
+
+    None when a chain never reaches the root (a cycle).
+    """
+    root = len(parent) - 1
+    total, up = length.copy(), parent.copy()
+    for _ in range(root.bit_length() + 1):
+        if up.min() == root:  # the root is the largest index
+            return total
+        total += total[up]  # total[root] is 0
+        up = up[up]
+    return total if up.min() == root else None
+
+
+def _best(gain: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``g − V`` over every column, and where; a block of rows at a time."""
+    n_rows, n_cols = gain.shape
+    best = np.empty(n_rows, np.int64)
+    value = np.empty(n_rows)
+    step = block_rows(n_cols)
+    buffer = np.empty((min(step, n_rows), n_cols))  # one block, reused: no fresh pages per block
+    line = np.arange(len(buffer))
+    for k in range(0, n_rows, step):
+        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, n_rows - k)])
+        best[k : k + step] = at = block.argmax(axis=1)
+        value[k : k + step] = block[line[: len(block)], at]
+    return best, value
+
+
+def _row_max(gain: np.ndarray, v: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Each row's best ``g − V`` over the (sorted) ``cols``, with ``v`` their prices; a block of rows at a time."""
+    n_rows = gain.shape[0]
+    value = np.empty(n_rows)
+    step = block_rows(len(cols))
+    buffer = np.empty((min(step, n_rows), len(cols)))
+    for k in range(0, n_rows, step):
+        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)])
+        block -= v
+        block.max(axis=1, out=value[k : k + step])
+    return value
+
+
+def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray, value: np.ndarray) -> None:
+    """Raise ``best``/``value`` in place with the given (sorted) ``cols``, a block of columns at a time."""
+    step = block_rows(gain.shape[0])
+    rows = np.arange(gain.shape[0])
+    buffer = np.empty((gain.shape[0], min(step, len(cols))))
+    for k in range(0, len(cols), step):
+        part = cols[k : k + step]
+        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)])
+        block -= v[part]
+        at = block.argmax(axis=1)
+        found = block[rows, at]
+        better = found > value
+        best[better] = part[at[better]]
+        value[better] = found[better]
+
+
+def _summed(u: np.ndarray, v: np.ndarray, total: float) -> bool:
+    """Prices ≥ 0 whose sum is ``total``: with :func:`_covered`, the proof (weak duality)."""
+    return bool(u.min(initial=0) >= 0 and v.min(initial=0) >= 0 and float(u.sum() + v.sum()) == total)
+
+
+def _covered(gain: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
+    """:math:`U_i + V_j \\ge g_{ij}` on every pair, a block of rows at a time."""
+    step = block_rows(gain.shape[1])
+    buffer = np.empty((min(step, gain.shape[0]), gain.shape[1]))
+    for k in range(0, gain.shape[0], step):
+        block = np.subtract(gain[k : k + step], v, out=buffer[: min(step, gain.shape[0] - k)])
+        if (block > u[k : k + step, None]).any():
             return False
-        joining = _best_rows(g, made)
-        if len(joining) == 0:
-            return True
-        keys = sorted_unique(np.concatenate([keys, joining]))
-    return False
-
-
-def _best_rows(g: _Graph, made: np.ndarray | None) -> np.ndarray:
-    """Keys ``i * n_cols + j`` of each mentee ``j`` that mentor ``i`` reaches below ``d_j`` (the best such ``i``)."""
-    gain, d_row = g.gain, g.d_row
-    n_rows, n_cols = gain.shape
-    best = np.full(n_cols, np.inf)
-    for k in range(0, n_rows, BLOCK_ROWS):
-        reach = np.subtract(d_row[k : k + BLOCK_ROWS, None], gain[k : k + BLOCK_ROWS])
-        if made is not None:
-            reach[made[k : k + BLOCK_ROWS]] = np.inf
-        np.minimum(best, reach.min(axis=0), out=best)
-    falls = np.flatnonzero(best < g.d_col)
-    if len(falls) == 0:
-        return falls
-    # Only the falling mentees' columns are searched for their mentor (a small gather after the first round).
-    reach = d_row[:, None] - gain[:, falls]
-    if made is not None:
-        reach[made[:, falls]] = np.inf
-    return reach.argmin(axis=0) * n_cols + falls
-
-
-def _sparse_relax(gain: np.ndarray, rows: np.ndarray, cols: np.ndarray):
-    """The same relaxation along the given pairs only (sorted by row), a subgraph: distances stay valid."""
-    n_rows, n_cols = gain.shape
-    arc_gain = gain[rows, cols]
-    start = np.searchsorted(rows, np.arange(n_rows + 1))
-
-    def relax(changed: np.ndarray, d_row: np.ndarray) -> np.ndarray:
-        counts = start[changed + 1] - start[changed]
-        arcs = np.repeat(start[changed] - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-        best = np.full(n_cols, np.inf)
-        np.minimum.at(best, cols[arcs], d_row[rows[arcs]] - arc_gain[arcs])
-        return best
-
-    return relax
-
-
-def _bellman_ford(g: _Graph, relax: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> bool:
-    """Relax until nothing falls; False after more sweeps than nodes (a negative cycle)."""
-    pair_gain = g.gain[g.pair_rows, g.pair_cols]
-    changed = np.arange(len(g.d_row))
-    for _ in range(len(g.d_row) + len(g.d_col) + 3):
-        # Mentor → mentee along unmade pairs.
-        falls = np.zeros(0, np.int64)
-        if len(changed):
-            best = relax(changed, g.d_row)
-            falls = np.flatnonzero(best < g.d_col)
-            g.d_col[falls] = best[falls]
-        # The merged source–sink node o: a loaded mentor → o, a mentee with room → o, then back.
-        d_o = min(
-            g.d_o,
-            float(g.d_row[g.row_loaded].min(initial=np.inf)),
-            float(g.d_col[g.col_spare].min(initial=np.inf)),
-        )
-        o_fell = d_o < g.d_o
-        g.d_o = d_o
-        if o_fell:
-            np.minimum(g.d_col, np.where(g.col_loaded, d_o, np.inf), out=g.d_col)
-        # Mentee → their mentor along made pairs (reverse arcs), and o → mentors with room.
-        new_row = np.where(g.row_spare, np.minimum(g.d_row, d_o), g.d_row)
-        np.minimum.at(new_row, g.pair_rows, g.d_col[g.pair_cols] + pair_gain)
-        changed = np.flatnonzero(new_row < g.d_row)
-        g.d_row = new_row
-        if len(changed) == 0 and len(falls) == 0 and not o_fell:
-            return True
-    return False
+    return True

@@ -1,18 +1,18 @@
-r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by dual potentials.
+r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by dual prices.
 
 The candidate route (top-k pairs, dual pricing) wins when each person has a few strong partners. On
 matrices where nearly every pair is close to tight (uniform or 0/1 scores, distances, Machol–Wien
 :math:`c_{ij} = ij + 1`) pricing adds pairs for many rounds; a dense shortest-augmenting-path kernel
 solves those in one go. The kernel is ``lapx``'s ``lapjvh`` (Jonker–Volgenant, rectangular without
-padding): it returns pairs only, so the proof is ours — the potentials of
-:func:`revmatch.engine.certify.potentials`, whose dual bound must equal the total.
+padding): it returns pairs only, so the proof is ours — the dual prices of
+:func:`revmatch.engine.certify.proved`, checked on every pair.
 
 The b-matching with mentor capacities :math:`r_i` is the assignment problem with mentor :math:`i`
 repeated :math:`r_i` times (likewise mentees). When both sides take several pairs, the repeated
 problem could make one pair twice; such a result is handed back as None, for the flow route.
 
 Scores are made whole numbers as the flow route does (:func:`~revmatch.engine.mincost.integer_scale`),
-below :math:`2^{52}/(n + m)` so the kernel's float64 sums and the potentials are exact.
+below :math:`2^{52}/(n + m)` so the kernel's float64 sums and the prices are exact.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ import numpy as np
 
 from .arrays import take
 from .assignment import Assignment, Status
-from .certify import BLOCK_ROWS, dual_bound, potentials
+from .certify import proved
 from .mincost import integer_scale, score_grain
+from .monge import monge_assignment
 from .tuning import DEFAULT, Tuning
+
+# Up to this many pairs, Bellman–Ford sweeps come before policy iteration in a rectangular proof.
+SWEEP_CELLS = 2**17
 
 
 def dense_assignment(
@@ -48,7 +52,7 @@ def dense_assignment(
     row_cap, col_cap : ndarray of int
         Most pairs per mentor (row) and per mentee (column).
     tuning : Tuning, optional
-        ``sweep_cells``: up to how many pairs the proof relaxes every pair each sweep.
+        Unused here; kept so every route takes the same knobs.
 
     Returns
     -------
@@ -63,24 +67,30 @@ def dense_assignment(
     gain = np.where(useful, w, 0.0)
     if max_pairs == 0 or not useful.any():
         return Assignment([], 0.0, 0.0, Status.OPTIMAL, "dense_jv", time.perf_counter() - start, 0.0)
-    grain = score_grain(gain[useful])
+    grain = score_grain(gain)  # the zeros of pairs not made are multiples of any grain
     scale, exact = integer_scale(float(gain.max()), grain, n_rows + n_cols + 2, precision=2.0**52)
     if scale != 1.0:
         np.multiply(gain, scale, out=gain)
         np.round(gain, out=gain)
     tolerance = 0.0 if exact else max_pairs / scale
-    made = _kernel(gain, row_cap, col_cap)
-    if made is None:
+    row_of = np.repeat(np.arange(n_rows), row_cap)
+    col_of = np.repeat(np.arange(n_cols), col_cap)
+    repeated = take(gain, row_of, col_of)
+    tall = repeated.shape[0] > repeated.shape[1]
+    if tall:  # one transposed copy: the kernel and the proof both work with rows ≤ columns
+        repeated = np.ascontiguousarray(repeated.T)
+    r, c, hint, monge = _kernel(repeated)
+    # Sweeps pay on small rectangular matrices, not on Monge ones (their exchange paths are long).
+    sweeps = 12 if repeated.size <= SWEEP_CELLS and not monge else 0
+    if not proved(repeated, r, c, hint=hint, sweeps=sweeps):
         return None
-    rows, cols, start_at = made
+    rows, cols = (row_of[c], col_of[r]) if tall else (row_of[r], col_of[c])
+    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
+        keys = rows * n_cols + cols
+        if len(np.unique(keys)) != len(keys):
+            return None  # a pair made twice: the repeated problem is looser than the b-matching
     keep = useful[rows, cols]  # a pair the kernel filled in with gain 0 (not allowed, or ≤ 0) is not made
     rows, cols = rows[keep], cols[keep]
-    distances = potentials(gain, rows, cols, row_cap, col_cap, start=start_at, sweep_cells=tuning.sweep_cells)
-    if distances is None:
-        return None
-    total = float(gain[rows, cols].sum())
-    if dual_bound(gain, rows, cols, row_cap, col_cap, distances) != total:
-        return None
     order = np.lexsort((cols, rows))
     rows, cols = rows[order], cols[order]
     objective = float(w[rows, cols].sum())
@@ -96,77 +106,40 @@ def dense_assignment(
     )
 
 
-def _kernel(gain: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray):
-    """Pairs (min(N, M) of them, fillers included) of the matrix with people repeated by capacity.
+def _kernel(gain: np.ndarray):
+    """Pairs (min(N, M) of them, fillers of gain 0 included) maximising the gain, and how they were found.
 
-    Returns ``(rows, cols, start)``: ``start`` is a good first guess of the potentials, or None; or
-    None when a pair is made twice.
+    ``gain`` must be the caller's own array: it holds the costs while the kernel runs.
+
+    Returns ``(rows, cols, hint, monge)``: ``hint`` is a square Monge matrix's staircase prices, or
+    None; ``monge`` whether the matrix was Monge (solved by its structure, not by a kernel).
     """
-    n_rows, n_cols = gain.shape
-    row_of = np.repeat(np.arange(n_rows), row_cap)
-    col_of = np.repeat(np.arange(n_cols), col_cap)
-    cost = np.negative(take(gain, row_of, col_of))
-    if cost.size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), None
-    monge = staircase(cost)
-    start = None
-    if monge is not None:
-        r, c, u, v = monge
-        # Potentials d_row = −u, d_col = v (the copies of a person: the lowest).
-        d_row, d_col = np.full(n_rows, np.inf), np.full(n_cols, np.inf)
-        np.minimum.at(d_row, row_of, -u)
-        np.minimum.at(d_col, col_of, v)
-        start = (np.where(np.isfinite(d_row), d_row, 0.0), np.where(np.isfinite(d_col), d_col, 0.0))
-    elif (solver := getattr(lap, "lapjvh", None)) is not None:
-        r, c = solver(cost, extend_cost=True, return_cost=False)
-    else:  # gatagat's lap (same import name) has only lapjv
-        x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
-        r = np.flatnonzero(x >= 0)
-        c = x[r]
-    rows, cols = row_of[np.asarray(r, np.int64)], col_of[np.asarray(c, np.int64)]
-    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
-        keys = rows * n_cols + cols
-        if len(np.unique(keys)) != len(keys):
-            return None  # a pair made twice: the repeated problem is looser than the b-matching
-    return rows, cols, start
+    if gain.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), None, False
+    small, large = sorted(gain.shape)
+    padded = small != large and 20 * small >= 19 * large and not _tied(gain)
+    cost = np.negative(gain, out=gain)  # the costs in place (a private array), the gains back below
+    try:
+        monge = monge_assignment(cost)
+        if monge is not None:
+            return (*monge, True)
+        if getattr(lap, "lapjvh", None) is None:  # gatagat's lap (same import name) has only lapjv
+            x, _ = lap.lapjv(cost, extend_cost=True, return_cost=False)
+            r = np.flatnonzero(x >= 0)
+            return r, np.asarray(x[r], np.int64), None, False
+        if padded:
+            # Nearly square (people repeated by capacity): padding to a square lets lapjvx's
+            # initialisation work, where lapjvh's rectangular path augments row by row. Tied
+            # scores (0/1, a few levels) are the exception: lapjvh stays fastest there.
+            r, c = lap.lapjvx(cost, extend_cost=True, return_cost=False)
+        else:
+            r, c = lap.lapjvh(cost, extend_cost=True, return_cost=False)
+        return np.asarray(r, np.int64), np.asarray(c, np.int64), None, False
+    finally:
+        np.negative(cost, out=gain)
 
 
-def staircase(cost: np.ndarray):
-    r"""The optimal assignment of a square Monge cost matrix (or one with its columns reversed), else None.
-
-    A Monge matrix, :math:`c_{ij} + c_{i'j'} \le c_{ij'} + c_{i'j}` for :math:`i < i'`, :math:`j < j'`
-    (Machol–Wien's :math:`ij + 1` reversed, distances between sorted points on a line), has the
-    diagonal as an optimal assignment (Hoffman 1963), with duals along the staircase
-    :math:`(i, i), (i, i + 1)`: :math:`v_j - v_{j-1} = c_{j-1,j} - c_{j-1,j-1}`, :math:`u_i = c_{ii} - v_i`.
-    Checking the property costs a pass over the matrix; the first two rows usually settle it.
-
-    Returns
-    -------
-    (rows, cols, u, v) or None
-        The assignment and duals :math:`u_i + v_j \le c_{ij}` (equal on it), or None.
-    """
-    n, m = cost.shape
-    if n != m or n < 2:
-        return None
-    for flipped in (False, True):
-        c = cost[:, ::-1] if flipped else cost
-        if not _is_monge(c):
-            continue
-        steps = np.diagonal(c, offset=1) - np.diagonal(c)[:-1]
-        v = np.concatenate([[0.0], np.cumsum(steps)])
-        u = np.diagonal(c) - v
-        cols = np.arange(n)[::-1] if flipped else np.arange(n)
-        return np.arange(n), cols.copy(), u, (v[::-1] if flipped else v).copy()
-    return None
-
-
-def _is_monge(c: np.ndarray) -> bool:
-    """Every adjacent 2 × 2 block satisfies the Monge inequality (which implies it for all), rows in blocks."""
-    if not np.all(c[0, :-1] + c[1, 1:] <= c[0, 1:] + c[1, :-1]):
-        return False
-    for k in range(1, c.shape[0] - 1, BLOCK_ROWS):
-        top, bottom = c[k : k + BLOCK_ROWS], c[k + 1 : k + 1 + BLOCK_ROWS]
-        top = top[: len(bottom)]
-        if not np.all(top[:, :-1] + bottom[:, 1:] <= top[:, 1:] + bottom[:, :-1]):
-            return False
-    return True
+def _tied(gain: np.ndarray) -> bool:
+    """Whether 1 024 evenly spread pairs show fewer than 1/16 as many distinct scores (0/1, a few levels)."""
+    sample = gain.reshape(-1)[:: max(1, gain.size // 1024)]
+    return 16 * len(np.unique(sample)) < len(sample)

@@ -31,14 +31,44 @@ def score_grain(values: np.ndarray) -> float | None:
     Scores built from whole parts and weights such as 0.5 or 0.25 are multiples of their grain, so
     costs ``score / grain`` are exact integers and the optimum is exact.
     """
-    values = np.asarray(values, dtype=np.float64)
-    sample = values[:: max(1, len(values) // 100_000)]  # a guess from a sample, then one check of all
-    for k in range(31):
-        if np.array_equal(sample * 2.0**k, np.round(sample * 2.0**k)):
-            scaled = values * 2.0**k
-            if np.array_equal(scaled, np.round(scaled)):
-                return 2.0**-k
-    return None
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    # A guess from a thousand values (most real-valued matrices stop here), then one check of all.
+    k = _fraction_bits(values[:: max(1, len(values) // 1024)])
+    if k is not None and k <= 30 and len(values) > 1024 and not _whole_after(values, 2.0**k):
+        k = _fraction_bits(values)
+    return None if k is None or k > 30 else 2.0**-k
+
+
+def _whole_after(values: np.ndarray, factor: float) -> bool:
+    """Whether every value times ``factor`` (a power of two: exact) is a whole number; in cached blocks."""
+    step = 2**16
+    scaled, rounded = np.empty(min(step, len(values))), np.empty(min(step, len(values)))
+    for start in range(0, len(values), step):
+        part = values[start : start + step]
+        np.multiply(part, factor, out=scaled[: len(part)])
+        np.round(scaled[: len(part)], out=rounded[: len(part)])
+        if not np.array_equal(scaled[: len(part)], rounded[: len(part)]):
+            return False
+    return True
+
+
+def _fraction_bits(values: np.ndarray) -> int | None:
+    """The fewest binary digits after the point that write every (finite) value exactly; None if not finite.
+
+    Read off the IEEE 754 fields: a value is ``M × 2**(e − 1075)`` with ``M`` its 53 significant bits,
+    so it needs ``1075 − e − t`` digits after the point, ``t`` the trailing zero bits of ``M``.
+    """
+    if not np.all(np.isfinite(values)):
+        return None
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64) & 0x7FFF_FFFF_FFFF_FFFF  # |value|
+    nonzero = bits[bits != 0]
+    if len(nonzero) == 0:
+        return 0
+    biased = nonzero >> 52
+    significand = (nonzero & 0xF_FFFF_FFFF_FFFF) | np.where(biased > 0, 1 << 52, 0)
+    lowest = significand & -significand
+    trailing = (lowest.astype(np.float64).view(np.int64) >> 52) - 1023  # log2 of a power of two
+    return max(0, int((1075 - biased - trailing).max()))
 
 
 def integer_scale(

@@ -93,7 +93,7 @@ def solve(
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
     _check_locks(locks, labels, mask, row_cap, col_cap)
-    first = _checked_first(first, w.shape, objective, mentee_quota)
+    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
     exponent = _magnitude(w, mask)
@@ -125,8 +125,10 @@ def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, p
     """The checked problem to the engine that solves it best: CP-SAT, fair, the total's routes or the flow."""
     row_left = row_cap - np.bincount(locks[:, 0], minlength=w.shape[0])
     col_left = col_cap - np.bincount(locks[:, 1], minlength=w.shape[1])
-    free = mask.copy()
-    free[locks[:, 0], locks[:, 1]] = False
+    free = mask
+    if len(locks):
+        free = mask.copy()
+        free[locks[:, 0], locks[:, 1]] = False
     if pair_cap is not None or (objective == "fair" and mentee_quota is not None):
         result = cp_sat(w, free, row_cap, col_cap, locks, labels, objective, mentee_quota, pair_cap, time_limit)
     elif objective == "fair":
@@ -146,17 +148,24 @@ def _routed(w, mask, row_cap, col_cap, locks, labels, objective, mentee_quota, p
 def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignment:
     """The plain total: the dense kernel where candidates cannot pay, else candidates and pricing.
 
-    Candidates pay when each person has a few strong partners of their own: revmatch's scores,
-    whole numbers from a few proficiency levels, which also keep the candidate route's tie rule
-    (lower index first), so :func:`revmatch.match`'s dense and sparse routes give the same pairs.
-    They cannot when most people share the same best partners (0/1 scores, Machol–Wien: the top-k
-    candidates overlap, and pricing adds a few pairs per round for many rounds), nor against one
-    dense solve of a matrix of up to ``dense_cells`` pairs. Pricing that stalls also hands over.
+    Candidates pay on large matrices where each person has a few strong partners of their own:
+    revmatch's scores, whole numbers from a few proficiency levels (tied), which also keep the
+    candidate route's tie rule (lower index first), so :func:`revmatch.match`'s dense and sparse
+    routes give the same pairs. They cannot when most people share the same best partners (0/1
+    scores, Machol–Wien: the top-k candidates overlap, and pricing adds a few pairs per round for
+    many rounds), nor against one dense solve of a matrix of up to ``dense_cells`` pairs
+    (``tied_dense_cells`` when tied). Pricing that stalls also hands over.
     """
     if not tuning.dense_kernel:
         return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    small = min(tuning.dense_cells, tuning.tied_dense_cells)
+    if w.size <= small:
+        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
+        if dense is not None:
+            return dense
+        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
     sample = _sample(w, useful, tuning)
-    if sample.concentrated or (not sample.tied and w.size <= tuning.dense_cells):
+    if sample.concentrated or w.size <= (small if sample.tied else tuning.dense_cells):
         dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
         if dense is not None:
             return dense
@@ -179,7 +188,7 @@ class _Sample:
 
 
 def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
-    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and as many pairs (their scores)."""
+    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and some pairs (their scores)."""
     n_rows, n_cols = w.shape
     if w.size == 0:
         return _Sample(False, False)
@@ -189,7 +198,8 @@ def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
     best_col = np.where(useful[rows], w[rows], -np.inf).argmax(axis=1)
     best_row = np.where(useful[:, cols], w[:, cols], -np.inf).argmax(axis=0)
     concentrated = max(len(np.unique(best_col)) / len(rows), len(np.unique(best_row)) / len(cols))
-    step = max(1, w.size // (lines * lines))
+    # 16 × tied_values pairs: a matrix with fewer distinct scores shows fewer, any other nearly all.
+    step = max(1, w.size // (16 * tuning.tied_values))
     values = w.reshape(-1)[::step][useful.reshape(-1)[::step]]
     return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
@@ -224,7 +234,12 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
 
 def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
     """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0."""
-    largest = float(np.abs(w, where=mask, out=np.zeros_like(w)).max()) if w.size else 0.0
+    if w.size == 0:
+        return 0
+    if mask.all():  # two reductions, no temporary
+        largest = max(float(w.max()), -float(w.min()))
+    else:
+        largest = float(np.max(np.abs(w), where=mask, initial=0.0))
     if largest == 0.0:
         return 0
     exponent = math.frexp(largest)[1]
@@ -232,6 +247,8 @@ def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
 
 
 def _capacity(value, n: int, name: str) -> np.ndarray:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return np.full(n, value, dtype=np.int64)
     cap = np.asarray(value)
     if cap.ndim == 0:
         cap = np.full(n, cap)
@@ -246,6 +263,8 @@ def _check_locks(
     locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray
 ) -> None:
     """Locks inside the matrix, allowed, made once, and within each person's capacity."""
+    if len(locks) == 0:
+        return
     if len(locks):
         outside = (locks < 0).any(1) | (locks[:, 0] >= mask.shape[0]) | (locks[:, 1] >= mask.shape[1])
         if outside.any():
@@ -269,6 +288,8 @@ def _check_locks(
 
 def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float) -> Assignment:
     """Add the locked pairs (solved around, not by, the engine) to an assignment of the rest."""
+    if len(locks) == 0:
+        return replace(a, solve_time=seconds)
     made = set(a.pairs)
     extra = [(int(r), int(c)) for r, c in locks if (int(r), int(c)) not in made]
     locked_total = float(sum(w[r, c] for r, c in extra))
@@ -281,11 +302,12 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
     )
 
 
-def _checked_first(first, shape: tuple[int, int], objective: str, quota) -> tuple[np.ndarray, np.ndarray] | None:
-    """The people to match first, as two bool vectors; only with the total objective and no quota."""
+def _checked_first(first, shape: tuple[int, int], objective: str, quotas: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The people to match first, as two bool vectors; only with the total objective and no quota (the
+    flow route solves it: the fair and CP-SAT routes would not see it)."""
     if first is None:
         return None
-    if objective != "total" or quota is not None:
+    if objective != "total" or quotas:
         raise ConfigError("matching some people first goes with the 'total' objective and no quota")
     rows, cols = (np.asarray(x, dtype=bool) for x in first)
     if rows.shape != (shape[0],) or cols.shape != (shape[1],):

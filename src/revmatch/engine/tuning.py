@@ -55,10 +55,13 @@ class Tuning:
         A tile whose score bound lets more than this share of its pairs through is scored whole.
     dense_cells : int, default=2**25
         :func:`revmatch.solve` hands a matrix of up to this many pairs straight to the dense kernel
-        (:mod:`revmatch.engine.dense`) unless its scores are tied (few distinct values, as
-        revmatch's own); any size when best partners are concentrated. 0: only then.
+        (:mod:`revmatch.engine.dense`), any size when best partners are concentrated. 0: only then.
+    tied_dense_cells : int, default=2**21
+        The same for tied scores (few distinct values, as revmatch's own): up to this many pairs the
+        dense kernel wins, beyond it candidates and pricing do (never above ``dense_cells``).
     sample_lines : int, default=256
-        Mentors and mentees (and that many squared pairs) sampled for that decision.
+        Mentors and mentees sampled for that decision (their best partners); the scores of
+        ``16 × tied_values`` evenly spread pairs tell whether they are tied.
     concentrated : float, default=0.1
         Best partners are concentrated when the sampled mentors' best mentees are fewer than this
         share of them, and likewise for mentees (0/1 scores, Machol–Wien: top-k candidates overlap).
@@ -67,9 +70,6 @@ class Tuning:
     stall_rounds : int, default=2
         Pricing rounds in a row whose joiners did not halve before :func:`revmatch.solve` hands the
         problem to the dense kernel.
-    sweep_cells : int, default=2**14
-        The dense route's proof relaxes every pair each sweep up to this many pairs; larger matrices
-        along a growing set of pairs, checking every pair once per round.
     dense_kernel : bool, default=True
         False: :func:`revmatch.solve` keeps to candidates and pricing, whose tie rule (lower index
         first) the sparse route shares; :func:`revmatch.match` sets it so that its two routes return
@@ -95,11 +95,11 @@ class Tuning:
     sample_block: int = 1024
     sparse_share: float = 1 / 50
     dense_cells: int = 2**25
+    tied_dense_cells: int = 2**21
     sample_lines: int = 256
     concentrated: float = 0.1
     tied_values: int = 256
     stall_rounds: int = 2
-    sweep_cells: int = 2**14
     dense_kernel: bool = True
 
     def __post_init__(self) -> None:

@@ -1,4 +1,19 @@
-"""The audit folder: a run's pairs, unmatched people, explanations and manifest, written as one whole."""
+"""The audit folder: a run's pairs, unmatched people, explanations and manifest, written as one whole.
+
+The files of the folder:
+
+- ``pairs.csv``: ``result.pairs`` followed by the columns of :func:`match_percent`.
+- ``unmatched.csv``: ``result.unmatched``.
+- ``pairs.jsonl``: one JSON object per pair, in pair order — every field of its
+  :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
+  ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
+- ``run.json``: the manifest, written last — SHA-256 and size of each file in ``inputs`` as it
+  was read, how they were read (``reading``: :attr:`Workforce.decisions`), versions of revmatch,
+  OR-Tools, numpy, pandas, pydantic and Python, the programme settings, ``seed``, status,
+  objective, bound, gap, tolerance, engine, timings, the :func:`summary` figures, SHA-256 of the
+  three files above and a UTC timestamp (``created_utc``), the only field that changes between
+  runs on the same result.
+"""
 
 from __future__ import annotations
 
@@ -43,25 +58,12 @@ def write_outputs(
 ) -> dict[str, Path]:
     r"""Write the result and an audit manifest into the folder ``directory``, all of it or nothing.
 
-    Files:
+    The files are listed in :mod:`revmatch.reporting.audit`.
 
-    - ``pairs.csv``: ``result.pairs`` followed by the columns of :func:`match_percent`.
-    - ``unmatched.csv``: ``result.unmatched``.
-    - ``pairs.jsonl``: one JSON object per pair, in pair order — every field of its
-      :class:`PairExplanation` (ids, score, parts, ``taught`` and ``given_back`` as lists of
-      ``{skill, teacher_proficiency, learner_proficiency, need, points}``, text).
-    - ``run.json``: the manifest, written last — SHA-256 and size of each file in ``inputs`` as it
-      was read, versions of revmatch, OR-Tools, numpy, pandas, pydantic and Python, the programme
-      settings, ``seed``, status, objective, bound, gap, tolerance, engine, timings, the
-      :func:`summary` figures, SHA-256 of the three files above and a UTC timestamp
-      (``created_utc``), the only field that changes between runs on the same result.
-
-    The folder is built beside ``directory`` under a temporary name and renamed into place, so a
-    failure part-way leaves no mixture of two runs. An existing ``directory`` must be empty, or,
-    with ``force``, a previous audit folder (only the files above), which is then replaced; a
-    symlink is never followed. Text files are UTF-8 with ``\n`` line ends; the CSV files make
-    formula-leading cells text unless ``formula_safe=False`` (see :mod:`revmatch.reporting.writing`).
-    Non-finite numbers are written as JSON ``null``.
+    The folder is built under a temporary name and renamed into place: a failure part-way leaves no
+    mixture of two runs, and a symlink is never followed. Text is UTF-8 with ``\n`` line ends,
+    non-finite numbers JSON ``null``; CSV cells a spreadsheet would run are made text unless
+    ``formula_safe=False`` (see :mod:`revmatch.reporting.writing`).
 
     Parameters
     ----------
@@ -73,7 +75,7 @@ def write_outputs(
     seed : int, optional
         The seed of a synthetic workforce or of anything random upstream, for the record.
     force : bool, default=False
-        Replace an existing audit folder.
+        Replace an existing audit folder (only the four files above, nothing else).
     formula_safe : bool, default=True
 
     Returns
@@ -86,8 +88,8 @@ def write_outputs(
     InputError
         If a file named in ``inputs`` does not exist (checked before anything is written).
     ConfigError
-        If ``directory`` is a symlink, holds an input, or exists and is not empty (without ``force``,
-        or with it when it is not an audit folder).
+        If ``directory`` is a symlink, holds an input, or is not empty (without ``force``, or with it
+        when it is not an audit folder).
 
     Examples
     --------
@@ -191,6 +193,7 @@ def _manifest(result: MatchResult, inputs: dict[str, dict], seed: int | None, fo
     return {
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
+        "reading": result.workforce.decisions,
         "versions": {**{name: version_of(name) for name in VERSIONED}, "python": platform.python_version()},
         "program": result.program.model_dump(mode="json"),
         "seed": seed,

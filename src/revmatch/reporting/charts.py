@@ -129,3 +129,66 @@ def flow_table(flow: pd.DataFrame) -> str:
     out.append(f'<tr><th class="row">total</th>{col_totals}<td class="n"><b>{int(flow.to_numpy().sum())}</b></td></tr>')
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def _axis(values: np.ndarray) -> tuple[float, float, float]:
+    """From, to and step of an axis around ``values`` with a tenth of their range to spare each side."""
+    lo, hi = float(values.min()), float(values.max())
+    pad = (hi - lo) * 0.1 or max(abs(hi) * 0.05, 1.0)
+    step = nice_step(hi - lo + 2 * pad, 5)
+    return math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step, step
+
+
+def svg_points(
+    xs: np.ndarray,
+    ys: np.ndarray,
+    labels: list[str],
+    xlabel: str,
+    ylabel: str,
+    highlight: int | None = None,
+    width: int = 560,
+    height: int = 300,
+) -> str:
+    """Labelled points as inline SVG, joined in order of x (a frontier), ``highlight`` drawn larger."""
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    if not keep.any():
+        return '<p class="empty">Nothing to plot.</p>'
+    left, right, top, bottom = 56, 110, 14, 42
+    pw, ph = width - left - right, height - top - bottom
+    (x0, x1, x_step), (y0, y1, y_step) = _axis(xs[keep]), _axis(ys[keep])
+    at_x = lambda v: left + pw * (v - x0) / (x1 - x0)
+    at_y = lambda v: top + ph - ph * (v - y0) / (y1 - y0)
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(ylabel)} against {escape(xlabel)}">'
+    ]
+    for v in y0 + y_step * np.arange(round((y1 - y0) / y_step) + 1):
+        y = at_y(v)
+        out.append(f'<line class="axis" x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke-opacity="0.35"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="muted">{number(v)}</text>')
+    for v in x0 + x_step * np.arange(round((x1 - x0) / x_step) + 1):
+        out.append(f'<text x="{at_x(v):.1f}" y="{top + ph + 15}" text-anchor="middle" class="muted">{number(v)}</text>')
+    order = [k for k in np.argsort(xs, kind="stable") if keep[k]]
+    path = " ".join(f"{at_x(xs[k]):.1f},{at_y(ys[k]):.1f}" for k in order)
+    out.append(f'<polyline points="{path}" style="fill:none;stroke:var(--soft);stroke-width:2"/>')
+    for k in order:
+        x, y = at_x(xs[k]), at_y(ys[k])
+        same = [j for j in order if xs[j] == xs[k] and ys[j] == ys[k]]
+        if k != same[0]:
+            continue  # one point, one label, for objectives that land on the same spot
+        big = highlight in same
+        label = ", ".join(labels[j] for j in same)
+        tip = f"{label}: {xlabel} {number(xs[k])}, {ylabel} {number(ys[k])}" + (" (current)" if big else "")
+        out.append(
+            f'<g><title>{escape(tip)}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{7 if big else 5}" '
+            f'style="fill:var({"--accent2" if big else "--accent"})"/>'
+            f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{escape(label)}</text></g>'
+        )
+    out.append(f'<line class="axis" x1="{left}" x2="{left + pw}" y1="{top + ph}" y2="{top + ph}"/>')
+    out.append(f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle">{escape(xlabel)}</text>')
+    mid = top + ph / 2
+    out.append(
+        f'<text x="12" y="{mid:.1f}" text-anchor="middle" transform="rotate(-90 12 {mid:.1f})">{escape(ylabel)}</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)

@@ -135,26 +135,33 @@ def department_flow(result: MatchResult) -> pd.DataFrame:
 
 
 def match_percent(result: MatchResult, block: int = STANDING_BLOCK) -> pd.DataFrame:
-    r"""A copy of ``result.pairs`` with a 0–100 match score and each pair's rank on both sides.
+    r"""A copy of ``result.pairs`` with each pair's match %, give-back % and rank on both sides.
 
-    For a pair of mentor :math:`i` and mentee :math:`j` with allowed mask :math:`A` and scores
-    :math:`W`:
+    Reverse mentoring puts the senior's learning first, so match % reads the pair's *forward* part
+    (what the mentor teaches on the mentee's needs), not its whole score. For mentor :math:`i` and
+    mentee :math:`j`, with allowed mask :math:`A` and unweighted forward and backward parts
+    :math:`F` and :math:`B`:
 
     .. math::
 
-        \mathrm{match\_percent}_{ij} = 100\,\frac{W_{ij}}{\max_{i' : A_{i'j}} W_{i'j}}
+        \mathrm{match\_percent}_{ij} = 100\,\frac{F_{ij}}{\max_{i' : A_{i'j}} F_{i'j}}, \qquad
+        \mathrm{give\_back\_percent}_{ij} = 100\,\frac{B_{ij}}{\max_{j' : A_{ij'}} B_{ij'}}
 
-    i.e. the pair's score as a share of the best score any mentor the programme's rules allow could
-    give this mentee — whether or not that mentor was free. 100 means the mentee got (one of) their
-    best allowed mentor(s). The optimiser maximises the *total*, so not every mentee can get 100.
+    i.e. what the mentor teaches as a share of the most any mentor the programme's rules allow could
+    teach this mentee — whether or not that mentor was free; 100 means the mentee got (one of) the
+    mentors who could teach them most. Give-back % is the same for what the mentee gives back to the
+    mentor. The optimiser maximises the *total* score, so not every pair can reach 100. Ranks read
+    whole scores (weights and preferences included).
 
-    Added columns:
+    Added columns (see :func:`revmatch.standing.pair_standing`):
 
-    - ``match_percent``: as above, in [0, 100] (0 only for a locked pair that scores 0); NaN if the
-      mentee has no allowed mentor with a positive score.
+    - ``match_percent``: as above, in [0, 100]; 0 for a pair whose forward part is 0 (possible only
+      with ``min_forward = 0``); NaN if no allowed mentor could teach the mentee anything.
+    - ``give_back_percent``: as above, from the mentor's side; NaN if no allowed mentee could give
+      the mentor anything back.
     - ``rank_for_mentee``: 1 + the number of allowed mentors who would score strictly higher with
-      this mentee (1 = best; ties share a rank); ``mentee_options``: allowed mentors with a
-      positive score.
+      this mentee (1 = best; ties share a rank); ``mentee_options``: allowed mentors with a positive
+      score.
     - ``rank_for_mentor``, ``mentor_options``: the same from the mentor's side, among allowed mentees.
 
     Parameters
@@ -164,7 +171,7 @@ def match_percent(result: MatchResult, block: int = STANDING_BLOCK) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        ``result.pairs`` (same index and order) with the five columns above.
+        ``result.pairs`` (same index and order) with the six columns above.
 
     Examples
     --------

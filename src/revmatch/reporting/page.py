@@ -39,6 +39,7 @@ th[aria-sort=ascending]::after{content:" \\25B2";font-size:10px}
 th[aria-sort=descending]::after{content:" \\25BC";font-size:10px}
 td.id{white-space:nowrap;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 td.reason{min-width:380px}
+td.change{min-width:260px}
 table.flow td,table.flow th{text-align:center;border:1px solid var(--line)}
 table.flow th.row{text-align:left}
 .empty{color:var(--muted);font-style:italic}
@@ -90,17 +91,24 @@ def number(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def signed(value) -> str:
+    """A change for people: "+3", "−2.5" (a true minus sign), "0"."""
+    text = number(abs(value))
+    return "0" if text == "0" else ("+" if value > 0 else "\u2212") + text
+
+
 def percent(value) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
 def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bool = True, empty: str = "None.") -> str:
-    """A table of ``frame``; ``columns`` are (column, header, kind) with kind 'id', 'n', 'pct' or 'text'."""
+    """A table of ``frame``; ``columns`` are (column, header, kind) with kind 'id', 'n', 'pct', 'delta'
+    (a change: signed, "+3" and "−2") or 'text'."""
     if frame.empty:
         return f'<p class="empty">{escape(empty)}</p>'
     cls = ' class="sortable"' if sortable else ""
     head = "".join(
-        f'<th scope="col"{" class=n" if kind in ("n", "pct") else ""}>{escape(label)}</th>'
+        f'<th scope="col"{" class=n" if kind in ("n", "pct", "delta") else ""}>{escape(label)}</th>'
         for _, label, kind in columns
     )
     body = []
@@ -109,9 +117,9 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bo
         cells = []
         for col, _, kind in columns:
             v = data[col][k]
-            if kind in ("n", "pct"):
+            if kind in ("n", "pct", "delta"):
                 missing = v is None or bool(pd.isna(v))
-                shown = "–" if missing else (f"{v:.0f}%" if kind == "pct" else number(v))
+                shown = "–" if missing else FORMATS[kind](v)
                 cells.append(f'<td class="n" data-v="{"" if missing else repr(float(v))}">{shown}</td>')
             else:
                 cells.append(f'<td class="{"id" if kind == "id" else col}">{escape(v)}</td>')
@@ -121,6 +129,9 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], sortable: bo
         + "\n".join(body)
         + "</tbody></table></div>"
     )
+
+
+FORMATS = {"n": number, "pct": lambda v: f"{v:.0f}%", "delta": lambda v: signed(v)}
 
 
 def cards(items: list[tuple[str, str, str]]) -> str:

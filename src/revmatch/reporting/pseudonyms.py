@@ -47,11 +47,21 @@ def pseudonymized_tables(result: MatchResult, key: str) -> tuple[pd.DataFrame, p
     and scores in a reason stay as they are, whatever the ids look like.
     """
     check_key(key)
+    alias = {i: pseudonym(i, key) for i in map(str, result.workforce.ids)}
+    return nameless_tables(result, alias)
+
+
+def nameless_tables(result: MatchResult, alias: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``result.pairs`` and ``result.unmatched`` naming people by id (or ``alias[id]``), never by name.
+
+    A pair's reason names each person as ``id (L<level>, <department>)``: the words of the CSV output
+    with the id where the input had a name.
+    """
     wf = result.workforce
     level = dict(zip(wf.ids, wf.employees["level"]))
     dept = dict(zip(wf.ids, wf.employees["department"]))
-    alias = {i: pseudonym(i, key) for i in map(str, wf.ids)}
-    label = lambda i: f"{alias[i]} (L{level[i]}, {dept[i]})"
+    called = (lambda i: alias[str(i)]) if alias is not None else str
+    label = lambda i: f"{called(i)} (L{level[i]}, {dept[i]})"
     pairs = result.pairs.copy()
     pairs["reason"] = [
         pair_text(
@@ -64,7 +74,7 @@ def pseudonymized_tables(result: MatchResult, key: str) -> tuple[pd.DataFrame, p
         for e in result.explanations
     ]
     for column in ("mentor_id", "mentee_id"):
-        pairs[column] = [alias[str(i)] for i in pairs[column]]
-    unmatched = unmatched_frame(wf, result.program, result.scores, result.assignment, name=alias.__getitem__)
-    unmatched["employee_id"] = [alias[str(i)] for i in unmatched["employee_id"]]
+        pairs[column] = [called(i) for i in pairs[column]]
+    unmatched = unmatched_frame(wf, result.program, result.scores, result.assignment, name=called)
+    unmatched["employee_id"] = [called(i) for i in unmatched["employee_id"]]
     return pairs, unmatched

@@ -12,8 +12,8 @@ from .figures import blocking_pairs, coverage_by_skill, match_percent, positions
 
 if TYPE_CHECKING:
     from ..matching import MatchResult
+    from ..scoring import PairScores
 
-# Every figure of summary(), with what it means: one definition for the docs, the dict and the report.
 SUMMARY_FIGURES = {
     "status": "optimal, feasible (stopped at the time limit: see gap) or infeasible",
     "engine": "the optimisation engine that ran",
@@ -62,6 +62,11 @@ SUMMARY_FIGURES = {
     "level_gap_max": "largest level gap",
     "blocking_pairs": "pairs not made that would both score higher together than with a current partner",
 }
+"""Every key of :func:`summary`, in order, with what it means.
+
+One definition for the dict, the docs (the table in Explanations) and the report's hover text, so
+they cannot disagree.
+"""
 
 
 def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
@@ -99,6 +104,35 @@ def summary(result: MatchResult, *, blocking: pd.DataFrame | None = None) -> dic
     out.update(_diversity(result, m_rows, e_rows))
     out["blocking_pairs"] = len(blocking_pairs(result) if blocking is None else blocking)
     return {key: out[key] for key in SUMMARY_FIGURES}
+
+
+def pair_figures(scores: PairScores, pairs: list[tuple[int, int]]) -> dict[str, float | int | None]:
+    """The figures of :func:`summary` a set of pairs settles, computed as it computes them, before any
+    explanation: ``pairs``, ``mentees_matched``, ``mentors_matched``, ``teaching_points``,
+    ``give_back_points``, ``min_pair_score`` and ``total_score``.
+
+    ``pairs`` are score-matrix positions ``(row, col)``, as an assignment holds them; what-if advice
+    reads a re-solve with this, so its figures are the ones a sponsor reads in the summary.
+    """
+    rows = np.array([p[0] for p in pairs], dtype=np.int64)
+    cols = np.array([p[1] for p in pairs], dtype=np.int64)
+    if len(rows):
+        score, _, parts = scores.pair_scores(rows, cols)
+        score = np.asarray(score, dtype=float)
+    else:
+        score, parts = np.zeros(0), {"forward": np.zeros(0), "backward": np.zeros(0)}
+    # Weighted per pair, then summed: as the explanations weigh each part and the summary adds them.
+    teaching = np.asarray(parts["forward"], dtype=float) * float(scores.weights["forward"])
+    give_back = np.asarray(parts["backward"], dtype=float) * float(scores.weights["backward"])
+    return {
+        "pairs": len(rows),
+        "mentees_matched": len(np.unique(scores.mentee_rows[cols])),
+        "mentors_matched": len(np.unique(scores.mentor_rows[rows])),
+        "teaching_points": float(teaching.sum()),
+        "give_back_points": float(give_back.sum()),
+        "min_pair_score": stats(score)["min"],
+        "total_score": float(score.sum()),
+    }
 
 
 def _sides(result: MatchResult, m_rows: np.ndarray, e_rows: np.ndarray) -> dict[str, int]:

@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ..explain import PREFERENCE_WORDS, pair_text
 from ..matching import MatchResult
 from ..models import Workforce, workforce_frames
 from ..program import Program
 from ..reporting.audit import VERSIONED, input_fingerprints, plain_json, version_of
-from ..reporting.pseudonyms import pseudonym, pseudonymized_tables
+from ..reporting.pseudonyms import nameless_tables, pseudonym, pseudonymized_tables
 from ..reporting.summary import summary
 
 # Program fields that list people: counted in a run's settings, never copied (erasure stays one place).
@@ -65,25 +64,7 @@ def result_tables(result: MatchResult, key: str | None) -> tuple[pd.DataFrame, p
     A pair's reason names each person as ``id (level, department)`` — the words of the CSV output, with
     the id where the input had a name — so the store holds no names, and erasing an id scrubs it all.
     """
-    if key is not None:
-        pairs, unmatched = pseudonymized_tables(result, key)
-    else:
-        wf = result.workforce
-        level = dict(zip(wf.ids, wf.employees["level"]))
-        dept = dict(zip(wf.ids, wf.employees["department"]))
-        label = lambda i: f"{i} (L{level[i]}, {dept[i]})"
-        pairs = result.pairs.copy()
-        pairs["reason"] = [
-            pair_text(
-                label(e.mentor_id),
-                label(e.mentee_id),
-                e.taught,
-                e.given_back,
-                {k: v for k, v in e.parts.items() if k in PREFERENCE_WORDS},
-            )
-            for e in result.explanations
-        ]
-        unmatched = result.unmatched
+    pairs, unmatched = nameless_tables(result) if key is None else pseudonymized_tables(result, key)
     other = [c for c in pairs.columns if c not in PAIR_COLUMNS]
     parts = [{c: float(v) for c, v in zip(other, values)} for values in pairs[other].itertuples(index=False, name=None)]
     stored = pairs[list(PAIR_COLUMNS)].astype({"mentor_id": str, "mentee_id": str})
