@@ -22,7 +22,15 @@ from .limits import DEPTH
 from .readers import Sheet
 from .resources import require_memory
 from .tables import Fingerprint
-from .validate import Problems, Table, parse_int, validate_employees, validate_skills
+from .validate import (
+    EMPLOYEE_COLUMNS,
+    OPTIONAL_EMPLOYEE_COLUMNS,
+    Problems,
+    Table,
+    parse_int,
+    validate_employees,
+    validate_skills,
+)
 
 CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
@@ -211,20 +219,7 @@ class Workforce:
                 }
                 for p in people
             ],
-            columns=[
-                "employee_id",
-                "level",
-                "department",
-                "manager_id",
-                "name",
-                "location",
-                "timezone",
-                "languages",
-                "role",
-                "mentor_capacity",
-                "mentee_capacity",
-                "availability",
-            ],
+            columns=[*EMPLOYEE_COLUMNS, *OPTIONAL_EMPLOYEE_COLUMNS],
         )
         rows = [
             (p.employee_id, s, p.skills.get(s, 0), p.needs.get(s, 0))

@@ -7,7 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import ConfigError
+from ..lifecycle import RematchResult
 from ..mapping import PROFILES
 from ..matching import ROUTES, MatchResult
 from ..models import Workforce
@@ -338,3 +341,22 @@ def read_stated(args) -> Preferences | None:
     if not args.preferences:
         return None
     return read_preferences(args.preferences, file_format=getattr(args, "file_format", None))
+
+
+def finish_round(changed: RematchResult, args, key: str | None, declined: pd.DataFrame | None = None) -> int:
+    """Write a re-matched round: the pairs, what changed and why (``--changes``), the summary."""
+    write_pairs(changed.result, args, key)
+    print(changed.summary_text())
+    if args.changes:
+        frames = [] if declined is None else [declined.assign(change="declined")]
+        frames += [
+            changed.kept.assign(change="kept", reason=""),
+            changed.broken.assign(change="broken"),
+            changed.made.assign(change="new", reason=""),
+        ]
+        changes = pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]]
+        write_csv(changes, args.changes, formula_safe=not args.raw_csv)
+        print(f"wrote {args.changes}")
+    print_summary(changed.result, sys.stdout)
+    print(f"wrote {args.output}")
+    return 0

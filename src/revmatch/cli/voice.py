@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
-import pandas as pd
 
 from ..errors import ConfigError
 from ..matching import ROUTES
@@ -17,14 +14,13 @@ from ..shortlists import SIDES, mail_merge, shortlists
 from ..tables import read_table
 from .common import (
     check_outputs,
+    finish_round,
     load_program,
     load_workforce,
     preferences_argument,
-    print_summary,
     pseudonym_key,
     read_stated,
     workforce_arguments,
-    write_pairs,
 )
 from .store import db_arguments, open_store, save
 
@@ -75,21 +71,7 @@ def _respond(args) -> int:
     changed = respond(previous, args.responses, wf, program, preferences=prefs, store=store)
     if store is not None:
         save(store, changed, args, {"employees": args.employees, "skills": args.skills, "responses": args.responses})
-    write_pairs(changed.result, args, key)
-    print(changed.summary_text())
-    if args.changes:
-        frames = [
-            changed.declined.assign(change="declined"),
-            changed.kept.assign(change="kept", reason=""),
-            changed.broken.assign(change="broken"),
-            changed.made.assign(change="new", reason=""),
-        ]
-        changes = pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]]
-        write_csv(changes, args.changes, formula_safe=not args.raw_csv)
-        print(f"wrote {args.changes}")
-    print_summary(changed.result, sys.stdout)
-    print(f"wrote {args.output}")
-    return 0
+    return finish_round(changed, args, key, declined=changed.declined)
 
 
 def add_parsers(sub) -> None:
