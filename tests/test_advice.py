@@ -18,8 +18,10 @@ E = rm.Employee
 
 
 def changed(program: rm.Program, change: Change) -> rm.Program:
-    """The changed programme built independently of Change.applied_to: from the written-out settings."""
-    return rm.Program.from_dict(program.model_dump() | change.update)
+    """The changed programme built independently of Change.applied_to: from the written-out settings
+    (stated preferences are never written out: they are given as rm.match takes them)."""
+    rebuilt = rm.Program.from_dict(program.model_dump() | change.update)
+    return rebuilt if program.preferences is None else rebuilt.model_copy(update={"preferences": program.preferences})
 
 
 def people(result: rm.MatchResult) -> set[str]:
@@ -262,7 +264,7 @@ def test_own_changes_are_checked_before_anything_runs():
         rm.advise(workforce, program, [{"min_level_gap": "one"}])
     with pytest.raises(rm.ConfigError, match="a change is a dict"):
         rm.advise(workforce, program, [{}])
-    with pytest.raises(rm.ConfigError, match="preferences"):
+    with pytest.raises(rm.InputError, match="expected a file path or a DataFrame"):
         rm.advise(workforce, program, preferences={"s_gap": ["j_gap"]})
     for other in PROGRAMMES.values():  # every other setting kept as it was
         moved = as_change({"min_level_gap": 0, "locked": [["j_gap", "s_gap"]]}, other).applied_to(other)
@@ -334,8 +336,33 @@ def test_tradeoffs_say_which_objective_cannot_be_solved():
     table = rm.tradeoffs(workforce, program)
     assert table["status"].tolist() == ["optimal", "not solved", "not solved"]
     assert "priority_first" in table.loc[1, "note"]
-    with pytest.raises(rm.ConfigError, match="preferences"):
+    with pytest.raises(rm.InputError, match="expected a file path or a DataFrame"):
         rm.tradeoffs(workforce, program, preferences=[])
+
+
+def hand_preferences() -> rm.Preferences:
+    """s_full avoids j_both (the only mentor both B seniors want), s_wait must have j_both, s_loc ranks j_loc first."""
+    stated = [("s_full", "j_both", "avoid"), ("s_wait", "j_both", "must"), ("s_loc", "j_loc", "1")]
+    return rm.read_preferences(pd.DataFrame(stated, columns=["employee_id", "partner_id", "preference"]))
+
+
+def test_advice_and_tradeoffs_solve_with_the_stated_preferences():
+    """Every what-if and every objective carries the statements, exactly as rm.match with them."""
+    workforce, prefs = hand_company(), hand_preferences()
+    program = rm.Program(min_level_gap=2, require_same_location=True, forbidden=[("j_forb", "s_forb")])
+    stated = program.model_copy(update={"preferences": prefs})
+    advice = rm.advise(workforce, program, preferences=prefs)
+    check_against_match(workforce, stated, advice)
+    pairs = set(zip(advice.result.pairs["mentor_id"], advice.result.pairs["mentee_id"]))
+    assert ("j_both", "s_wait") in pairs and ("j_both", "s_full") not in pairs  # without them: s_full
+    assert ("j_both", "s_full") in set(
+        zip(*(rm.match(workforce, program).pairs[c] for c in ("mentor_id", "mentee_id")))
+    )
+    table = rm.tradeoffs(workforce, program, preferences=prefs)
+    assert table["objective"].tolist() == ["total", "coverage", "fair", "rank_maximal", "stable"]
+    for row in table.to_dict("records"):
+        result = rm.match(workforce, stated.model_copy(update={"objective": row["objective"]}))
+        assert (row["status"], row["total"], row["pairs"]) == (str(result.status), result.objective, len(result.pairs))
 
 
 def test_the_documented_example_holds():

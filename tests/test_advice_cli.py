@@ -83,3 +83,21 @@ def test_advise_never_overwrites_an_input(company, tmp_path, capsys):
     assert main(["advise", employees, skills, "-o", str(tmp_path / "x.csv"), "--report", str(tmp_path / "x.csv")]) == 2
     assert Path(employees).read_bytes() == before
     assert "never overwrites its inputs" in capsys.readouterr().err
+
+
+def test_advise_solves_with_the_stated_preferences(company, tmp_path):
+    employees, skills, _ = company
+    workforce = rm.Workforce.from_csv(employees, skills)
+    first = rm.match(workforce).pairs.iloc[0]  # the pair the mentee now avoids
+    stated = pd.DataFrame(
+        {"employee_id": [first["mentee_id"]], "partner_id": [first["mentor_id"]], "preference": ["avoid"]}
+    )
+    stated.to_csv(tmp_path / "prefs.csv", index=False)
+    out = tmp_path / "advice.csv"
+    assert main(["advise", employees, skills, "--preferences", str(tmp_path / "prefs.csv"), "-o", str(out)]) == 0
+    advice = rm.advise(workforce, preferences=rm.read_preferences(stated))
+    assert (
+        (advice.result.pairs["mentor_id"] == first["mentor_id"])
+        & (advice.result.pairs["mentee_id"] == first["mentee_id"])
+    ).sum() == 0
+    assert pd.read_csv(out, keep_default_na=False)["total"].tolist() == advice.table["total"].tolist()

@@ -34,6 +34,16 @@ def test_large_company(monkeypatch, capsys):
     assert "site × function programmes" in out and "0 failed" in out
 
 
+def test_voice_loop(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(EXAMPLES / "voice_loop.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "musts honoured 4/4" in out and "avoids respected 5/5" in out and "declined pairs made again: 0" in out
+    letters = pd.read_csv(tmp_path / "voice" / "letters.csv")
+    assert {"partner_1", "reason_1", "partner_3", "reason_3"} <= set(letters.columns)
+    assert "Shortlist exposure" in (tmp_path / "voice" / "report.html").read_text()
+
+
 def test_hr_exports(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     runpy.run_path(str(EXAMPLES / "hr_exports.py"), run_name="__main__")

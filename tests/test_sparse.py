@@ -302,12 +302,15 @@ def test_match_routes_give_the_same_explained_result(n, seed, program):
 def test_match_auto_route_and_errors():
     wf = rm.synthetic_workforce(300, seed=2)
     assert isinstance(rm.match(wf, GAP2).scores, rm.BlockScores)
-    # Locks need the dense route: auto falls back, an explicit sparse request says why.
+    # Locks are made first on the sparse route (tests/test_sparse_locks.py); other objectives need the
+    # dense route: auto falls back, an explicit sparse request says why.
     locked = rm.match(wf, GAP2).pairs.iloc[0]
     program = GAP2.model_copy(update={"locked": [(locked.mentor_id, locked.mentee_id)]})
-    assert not isinstance(rm.match(wf, program).scores, rm.BlockScores)
-    with pytest.raises(rm.ConfigError, match="locked"):
-        rm.match(wf, program, route="sparse")
+    assert isinstance(rm.match(wf, program).scores, rm.BlockScores)
+    coverage = GAP2.model_copy(update={"objective": "coverage"})
+    assert not isinstance(rm.match(wf, coverage).scores, rm.BlockScores)
+    with pytest.raises(rm.ConfigError, match="objective"):
+        rm.match(wf, coverage, route="sparse")
     with pytest.raises(rm.ConfigError, match="route must be one of"):
         rm.match(wf, GAP2, route="fast")
 

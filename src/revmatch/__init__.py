@@ -29,9 +29,12 @@ from .kpis import programme_kpis, read_checkins
 from .lifecycle import RematchResult, next_round, read_history, rematch
 from .matching import MatchResult, match
 from .models import Employee, Workforce
+from .preferences import Preferences, read_preferences
 from .program import Program
 from .reporting.introductions import introductions
+from .respond import RespondResult, respond
 from .scoring import BlockScores, Scores, score
+from .shortlists import shortlists
 from .survey import read_survey
 from .synthetic import synthetic_workforce
 from .tradeoffs import tradeoffs
@@ -54,11 +57,13 @@ __all__ = [
     "MatchResult",
     "NotOptedInWarning",
     "PairExplanation",
+    "Preferences",
     "Problem",
     "Program",
     "ProtectedColumnsWarning",
     "RematchResult",
     "ResourceError",
+    "RespondResult",
     "RevmatchError",
     "RevmatchWarning",
     "Scores",
@@ -87,11 +92,14 @@ __all__ = [
     "programme_kpis",
     "read_checkins",
     "read_history",
+    "read_preferences",
     "read_survey",
     "rematch",
     "reporting",
+    "respond",
     "score",
     "scoring",
+    "shortlists",
     "solve",
     "sparse",
     "synthetic_workforce",

@@ -110,8 +110,8 @@ def advise(
         more place for the ``capacity_mentors`` mentors most often the reason a senior is unmatched,
         each soft wish (a positive ``*_weight``) made a hard rule.
     preferences : optional
-        Participants' stated preferences, as ``rm.match`` takes them; this version has none
-        (:func:`revmatch.outcome.with_preferences`).
+        Participants' stated preferences (:func:`revmatch.read_preferences`), as ``rm.match`` takes
+        them: the current programme and every change are solved with them (avoids hold, musts locked).
     capacity_mentors : int, default=3
         Mentors offered one more place in the default changes.
     progress : callable, optional
@@ -127,7 +127,7 @@ def advise(
     Raises
     ------
     ConfigError
-        A change that is not a setting, or a value the programme refuses (before any solve); preferences.
+        A change that is not a setting, or a value the programme refuses (before any solve).
     InfeasibleError
         The current programme's rules cannot all hold (a change that breaks them is an "infeasible" row).
 

@@ -29,6 +29,7 @@ class Employee(BaseModel):
     role: Role | None = None  # the opt-in; None: no answer, not enrolled (see Workforce.from_employees)
     mentor_capacity: int = Field(1, ge=0, le=CAPACITY)
     mentee_capacity: int = Field(1, ge=0, le=CAPACITY)
+    availability: str | None = None  # weekly slots in their time zone, e.g. "Mon 09:00-11:00; Wed 14:00-15:30"
     skills: dict[str, int] = Field(default_factory=dict)
     needs: dict[str, int] = Field(default_factory=dict)
 

@@ -96,6 +96,8 @@ PREFERENCE_WORDS = {
     "timezone_overlap": "shared working hours",
     "priority": "priority from last round",
     "continuity": "continuing pair",
+    "preference": "stated preference",
+    "shared_hours": "free hours a week in common",
 }
 
 
@@ -105,6 +107,7 @@ def pair_text(
     taught: tuple[SkillTransfer, ...],
     given_back: tuple[SkillTransfer, ...],
     preferences: dict[str, float] | None = None,
+    measures: dict[str, float] | None = None,
 ) -> str:
     """The one-line reason for a pair, naming the skills taught each way and any preference bonus."""
     forward = (
@@ -115,7 +118,12 @@ def pair_text(
         if given_back
         else f"{mentee} has nothing to give back on the mentor's needs"
     )
-    bonus = [f"{PREFERENCE_WORDS[k]} ({v:+g})" for k, v in (preferences or {}).items() if v]
+    counted = measures or {}  # e.g. the hours behind a per-hour bonus: "6 free hours a week in common"
+    bonus = [
+        f"{f'{counted[k]:g} ' if k in counted else ''}{PREFERENCE_WORDS[k]} ({v:+g})"
+        for k, v in (preferences or {}).items()
+        if v
+    ]
     return f"{forward}; {backward}" + (f"; preferences: {', '.join(bonus)}" if bonus else "")
 
 
@@ -136,7 +144,8 @@ def explain_pairs(
         i, j = rows[k], cols[k]
         parts = {name: float(scores.weights[name]) * float(part[k]) for name, part in pair_parts.items()}
         preferences = {name: value for name, value in parts.items() if name in PREFERENCE_WORDS}
-        text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k], preferences)
+        hours = {"shared_hours": float(pair_parts["shared_hours"][k])} if "shared_hours" in pair_parts else None
+        text = pair_text(mentor_labels[k], mentee_labels[k], taught[k], given[k], preferences, hours)
         out.append(
             PairExplanation(
                 mentor_id=str(scores.mentor_ids[i]),

@@ -15,10 +15,14 @@ from .engine import Assignment, Status, Tuning, solve
 from .errors import ConfigError, InfeasibleError, UnknownPersonError
 from .explain import PairExplanation, explain_pairs, pairs_frame
 from .models import Workforce
+from .preferences import Preferences, read_preferences
 from .program import Program
+from .ranked import STATED_OBJECTIVES, solve_stated
 from .rules import RULE_WORDS, check_forbidden, how_to_allow, rule_masks
 from .scoring import BlockScores, PairScores, part_weights, score
 from .sparse import sparse_assignment, unsupported_settings
+from .sparse_locks import sparse_with_locks
+from .stated import VoiceReport, must_locks, voice_report, with_stated_reasons
 from .unmatched import unmatched_frame
 
 
@@ -48,6 +52,7 @@ class MatchResult:
     scores: PairScores = field(repr=False)
     assignment: Assignment = field(repr=False)
     explanations: tuple[PairExplanation, ...] = field(repr=False, default=())
+    voice: VoiceReport | None = field(repr=False, default=None)  # how stated preferences were met
 
     @property
     def gap(self) -> float:
@@ -164,6 +169,8 @@ def solve_program(
 ) -> Assignment:
     """The programme's objective under its locks and quotas, on already computed scores."""
     rules = solver_rules(workforce, program, scores)
+    if program.objective in STATED_OBJECTIVES:
+        return solve_stated(workforce, program, scores, rules.locked, rules.mentee_quota or rules.pair_cap)
     first = None
     if program.priority_first:  # the priority people first: the most of them paired, then the total
         favoured = set(program.priority)
@@ -195,6 +202,7 @@ def match(
     workforce: Workforce,
     program: Program | None = None,
     *,
+    preferences=None,
     route: str = "auto",
     progress: Callable[[str], None] | None = None,
     client=None,
@@ -209,11 +217,15 @@ def match(
     * ``"dense"`` scores the whole matrix (:func:`revmatch.score`) and solves it (:func:`revmatch.solve`);
     * ``"sparse"`` (:func:`revmatch.sparse.sparse_assignment`) scores tile by tile and keeps only each
       person's best pairs, in memory linear in the people: for large programmes with the ``total``
-      objective and no locks or quotas;
+      objective and no quotas (locks and ``must`` statements are made first, the rest solved around them);
     * ``"auto"`` takes the sparse route whenever the programme allows it (it was as fast or faster
       at every size measured: the docs' Scale and benchmarks page), the dense one otherwise.
 
-    ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
+    ``preferences`` (:func:`revmatch.read_preferences`, or what it reads) are the participants' stated
+    choices: ``avoid`` is a hard rule, each ``must`` is locked when the rules and capacities allow it
+    (``result.voice.musts`` says why not otherwise), ranks add ``Program.preference_weight`` points
+    or drive the ``rank_maximal`` and ``stable`` objectives; ``result.voice`` reports how they were
+    met. ``progress`` (sparse route) is called with a one-line message after each stage. With a Dask
     ``client`` the sparse route computes its candidates on the cluster
     (:func:`revmatch.candidates.candidate_arcs`). ``tuning`` turns the engine's knobs
     (:class:`revmatch.engine.Tuning`); ``memory_limit`` is the bytes the match may count on
@@ -239,15 +251,12 @@ def match(
     if route not in ROUTES:
         raise ConfigError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
     check_forbidden(workforce, program)
+    program, musts = with_stated(workforce, program, preferences)
     if route == "auto":
-        route = "dense" if unsupported_settings(program) else "sparse"
-    scores, assignment, timings = _solved(workforce, program, route, progress, client, tuning, memory_limit)
+        route = "dense" if unsupported_settings(program, locks=True) else "sparse"
+    scores, assignment, timings = solved(workforce, program, route, progress, client, tuning, memory_limit)
     t = time.perf_counter()
-    rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
-    cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
-    explanations = explain_pairs(workforce, scores, rows, cols)
-    pairs = pairs_frame(explanations, tuple(part_weights(program)))
-    unmatched = unmatched_frame(workforce, program, scores, assignment)
+    explanations, pairs, unmatched, voice = _explained(workforce, program, scores, assignment, musts)
     timings["explain"] = time.perf_counter() - t
     if progress:
         progress(f"explained {len(pairs)} pairs and {len(unmatched)} unmatched people in {timings['explain']:.1f} s")
@@ -265,10 +274,41 @@ def match(
         scores=scores,
         assignment=assignment,
         explanations=tuple(explanations),
+        voice=voice,
     )
 
 
-def _solved(
+def _explained(workforce: Workforce, program: Program, scores: PairScores, assignment: Assignment, musts: pd.DataFrame):
+    """Every pair explained, every unmatched person's reason, and how the stated preferences were met."""
+    rows = np.array([p[0] for p in assignment.pairs], dtype=np.int64)
+    cols = np.array([p[1] for p in assignment.pairs], dtype=np.int64)
+    explanations = with_stated_reasons(explain_pairs(workforce, scores, rows, cols), program)
+    pairs = pairs_frame(explanations, tuple(part_weights(program)))
+    unmatched = unmatched_frame(workforce, program, scores, assignment)
+    voice = None
+    if program.preferences is not None:
+        total = None
+        if program.objective in STATED_OBJECTIVES:  # what meeting the statements costs in total score
+            total = solve_program(workforce, program.model_copy(update={"objective": "total"}), scores).objective
+        voice = voice_report(workforce, program, scores, assignment, musts, total)
+    return explanations, pairs, unmatched, voice
+
+
+def with_stated(workforce: Workforce, program: Program, preferences) -> tuple[Program, pd.DataFrame]:
+    """The programme with the stated preferences (given here or already in it) and its musts locked."""
+    if preferences is not None:
+        if not isinstance(preferences, Preferences):
+            preferences = read_preferences(preferences)
+        program = program.model_copy(update={"preferences": preferences})
+    if program.preferences is None:
+        if program.objective in STATED_OBJECTIVES:
+            raise ConfigError(f"the {program.objective!r} objective needs stated preferences: pass preferences=")
+        return program, pd.DataFrame()
+    program.preferences.check_people(workforce.ids)
+    return must_locks(workforce, program)
+
+
+def solved(
     workforce: Workforce,
     program: Program,
     route: str,
@@ -280,9 +320,8 @@ def _solved(
     """Scores and the optimal assignment by one route, with the seconds of each stage."""
     t = time.perf_counter()
     if route == "sparse":
-        sparse = sparse_assignment(
-            workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit
-        )
+        solver = sparse_with_locks if program.locked else sparse_assignment  # locks made first, then the rest
+        sparse = solver(workforce, program, progress=progress, client=client, tuning=tuning, memory_limit=memory_limit)
         assert sparse.mentor_top is not None and sparse.mentee_top is not None  # the candidate pass sets them
         scores = BlockScores(
             workforce,

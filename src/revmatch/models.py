@@ -22,7 +22,15 @@ from .limits import DEPTH
 from .readers import Sheet
 from .resources import require_memory
 from .tables import Fingerprint
-from .validate import Problems, Table, parse_int, validate_employees, validate_skills
+from .validate import (
+    EMPLOYEE_COLUMNS,
+    OPTIONAL_EMPLOYEE_COLUMNS,
+    Problems,
+    Table,
+    parse_int,
+    validate_employees,
+    validate_skills,
+)
 
 CHAIN_DEPTH = "chain_depth"  # employees column of a group's frames: steps below the top of the whole company
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
@@ -207,22 +215,11 @@ class Workforce:
                     "role": p.role or "",
                     "mentor_capacity": p.mentor_capacity,
                     "mentee_capacity": p.mentee_capacity,
+                    "availability": p.availability or "",
                 }
                 for p in people
             ],
-            columns=[
-                "employee_id",
-                "level",
-                "department",
-                "manager_id",
-                "name",
-                "location",
-                "timezone",
-                "languages",
-                "role",
-                "mentor_capacity",
-                "mentee_capacity",
-            ],
+            columns=[*EMPLOYEE_COLUMNS, *OPTIONAL_EMPLOYEE_COLUMNS],
         )
         rows = [
             (p.employee_id, s, p.skills.get(s, 0), p.needs.get(s, 0))
@@ -356,6 +353,7 @@ class Workforce:
             role=row.role,
             mentor_capacity=int(row.mentor_capacity),
             mentee_capacity=int(row.mentee_capacity),
+            availability=row.get("availability") or None,
             skills={s: int(p) for s, p in zip(self.skill_names, self.proficiency[i]) if p},
             needs={s: int(q) for s, q in zip(self.skill_names, self.need[i]) if q},
         )

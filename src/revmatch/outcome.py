@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engine import Status, Tuning
-from .errors import ConfigError
-from .matching import MatchResult, _solved
+from .matching import MatchResult, solved, with_stated
 from .models import Workforce
+from .preferences import Preferences, read_preferences
 from .program import Program
 from .reporting.summary import pair_figures
 from .rules import check_forbidden
@@ -54,8 +54,9 @@ def solve_outcome(workforce: Workforce, program: Program, *, tuning: Tuning | No
     """
     start = time.perf_counter()
     check_forbidden(workforce, program)
-    route = "dense" if unsupported_settings(program) else "sparse"
-    scores, assignment, _ = _solved(workforce, program, route, None, None, tuning, None)
+    program, _ = with_stated(workforce, program, None)  # musts locked, as match locks them
+    route = "dense" if unsupported_settings(program, locks=True) else "sparse"
+    scores, assignment, _ = solved(workforce, program, route, None, None, tuning, None)
     return _outcome(scores, assignment.pairs, assignment.status, assignment.objective, time.perf_counter() - start)
 
 
@@ -69,13 +70,12 @@ def _outcome(scores: PairScores, pairs, status: Status, objective: float, second
 def with_preferences(program: Program, preferences) -> Program:
     """The programme with the participants' stated preferences, as ``match`` would solve it.
 
-    This version of revmatch has no stated preferences (they come with issue #16, as
-    ``rm.match(..., preferences=...)``), so any given are refused rather than ignored. When they
-    arrive, this is the one place they plug in: the programme that every what-if and every
-    objective is solved with carries them.
+    ``preferences`` is what :func:`revmatch.read_preferences` returns (or a file or table it reads);
+    the programme that every what-if and every objective is solved with carries them, so ``avoid``
+    holds, musts are locked and ranks weigh in each of those solves as in ``match``.
     """
     if preferences is None:
         return program
-    raise ConfigError(
-        "preferences= needs stated preferences (rm.read_preferences), which this version of revmatch does not have"
-    )
+    if not isinstance(preferences, Preferences):
+        preferences = read_preferences(preferences)
+    return program.model_copy(update={"preferences": preferences})

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from .errors import ConfigError
 from .limits import CAPACITY, DEPTH, LEVEL, POINTS, SECONDS, WEIGHT
 from .mapping import check_mapping
+from .preferences import Preferences
 from .tables import cut
 
 Pair = tuple[str, str]  # (mentor_id, mentee_id)
@@ -44,11 +46,14 @@ class Program(BaseModel):
     mentor_capacity, mentee_capacity : int or dict of employee id → int, default=None
         Most pairs per person on that side: one number for everyone, or overrides for some people;
         these win over the employees file's capacity columns. None: the file's (default 1).
-    objective : {"total", "coverage", "fair"}, default="total"
+    objective : {"total", "coverage", "fair", "rank_maximal", "stable"}, default="total"
         ``total``: the largest sum of pair scores. ``coverage``: as many people matched as possible
         (mentors with a mentee plus mentees with a mentor), then the largest total among those.
         ``fair``: among the matchings with the most pairs, the largest lowest pair score, then the
-        largest total among those. All three are exact.
+        largest total among those. ``rank_maximal``: the most stated first choices met, then the
+        most second choices, …, then the largest total. ``stable``: no two people would both rather
+        have each other than a partner they got (stated ranks first, then scores; mentee-proposing
+        deferred acceptance). All are exact; the last two need ``preferences``.
     locked, forbidden : list of (mentor_id, mentee_id), default=()
         Admin overrides: locked pairs are always made, forbidden pairs never.
     past_pairs : list of (id, id), default=()
@@ -74,6 +79,19 @@ class Program(BaseModel):
         Quota: at least this share of each department's opted-in mentees (rounded up) must be matched.
     max_pairs_per_department_pair : int or None, default=None
         Quota: at most this many pairs from any one (mentor department, mentee department).
+    preferences : Preferences or None, default=None
+        Stated preferences (:func:`revmatch.read_preferences`), usually given as
+        ``rm.match(..., preferences=...)``: ``avoid`` is a hard rule, ``must`` a lock when the pair is
+        allowed (reported otherwise), ranks soft (``preference_weight``) or the objective. Never
+        written out with the programme's settings (they are personal data).
+    preference_weight : float, default=8
+        Points a pair earns for each first choice stated about it; a second choice earns half, a
+        third a quarter, and so on (:mod:`revmatch.preferences`).
+    min_shared_hours : float or None, default=None
+        Hard rule: at least this many hours a week both people are free (their ``availability``
+        column, else ``working_hours`` on weekdays, each in their own time zone).
+    shared_hours_weight : float, default=0
+        Soft preference: added per hour a week both people are free.
     time_limit : float, default=60
         Seconds for the CP-SAT engine (quotas only); past it the best pairs found come back as
         ``feasible`` with their bound.
@@ -95,7 +113,7 @@ class Program(BaseModel):
     backward_weight: float = Field(0.5, ge=0, le=WEIGHT, allow_inf_nan=False)
     mentor_capacity: int | dict[str, int] | None = None
     mentee_capacity: int | dict[str, int] | None = None
-    objective: Literal["total", "coverage", "fair"] = "total"
+    objective: Literal["total", "coverage", "fair", "rank_maximal", "stable"] = "total"
     locked: tuple[Pair, ...] = ()
     forbidden: tuple[Pair, ...] = ()
     past_pairs: tuple[Pair, ...] = ()
@@ -116,6 +134,10 @@ class Program(BaseModel):
     continuity_weight: float = Field(0.0, ge=-POINTS, le=POINTS, allow_inf_nan=False)
     min_matched_share: float | dict[str, float] | None = None
     max_pairs_per_department_pair: int | None = Field(None, ge=0, le=CAPACITY * 10**6)
+    preferences: SkipJsonSchema[Preferences | None] = Field(None, exclude=True, repr=False)
+    preference_weight: float = Field(8.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
+    min_shared_hours: float | None = Field(None, ge=0, le=168, allow_inf_nan=False)
+    shared_hours_weight: float = Field(0.0, ge=-WEIGHT, le=WEIGHT, allow_inf_nan=False)
     time_limit: float = Field(60.0, gt=0, le=SECONDS, allow_inf_nan=False)
     columns: dict[str, str] = Field(default_factory=dict)
 
@@ -152,6 +174,9 @@ class Program(BaseModel):
         "continuity_weight",
         "min_matched_share",
         "max_pairs_per_department_pair",
+        "preference_weight",
+        "min_shared_hours",
+        "shared_hours_weight",
         "time_limit",
         mode="before",
     )
@@ -200,6 +225,19 @@ class Program(BaseModel):
         if any(not 0 <= x <= 1 for x in shares):
             raise ValueError("shares must be between 0 and 1 (0.5 = half of the department's mentees)")
         return value
+
+    @field_validator("preferences", mode="before")
+    @classmethod
+    def _read_preferences(cls, value):
+        """Preferences come from rm.read_preferences (a programme file cannot hold them)."""
+        if value is not None and not isinstance(value, Preferences):
+            raise ValueError("read them with rm.read_preferences and pass preferences= to rm.match")
+        return value
+
+    @property
+    def has_ranks(self) -> bool:
+        """Whether stated ranks weigh in the scores (some are given, and their weight is not 0)."""
+        return self.preferences is not None and self.preferences.has_ranks and self.preference_weight != 0
 
     @field_validator("columns")
     @classmethod

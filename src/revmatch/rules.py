@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .availability import shared_hours
 from .complementarity import score_parts
 from .errors import ConfigError, UnknownPersonError
 from .models import Workforce
+from .preferences import pair_values
 from .program import Program
 
 
@@ -99,6 +101,17 @@ class PairAttributes:
             both_ways=False,
             aligned=self.aligned,
         )
+
+    def preference(self) -> np.ndarray:
+        """Rank points stated about the pair by either person (see :mod:`revmatch.preferences`)."""
+        stated = self.program.preferences
+        if stated is None:
+            return np.zeros(self.r.shape if self.aligned else (len(self.mentor_rows), len(self.mentee_rows)))
+        return pair_values(stated, self.wf.ids, 0, self.mentor_rows, self.mentee_rows, self.aligned)
+
+    def shared_hours(self) -> np.ndarray:
+        """Hours a week both are free: their ``availability`` slots, else ``working_hours`` on weekdays."""
+        return shared_hours(self.wf, self.program, self.r, self.c, self.aligned)
 
     def timezone_overlap(self) -> np.ndarray:
         """Shared working hours, each person working ``working_hours`` in their own time zone."""
@@ -211,9 +224,16 @@ def rule_masks(
     if program.min_timezone_overlap is not None:
         # Meetings in working time: enough shared working hours.
         masks["timezone_overlap"] = facts.timezone_overlap() >= program.min_timezone_overlap
+    if program.min_shared_hours is not None:
+        # Meetings in both people's free time: enough hours a week in common.
+        masks["shared_hours"] = facts.shared_hours() >= program.min_shared_hours
     if program.forbidden:
         # The admin forbade these pairs.
         masks["forbidden"] = _pair_mask(workforce, program.forbidden, mentor_rows, mentee_rows, False, aligned)
+    if program.preferences is not None and program.preferences.has_avoids:
+        # Nobody is paired with someone who asked to avoid them (either of the two may ask).
+        ids = workforce.ids
+        masks["avoid"] = pair_values(program.preferences, ids, 1, mentor_rows, mentee_rows, aligned) == 0
     if program.past_pairs:
         # A new cohort never repeats an earlier pair, in either direction.
         masks["past_pair"] = _pair_mask(workforce, program.past_pairs, mentor_rows, mentee_rows, True, aligned)
@@ -244,7 +264,9 @@ RULE_WORDS = {
     "shared_language": "no shared language",
     "same_location": "different location",
     "timezone_overlap": "too few shared working hours",
+    "shared_hours": "too few free hours a week in common",
     "forbidden": "forbidden by the admin",
+    "avoid": "one of them asked not to be paired",
     "past_pair": "paired in an earlier cohort",
 }
 
@@ -271,6 +293,8 @@ RULE_HINTS = {
     "shared_language": "require_shared_language = false allows it",
     "same_location": "require_same_location = false allows it",
     "timezone_overlap": "a lower min_timezone_overlap allows it",
+    "shared_hours": "a lower min_shared_hours (or more availability) allows it",
     "forbidden": "taking the pair out of forbidden allows it",
+    "avoid": "only the person who said avoid can lift it (their row in the preferences)",
     "past_pair": "taking the pair out of past_pairs (or the history) allows it",
 }

@@ -30,6 +30,7 @@ from .complementarity import hinge_blocks, score_parts
 from .engine.arrays import take
 from .engine.mincost import score_grain
 from .models import Workforce
+from .preferences import pair_values, preference_grain
 from .program import Program
 from .resources import require_memory
 from .rules import PairAttributes, capacities, participants, rule_masks
@@ -178,13 +179,22 @@ PREFERENCES = {  # score part → (Program weight field, how the part is measure
     "timezone_overlap": "timezone_overlap_weight",
     "priority": "priority_weight",
     "continuity": "continuity_weight",
+    "preference": "preference_weight",
+    "shared_hours": "shared_hours_weight",
 }
 
 
 def part_weights(program: Program) -> dict[str, float]:
-    """The weight of each score part in use: the two skill directions and every soft preference set."""
+    """The weight of each score part in use: the two skill directions and every soft preference set
+    (stated ranks only when some are given)."""
     weights = {"forward": program.forward_weight, "backward": program.backward_weight}
-    weights.update({part: getattr(program, field) for part, field in PREFERENCES.items() if getattr(program, field)})
+    weights.update(
+        {
+            part: getattr(program, field)
+            for part, field in PREFERENCES.items()
+            if getattr(program, field) and (part != "preference" or program.has_ranks)
+        }
+    )
     return weights
 
 
@@ -233,7 +243,7 @@ def score_block(
     """
     weights = part_weights(program)
     forward = None
-    if not with_parts and not aligned and exact_in_float32(weights, workforce.proficiency.shape[1]):
+    if not with_parts and not aligned and float32_exact(program, workforce.proficiency.shape[1]):
         if program.min_forward:
             parts = score_parts(workforce, mentor_rows, mentee_rows)
             forward, matrix = parts["forward"], parts["backward"]
@@ -241,6 +251,8 @@ def score_block(
             matrix += forward if weights["forward"] == 1 else forward * np.float32(weights["forward"])
         else:
             matrix = _fused_scores(workforce, weights, mentor_rows, mentee_rows)
+        if "preference" in weights:  # a few stated pairs: added where they are, exact in float32
+            _add_rank_points(matrix, workforce, program, mentor_rows, mentee_rows)
         parts = {}
     else:
         parts = score_parts(workforce, mentor_rows, mentee_rows, aligned)
@@ -262,17 +274,37 @@ def score_block(
     return matrix, allowed, (parts if with_parts else {})
 
 
-def exact_in_float32(weights: dict[str, float], n_skills: int) -> bool:
+def exact_in_float32(weights: dict[str, float], n_skills: int, rank_grain: float = 1.0) -> bool:
     """Whether float32 arithmetic gives these weighted skill scores exactly, in any summation order.
 
-    True when only ``forward`` and ``backward`` are weighted, both weights are multiples of 1/256,
-    and the largest possible score, in 1/256ths, stays below 2**24 (float32's exact integers).
+    True when only ``forward`` and ``backward`` (and stated ranks, ``preference``, whose part is a
+    multiple of ``rank_grain`` and at most 2) are weighted, each weight times its part's grain is a
+    multiple of 1/256, and the largest possible score, in 1/256ths, stays below 2**24 (float32's
+    exact integers).
     """
-    if set(weights) != {"forward", "backward"}:
+    if not {"forward", "backward"} <= set(weights) <= {"forward", "backward", "preference"}:
         return False
-    ticks = [w * 256 for w in weights.values()]
+    ticks = [weights["forward"] * 256, weights["backward"] * 256]
     largest = sum(abs(t) for t in ticks) * n_skills * MAX_SCALE * MAX_SCALE
+    if "preference" in weights:
+        ticks.append(weights["preference"] * rank_grain * 256)
+        largest += abs(weights["preference"]) * 2 * 256
     return all(float(t).is_integer() for t in ticks) and largest < 2**24
+
+
+def float32_exact(program: Program, n_skills: int) -> bool:
+    """:func:`exact_in_float32` for a programme's weights and stated ranks."""
+    return exact_in_float32(part_weights(program), n_skills, preference_grain(program.preferences))
+
+
+def _add_rank_points(
+    matrix: np.ndarray, workforce: Workforce, program: Program, mentor_rows: np.ndarray, mentee_rows: np.ndarray
+) -> None:
+    """Add ``preference_weight`` × rank points to a block's scores, in place (exact: see float32_exact)."""
+    assert program.preferences is not None
+    points = pair_values(program.preferences, workforce.ids, 0, mentor_rows, mentee_rows)
+    i, j = np.nonzero(points)
+    matrix[i, j] += (points[i, j] * program.preference_weight).astype(matrix.dtype)
 
 
 def _fused_scores(
@@ -305,7 +337,7 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
     not multiples of 1/256): their scores are computed whole.
     """
     weights = part_weights(program)
-    if not exact_in_float32(weights, workforce.proficiency.shape[1]):
+    if not float32_exact(program, workforce.proficiency.shape[1]):
         return None
     p, q = workforce.proficiency.astype(np.float32), workforce.need.astype(np.float32)
     w_f, w_b = np.float32(weights["forward"]), np.float32(weights["backward"])
@@ -329,6 +361,8 @@ def skill_bound(workforce: Workforce, program: Program, mentor_rows: np.ndarray,
             np.copyto(tile, -np.inf, where=~facts.different_department())
         if program.require_same_location:
             np.copyto(tile, -np.inf, where=~facts.same_location())
+        if "preference" in weights:  # the stated ranks' points, exactly
+            _add_rank_points(tile, workforce, program, mentor_rows[rows], mentee_rows[cols])
         return tile
 
     return bound

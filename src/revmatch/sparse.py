@@ -39,10 +39,11 @@ from .engine.tiles import candidate_tile_shape, pricing_tile_shape
 from .engine.topk import candidate_arcs_of, candidate_pass
 from .errors import ConfigError
 from .models import Workforce
+from .preferences import preference_grain
 from .program import Program
 from .resources import available_memory
 from .rules import capacities, participants
-from .scoring import check_skill_memory, exact_in_float32, part_weights, score_block, skill_bound
+from .scoring import check_skill_memory, float32_exact, part_weights, score_block, skill_bound
 
 CACHE_BYTES = 2**30  # scores kept for pricing up to this size (10k × 10k float32 is 0.4 GB)
 
@@ -94,13 +95,14 @@ class SparseAssignment:
         return self.assignment.status
 
 
-def unsupported_settings(program: Program) -> list[str]:
-    """The programme's settings this route does not solve (it solves ``total`` without locks or quotas)."""
+def unsupported_settings(program: Program, locks: bool = False) -> list[str]:
+    """The programme's settings this route does not solve (it solves ``total`` without locks or quotas;
+    ``locks=True``: with locks, as :func:`revmatch.sparse_locks.sparse_with_locks` solves them)."""
     return [
         name
         for name, value in (
             ("objective", program.objective != "total"),
-            ("locked", bool(program.locked)),
+            ("locked", bool(program.locked) and not locks),
             ("min_matched_share", program.min_matched_share is not None),
             ("max_pairs_per_department_pair", program.max_pairs_per_department_pair is not None),
             ("priority_first", program.priority_first),
@@ -297,8 +299,9 @@ class _Problem:
         weights = part_weights(program)
         # Skill parts are whole numbers, so the scores lie on the weights' grain; other parts (shared
         # hours) may not, and then the scores themselves are read, as solve() does.
-        skill_only = set(weights) <= {"forward", "backward"}
-        grain = score_grain(np.array(list(weights.values()))) if skill_only else None
+        skill_only = set(weights) <= {"forward", "backward", "preference"}  # stated ranks: halving points
+        grains = [*weights.values(), weights.get("preference", 1.0) * preference_grain(program.preferences)]
+        grain = score_grain(np.array(grains)) if skill_only else None
         return cls(
             workforce,
             program,
@@ -340,7 +343,7 @@ class _Problem:
 
     def score_cache(self, budget: int) -> np.ndarray | None:
         """Room for every score when it fits ``budget`` (float32 where exact): pricing then reads it back."""
-        exact32 = exact_in_float32(part_weights(self.program), self.workforce.proficiency.shape[1])
+        exact32 = float32_exact(self.program, self.workforce.proficiency.shape[1])
         itemsize = 4 if exact32 else 8
         if not 0 < self.n_rows * self.n_cols * itemsize <= budget:
             return None

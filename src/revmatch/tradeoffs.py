@@ -49,8 +49,8 @@ def tradeoffs(
     workforce : Workforce
     program : Program, default=Program()
     preferences : optional
-        Stated preferences, which add their objectives; this version has none
-        (:func:`revmatch.outcome.with_preferences`).
+        Stated preferences (:func:`revmatch.read_preferences`): every objective is solved with them,
+        and ``rank_maximal`` and ``stable`` are added.
     tuning : Tuning, optional
 
     Returns

@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .availability import slot_problems
 from .errors import (
     ConfigError,
     IgnoredColumnsWarning,
@@ -27,7 +28,16 @@ from .tables import shown
 
 ROLES = ("mentor", "mentee", "both", "none")
 EMPLOYEE_COLUMNS = ("employee_id", "level", "department", "manager_id")
-OPTIONAL_EMPLOYEE_COLUMNS = ("name", "location", "timezone", "languages", "role", "mentor_capacity", "mentee_capacity")
+OPTIONAL_EMPLOYEE_COLUMNS = (
+    "name",
+    "location",
+    "timezone",
+    "languages",
+    "role",
+    "mentor_capacity",
+    "mentee_capacity",
+    "availability",
+)
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
 MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
@@ -220,7 +230,7 @@ def _number(cell: str) -> str:
 _CONTROL_PATTERN = "[\x00-\x1f\x7f\ufeff]"
 _CONTROL_RE = re.compile(_CONTROL_PATTERN)
 # How long a text cell may be: ids and categories short, a name or a list of languages longer.
-TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH}
+TEXT_LIMITS = {"name": TEXT_LENGTH, "languages": TEXT_LENGTH, "availability": TEXT_LENGTH}
 
 
 def check_text(table: Table, columns: Iterable[str], problems: Problems) -> None:
@@ -395,6 +405,9 @@ def validate_employees(
             lambda i: f"{timezone[i]!r} is not an IANA time zone (e.g. Europe/London)",
         )
     languages = np.array([";".join(split_list(s)) for s in table.text("languages")], dtype=object)
+    availability = table.text("availability")
+    for k, message in slot_problems(availability):  # weekly slots, in the person's own time zone
+        problems.add(table.where, table.rows[k], "availability", message)
     return pd.DataFrame(
         {
             "employee_id": ids,
@@ -408,6 +421,7 @@ def validate_employees(
             "role": role,
             "mentor_capacity": mentor_cap,
             "mentee_capacity": mentee_cap,
+            "availability": availability,
             "_row": table.rows,
         }
     )

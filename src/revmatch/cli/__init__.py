@@ -1,7 +1,8 @@
 """The `revmatch` command: thin shells over the Python API, one verb each (run `revmatch --help`).
 
 One module per kind of work: :mod:`.matching` (demo, match, synth, schema), :mod:`.rounds` (rematch,
-next-round), :mod:`.kpis`, :mod:`.store` (``--db`` and ``db``), :mod:`.advise`, :mod:`.introductions`;
+next-round), :mod:`.kpis`, :mod:`.store` (``--db`` and ``db``), :mod:`.advise`, :mod:`.introductions`,
+:mod:`.voice` (shortlist, respond);
 :mod:`.common` holds what they share.
 """
 
@@ -12,13 +13,13 @@ import sys
 import warnings
 
 from ..errors import RevmatchError, RevmatchWarning
-from . import advise, introductions, kpis, matching, rounds, store
+from . import advise, introductions, kpis, matching, rounds, store, voice
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revmatch", description="Optimal, explained reverse-mentoring matches.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for verbs in (matching, rounds, kpis, store, advise, introductions):
+    for verbs in (matching, rounds, kpis, store, advise, introductions, voice):
         verbs.add_parsers(sub)
     return parser
 

@@ -13,7 +13,16 @@ from ..errors import ConfigError
 from ..reporting.page import signed
 from ..reporting.writing import write_csv, write_text
 from ..tradeoffs import tradeoffs
-from .common import check_outputs, load_program, load_workforce, progress, raw_csv_argument
+from .common import (
+    check_outputs,
+    load_program,
+    load_workforce,
+    preferences_argument,
+    progress,
+    raw_csv_argument,
+    read_stated,
+    reading_arguments,
+)
 
 ID_SEPARATOR = "; "  # between the ids of one cell of newly_matched / no_longer_matched
 
@@ -22,8 +31,9 @@ def _advise(args) -> int:
     check_outputs(args)
     program = load_program(args)
     changes = read_what_if(args.what_if) if args.what_if else None
+    prefs = read_stated(args)
     wf = load_workforce(args)
-    advice = advise(wf, program, changes, progress=progress(args))
+    advice = advise(wf, program, changes, preferences=prefs, progress=progress(args))
     print_advice(advice, sys.stdout)
     safe = not args.raw_csv
     if args.output:
@@ -33,7 +43,7 @@ def _advise(args) -> int:
         write_csv(advice.per_person, args.per_person, formula_safe=safe)
         print(f"wrote {args.per_person}")
     if args.report:
-        frontier = tradeoffs(wf, program)
+        frontier = tradeoffs(wf, program, prefs)
         print(frontier.drop(columns=["note"]).to_string(index=False))
         write_text(args.report, advice.to_html(tradeoffs=frontier))
         print(f"wrote report {args.report}")
@@ -105,17 +115,8 @@ def add_parsers(sub) -> None:
         type=Path,
         help="your own changes instead of the default ones: a TOML file of [[change]] tables of programme settings",
     )
-    a.add_argument(
-        "--external-managers",
-        action="store_true",
-        help="a manager_id missing from the file is someone outside it, not an error",
-    )
-    a.add_argument(
-        "--default-role",
-        default="none",
-        choices=("none", "mentor", "mentee", "both"),
-        help="the opt-in of a blank role cell, or of everyone without a role column (default: none, not enrolled)",
-    )
+    reading_arguments(a)
+    preferences_argument(a)
     a.add_argument("-o", "--output", type=Path, help="write the advice table (one row per change) here")
     a.add_argument("--per-person", type=Path, help="write the smallest change for each unmatched person here")
     a.add_argument("--report", type=Path, help="write the match report with the advice and the objectives here")

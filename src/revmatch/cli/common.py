@@ -7,10 +7,14 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import ConfigError
+from ..lifecycle import RematchResult
 from ..mapping import PROFILES
 from ..matching import ROUTES, MatchResult
 from ..models import Workforce
+from ..preferences import Preferences, read_preferences
 from ..program import Program
 from ..reporting.audit import check_audit_folder, write_outputs
 from ..reporting.figures import match_percent
@@ -43,13 +47,30 @@ def print_summary(result: MatchResult, out) -> None:
     print("time " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), file=out)
 
 
+def voice_line(result: MatchResult) -> str:
+    """How the stated preferences were met, in one line (a match given --preferences)."""
+    voice = result.voice
+    assert voice is not None
+    shares = voice.shares()
+    firsts = "-" if shares["first"] is None else f"{shares['first']:.0%}"
+    honoured = int(voice.musts["honoured"].sum()) if len(voice.musts) else 0
+    line = (
+        f"preferences: {firsts} of those who ranked got their first choice; musts honoured {honoured}/"
+        f"{len(voice.musts)}; avoids respected {voice.avoids_respected}/{voice.avoids}; "
+        f"blocking pairs {len(voice.blocking)}"
+    )
+    if voice.total_optimum is not None:
+        line += f"; total score {result.objective:g} against the best possible {voice.total_optimum:g}"
+    return line
+
+
 def route_arguments(parser) -> None:
     parser.add_argument(
         "--route",
         choices=ROUTES,
         default="auto",
         help="dense: score every pair at once; sparse: tile by tile in memory linear in the "
-        "people (total objective, no locks or quotas); auto (default): sparse for large programmes",
+        "people (total objective, no quotas; locks made first); auto (default): sparse for large programmes",
     )
     parser.add_argument("--progress", action="store_true", help="print each stage of a long match on stderr")
 
@@ -225,6 +246,8 @@ INPUT_FLAGS = {
     "what_if": "what-if changes",
     "text_template": "text template",
     "html_template": "HTML template",
+    "preferences": "preferences",
+    "responses": "responses",
 }
 OUTPUT_FLAGS = {
     "output": "-o",
@@ -232,6 +255,7 @@ OUTPUT_FLAGS = {
     "report": "--report",
     "changes": "--changes",
     "per_person": "--per-person",
+    "letters": "--letters",
 }
 FOLDER_OUTPUTS = {"introductions": "-o"}  # folders that must be new or empty
 
@@ -301,3 +325,38 @@ def audit_arguments(parser, what: str) -> None:
     )
     parser.add_argument("--out-dir", type=Path, help=f"{what} pairs.csv, unmatched.csv, pairs.jsonl and run.json here")
     parser.add_argument("--force", action="store_true", help="replace an existing audit folder (--out-dir)")
+
+
+def preferences_argument(parser) -> None:
+    """``--preferences``: the stated preferences, in any format the HR files come in."""
+    parser.add_argument(
+        "--preferences",
+        type=Path,
+        help="stated preferences (employee_id, partner_id, preference = a rank, avoid or must)",
+    )
+
+
+def read_stated(args) -> Preferences | None:
+    """The ``--preferences`` file read (by extension, or as ``--format`` says), or None."""
+    if not args.preferences:
+        return None
+    return read_preferences(args.preferences, file_format=getattr(args, "file_format", None))
+
+
+def finish_round(changed: RematchResult, args, key: str | None, declined: pd.DataFrame | None = None) -> int:
+    """Write a re-matched round: the pairs, what changed and why (``--changes``), the summary."""
+    write_pairs(changed.result, args, key)
+    print(changed.summary_text())
+    if args.changes:
+        frames = [] if declined is None else [declined.assign(change="declined")]
+        frames += [
+            changed.kept.assign(change="kept", reason=""),
+            changed.broken.assign(change="broken"),
+            changed.made.assign(change="new", reason=""),
+        ]
+        changes = pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]]
+        write_csv(changes, args.changes, formula_safe=not args.raw_csv)
+        print(f"wrote {args.changes}")
+    print_summary(changed.result, sys.stdout)
+    print(f"wrote {args.output}")
+    return 0

@@ -19,11 +19,14 @@ from .common import (
     check_outputs,
     load_program,
     load_workforce,
+    preferences_argument,
     print_summary,
     progress,
     pseudonym_key,
     raw_csv_argument,
+    read_stated,
     route_arguments,
+    voice_line,
     workforce_arguments,
     writable_folder,
     write_extras,
@@ -72,12 +75,16 @@ def _match(args) -> int:
     program = load_program(args)
     wf = load_workforce(args)
     store = open_store(args, key) if args.db else None
-    result = match(wf, program, route=args.route, progress=progress(args))
+    prefs = read_stated(args)
+    result = match(wf, program, preferences=prefs, route=args.route, progress=progress(args))
     inputs = {"employees": args.employees, "skills": args.skills} | ({"config": args.config} if args.config else {})
+    inputs |= {"preferences": args.preferences} if args.preferences else {}
     if store is not None:
         save(store, result, args, inputs)  # the store first: if it refuses the round, no file is written
     write_pairs(result, args, key)
     print_summary(result, sys.stdout)
+    if result.voice is not None:
+        print(voice_line(result), file=sys.stdout)
     print(f"wrote {args.output}" + (f" and {args.unmatched}" if args.unmatched else ""))
     write_extras(result, args, inputs=inputs, seed=None)
     return 0
@@ -126,6 +133,7 @@ def add_parsers(sub) -> None:
     )
     audit_arguments(m, "write")
     route_arguments(m)
+    preferences_argument(m)
     db_arguments(m, pseudonymize=False)
     m.set_defaults(run=_match)
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import ConfigError
 from ..lifecycle import next_round, read_history, rematch
-from ..reporting.writing import write_csv
 from ..tables import read_table
 from .common import (
     check_outputs,
+    finish_round,
     leading_file,
     load_program,
     load_workforce,
@@ -37,20 +35,7 @@ def _rematch(args) -> int:
     changed = rematch(previous, wf, program, reshuffle=args.reshuffle, store=store)
     if store is not None:
         save(store, changed, args, {"employees": args.employees, "skills": args.skills})
-    write_pairs(changed.result, args, key)
-    print(changed.summary_text())
-    if args.changes:
-        frames = [
-            changed.kept.assign(change="kept", reason=""),
-            changed.broken.assign(change="broken"),
-            changed.made.assign(change="new", reason=""),
-        ]
-        changes = pd.concat(frames, ignore_index=True)[["change", "mentor_id", "mentee_id", "reason"]]
-        write_csv(changes, args.changes, formula_safe=not args.raw_csv)
-        print(f"wrote {args.changes}")
-    print_summary(changed.result, sys.stdout)
-    print(f"wrote {args.output}")
-    return 0
+    return finish_round(changed, args, key)
 
 
 def _next_round(args) -> int:

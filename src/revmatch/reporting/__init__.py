@@ -13,6 +13,7 @@ from .pseudonyms import pseudonym, pseudonymized_tables
 from .report import to_html
 from .spreadsheet import write_spreadsheet
 from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
+from .voice import shortlists_section
 
 __all__ = [
     "SUMMARY_FIGURES",
@@ -30,6 +31,7 @@ __all__ = [
     "pseudonym",
     "pseudonymized_tables",
     "shared_hours",
+    "shortlists_section",
     "summary",
     "to_html",
     "with_contacts",

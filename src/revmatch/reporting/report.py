@@ -9,6 +9,7 @@ from .figures import blocking_pairs, coverage_by_skill, department_flow, match_p
 from .page import cards, escape, number, page, percent, section, table
 from .page import fragment as as_fragment
 from .summary import SUMMARY_FIGURES, matched_by_level, shared_hours, summary
+from .voice import voice_sections
 
 if TYPE_CHECKING:
     from ..matching import MatchResult
@@ -59,7 +60,8 @@ def to_html(
     )
     sections = [_summary_section(result, s), _levels_section(result), _hours_section(result, s)]
     sections += [_scores_section(result), _needs_section(result), _flow_section(result)]
-    sections += [_pairs_section(result), _unmatched_section(result), _stability_section(blocking), extra_sections]
+    sections += [_pairs_section(result), _unmatched_section(result), _stability_section(blocking)]
+    sections += [voice_sections(result), extra_sections]  # stated preferences and free hours, when used
     return (as_fragment if fragment else page)(title, "\n".join(sections), subtitle)
 
 
