@@ -61,6 +61,20 @@ def test_a_ragged_row_is_named(tmp_path):
         load(tmp_path, HEADER + "b,8,X,,mentee,1\na,2,Y,b,mentor,1,extra,x\n")
 
 
+@pytest.mark.parametrize(
+    ("body", "row"),
+    [
+        ("b,8,X,,mentee,1\n\n\na,two,Y,b,mentor,1\n", 5),  # two blank lines: rows 3 and 4 in a spreadsheet
+        ("b,8,X,,mentee,1\r\n\r\na,two,Y,b,mentor,1\r\n", 4),  # Windows line ends
+        ('b,8,X,,mentee,1\n"a",two,"Y\nsecond line",b,mentor,1\n', 3),  # a quoted line break stays in its row
+        ("b,8,X,,mentee,1\n\na,two,Y,b,mentor,1,extra,x\n", 4),  # a ragged row after a blank line
+    ],
+)
+def test_rows_are_named_as_a_spreadsheet_shows_them(tmp_path, body, row):
+    with pytest.raises(rm.InputError, match=rf"e\.csv, row {row}\b"):
+        load(tmp_path, HEADER + body)
+
+
 @pytest.mark.parametrize("column", ["DateOfBirth", "Gender Identity", "ethnic-origin", "Caste", "health_notes"])
 def test_protected_columns_in_any_spelling_are_never_loaded(tmp_path, column):
     employees = HEADER.strip() + f",{column}\nb,8,X,,mentee,1,secret-b\na,2,Y,b,mentor,1,secret-a\n"

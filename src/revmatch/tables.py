@@ -88,7 +88,20 @@ def read_table(
         frame = frame.apply(lambda col: col.where(~col.str.startswith("'"), col.str[1:]))
     frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
     frame.attrs["clean"] = _clean(raw, len(frame))
+    if "\n\n" in text or "\n\r\n" in text:  # blank lines are skipped: the rows below them keep their number
+        rows = _record_rows(text, delimiter)
+        if len(rows) == len(frame):
+            frame.attrs["rows"] = rows
     return frame
+
+
+def _record_rows(text: str, delimiter: str) -> np.ndarray:
+    """The spreadsheet row of each non-blank record below the header (a blank line is a row too)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return np.array([k + 1 for k, record in enumerate(reader) if record and k], dtype=np.int64)
+    except csv.Error:
+        return np.array([], dtype=np.int64)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -155,15 +168,15 @@ def check_header(where: str, names: list[str], row: int = 1, letters: list[str] 
 def _ragged_rows(where: str, text: str, delimiter: str, n_columns: int, found_only: bool = False) -> list[Problem]:
     """Every row with more cells than the header, by the spreadsheet row it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    problems, start = [], 1
+    problems, row = [], 1  # spreadsheet rows: one per record (a quoted line break stays in its row)
     try:
         for record in reader:
             if len(record) > n_columns:
                 message = f"{len(record)} cells, but the header has {n_columns} (a stray delimiter?)"
-                problems.append(Problem(where, start, None, message))
-            start = reader.line_num + 1
+                problems.append(Problem(where, row, None, message))
+            row += 1
     except csv.Error as exc:
-        problems.append(Problem(where, start, None, f"not readable CSV ({exc})"))
+        problems.append(Problem(where, row, None, f"not readable CSV ({exc})"))
     return problems if problems or found_only else [Problem(where, None, None, "not a readable CSV table")]
 
 
