@@ -94,3 +94,24 @@ def test_command_line_mistakes_are_messages_and_write_nothing(store_url, company
     monkeypatch.setenv("REVMATCH_PSEUDONYM_KEY", "a secret of sixteen+ characters")
     assert main(["match", employees, skills, "--pseudonymize", *db]) == 2
     assert "holds plain ids" in capsys.readouterr().err
+
+
+def test_day_first_checkins_reach_the_store(store_url, company, tmp_path, capsys):
+    employees, skills, _ = company
+    db = ["--db", store_url]
+    assert main(["match", employees, skills, "-o", str(tmp_path / "p0.csv"), "--round", "2027-Q1", *db]) == 0
+    made = sorted(pairs_in(tmp_path / "p0.csv"))[:2]
+    rows = [(m, e, "09/03/2027", 4, "mentee") for m, e in made]  # 9 March, as a European export writes it
+    frame = pd.DataFrame(rows, columns=["mentor_id", "mentee_id", "date", "rating", "rated_by"])
+    frame.to_csv(tmp_path / "checkins.csv", index=False)
+    capsys.readouterr()
+    assert main(["kpis", str(tmp_path / "checkins.csv"), "--as-of", "2027-04-01", *db]) == 2
+    assert "is ambiguous" in capsys.readouterr().err
+    assert main(["kpis", str(tmp_path / "checkins.csv"), "--as-of", "2027-04-01", "--dayfirst", *db]) == 0
+    assert "recorded 2 new or changed check-ins" in capsys.readouterr().out
+    frame.assign(rating=5).to_csv(tmp_path / "corrected.csv", index=False)
+    assert main(["db", "checkins", str(tmp_path / "corrected.csv"), "--dayfirst", *db]) == 0
+    assert "recorded 2 new or changed check-ins" in capsys.readouterr().out
+    assert main(["db", "export", str(tmp_path / "export"), *db]) == 0
+    stored = pd.read_csv(tmp_path / "export" / "checkins.csv", dtype=str)
+    assert set(stored["date"]) == {"2027-03-09"} and set(stored["rating"]) == {"5"}

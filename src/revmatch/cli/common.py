@@ -360,3 +360,12 @@ def finish_round(changed: RematchResult, args, key: str | None, declined: pd.Dat
     print_summary(changed.result, sys.stdout)
     print(f"wrote {args.output}")
     return 0
+
+
+def date_order_arguments(parser) -> None:
+    """``--dayfirst`` / ``--monthfirst``: how a check-ins date like 09/03/2026 reads (default: refused)."""
+    dates = parser.add_mutually_exclusive_group()
+    dates.add_argument("--dayfirst", action="store_true", default=None, help="dates like 09/03/2026 are 9 March")
+    dates.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false", help="dates like 09/03/2026 are 3 September"
+    )

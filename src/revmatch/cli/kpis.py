@@ -15,7 +15,7 @@ from ..models import Workforce
 from ..reporting.kpi_page import kpis_html
 from ..reporting.writing import write_text
 from ..tables import read_table
-from .common import check_outputs, pseudonym_key
+from .common import check_outputs, date_order_arguments, pseudonym_key
 from .store import db_arguments, open_store
 
 
@@ -27,10 +27,9 @@ def _kpis(args) -> int:
     if args.db:
         if args.pairs is not None:
             raise ConfigError("with --db the running pairs come from the store: give only the check-ins file (or none)")
-        checkins = read_checkins(args.checkins, dayfirst=args.dayfirst) if args.checkins is not None else None
         store = open_store(args, pseudonym_key(args))
-        if checkins is not None:
-            print(f"recorded {store.record_checkins(args.checkins)} new or changed check-ins")
+        if args.checkins is not None:
+            print(f"recorded {store.record_checkins(args.checkins, dayfirst=args.dayfirst)} new or changed check-ins")
         kpis = store.kpis(as_of, round=args.round, **options)
         pairs = store.pairs(args.round, workforce=workforce)
     else:
@@ -86,11 +85,7 @@ def add_parsers(sub) -> None:
     k.add_argument(
         "--risk-weeks", type=int, default=6, help=f"weeks without a check-in that put a pair at risk (1–{WEEKS})"
     )
-    dates = k.add_mutually_exclusive_group()
-    dates.add_argument("--dayfirst", action="store_true", default=None, help="dates like 09/03/2026 are 9 March")
-    dates.add_argument(
-        "--monthfirst", dest="dayfirst", action="store_false", help="dates like 09/03/2026 are 3 September"
-    )
+    date_order_arguments(k)
     k.add_argument("--report", type=Path, help="write the KPI page (HTML)")
     db_arguments(k)
     k.set_defaults(run=_kpis)

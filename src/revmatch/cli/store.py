@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ConfigError
-from .common import pseudonym_key
+from .common import date_order_arguments, pseudonym_key
 
 
 def open_store(args, key: str | None):
@@ -45,7 +45,7 @@ def _db(args) -> int:
     elif args.action == "responses":
         print(f"recorded {store.record_responses(args.target)} new or changed responses")
     elif args.action == "checkins":
-        print(f"recorded {store.record_checkins(args.target)} new or changed check-ins")
+        print(f"recorded {store.record_checkins(args.target, dayfirst=args.dayfirst)} new or changed check-ins")
     elif args.action == "erase":
         counts = store.erase(args.target)
         print(f"erased {args.target}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + " (KPIs unchanged)")
@@ -65,4 +65,5 @@ def add_parsers(sub) -> None:
     db.add_argument(
         "--pseudonymize", action="store_true", help="the store holds pseudonyms (env REVMATCH_PSEUDONYM_KEY)"
     )
+    date_order_arguments(db)
     db.set_defaults(run=_db)

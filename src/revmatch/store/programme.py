@@ -311,14 +311,15 @@ class ProgrammeStore:
             )
         return new + changed
 
-    def record_checkins(self, source: str | Path | pd.DataFrame) -> int:
-        """Record check-ins (as :func:`revmatch.kpis.read_checkins` reads them); returns rows new or changed.
+    def record_checkins(self, source: str | Path | pd.DataFrame, *, dayfirst: bool | None = None) -> int:
+        """Record check-ins (as :func:`revmatch.kpis.read_checkins` reads them, ``dayfirst`` included);
+        returns rows new or changed.
 
         One check-in per pair, date and ``rated_by``: importing the same export again changes nothing,
         a corrected row replaces the stored one. Free-text notes are never read. Every row is checked
         before anything is written; a row naming a pair the programme never made is an error.
         """
-        frame, table = records.checkins_table(source)
+        frame, table = records.checkins_table(source, dayfirst)
         with self._write() as conn:
             ids = records.pair_ids(conn, frame, table, self._key, "a check-in reports on a pair that was made")
             new, changed = writing.upsert(

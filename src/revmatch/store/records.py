@@ -73,9 +73,9 @@ def read_responses(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, Tab
     return frame, table
 
 
-def checkins_table(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, Table]:
+def checkins_table(source: str | Path | pd.DataFrame, dayfirst: bool | None = None) -> tuple[pd.DataFrame, Table]:
     """:func:`revmatch.kpis.read_checkins`, with the table for row labels (its rows stay in order)."""
-    frame = read_checkins(source)
+    frame = read_checkins(source, dayfirst=dayfirst)
     return frame, _table(source, "checkins")
 
 
