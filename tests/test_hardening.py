@@ -88,7 +88,7 @@ def test_protected_columns_in_any_spelling_are_never_loaded(tmp_path, column):
 
 @pytest.mark.parametrize("column", ["stage", "language_usage", "manager_id_old", "message"])
 def test_ordinary_columns_are_not_mistaken_for_protected(tmp_path, column):
-    from revmatch.validate import protected_column
+    from revmatch.protected import protected_column
 
     assert not protected_column(column)
 

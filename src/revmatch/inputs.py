@@ -11,6 +11,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .mapping import check_mapping, check_unused_keys, read_mapped
+from .protected import protected_column
 from .readers import Sheet
 from .tables import Fingerprint
 from .validate import (
@@ -21,7 +22,6 @@ from .validate import (
     Table,
     check_text,
     closest_headers,
-    protected_column,
 )
 
 Source = str | Path | pd.DataFrame

@@ -18,7 +18,7 @@ from .limits import PER_MONTH, WEEKS
 from .models import Workforce
 from .readers import read_frame
 from .tables import shown
-from .validate import Problems, Table, parse_int, skill_key
+from .validate import Problems, Table, parse_int, required_columns, required_text, skill_key
 
 CHECKIN_COLUMNS = ("mentor_id", "mentee_id", "date")
 OPTIONAL_CHECKIN_COLUMNS = ("rating", "rated_by", "skills", "notes")
@@ -43,13 +43,8 @@ def read_checkins(source: str | Path | pd.DataFrame, *, dayfirst: bool | None = 
         spreadsheet_rows=not isinstance(source, pd.DataFrame),
     )
     problems = Problems()
-    for column in CHECKIN_COLUMNS:
-        if column not in table.cells:
-            problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
-    problems.raise_if_any()
-    mentor, mentee = table.text("mentor_id"), table.text("mentee_id")
-    for name, values in (("mentor_id", mentor), ("mentee_id", mentee)):
-        problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
+    required_columns(table, CHECKIN_COLUMNS, problems)
+    mentor, mentee = required_text(table, ("mentor_id", "mentee_id"), problems)
     parsed = parse_dates(table, "date", problems, dayfirst)
     rating = parse_int(table, "rating", problems, default=0, low=0, high=5)
     rated_by = np.array([x.casefold() for x in table.text("rated_by")], dtype=object)

@@ -5,7 +5,7 @@ common HR systems export. Headers are compared with case, spaces and punctuation
 ID", "Employee Id" and "employee-id" are one header). Precedence, per revmatch column: the
 ``columns`` mapping, then a header that is the column's own name, then the profile's headers in the
 order listed (the first present wins; the others are noted in the decisions). A protected column
-(:func:`revmatch.validate.protected_column`) is never mapped.
+(:func:`revmatch.protected.protected_column`) is never mapped.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 
 from .errors import ConfigError
 from .profiles import PROFILES, squash
+from .protected import protected_column
 from .readers import Sheet, read_frame
 from .tables import Fingerprint
 from .validate import (
@@ -27,7 +28,6 @@ from .validate import (
     SKILL_COLUMNS,
     Table,
     closest_headers,
-    protected_column,
 )
 
 CONTACT_COLUMNS = ("email",)  # loaded only when asked for (contact_columns=)

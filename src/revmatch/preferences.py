@@ -27,7 +27,7 @@ from pydantic_core import core_schema
 
 from .errors import InputError, Problem
 from .readers import Sheet, read_frame
-from .validate import Problems, Table, check_text
+from .validate import Problems, Table, check_text, required_columns, required_text
 
 COLUMNS = ("employee_id", "partner_id", "preference")
 WORDS = ("avoid", "must")
@@ -201,10 +201,7 @@ def read_preferences(
     else:
         raise InputError([Problem("preferences", None, None, f"expected a file path or a DataFrame, got {source!r}")])
     problems = Problems()
-    missing = [c for c in COLUMNS if c not in table.cells]
-    for column in missing:
-        problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
-    problems.raise_if_any()
+    required_columns(table, COLUMNS, problems)
     check_text(table, COLUMNS, problems)
     frame = _statements(table, problems)
     problems.raise_if_any()
@@ -213,9 +210,7 @@ def read_preferences(
 
 def _statements(table: Table, problems: Problems) -> pd.DataFrame:
     """The rows as statements, every bad cell added to ``problems``."""
-    who, whom, said = table.text("employee_id"), table.text("partner_id"), table.text("preference")
-    for column, values in (("employee_id", who), ("partner_id", whom), ("preference", said)):
-        problems.add_rows(table, values == "", column, lambda i: "missing value (required)")
+    who, whom, said = required_text(table, ("employee_id", "partner_id", "preference"), problems)
     oneself = (who == whom) & (who != "")
     problems.add_rows(table, oneself, "partner_id", lambda i: "a preference about oneself (same id as employee_id)")
     word = np.array([s.casefold() for s in said], dtype=object)

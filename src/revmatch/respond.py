@@ -17,7 +17,7 @@ from .preferences import Preferences, read_preferences
 from .program import Program
 from .rules import known_pairs
 from .tables import read_table
-from .validate import Problems, Table
+from .validate import Problems, Table, required_columns, required_text
 
 if TYPE_CHECKING:  # the store sits above: it is handed in, never imported here
     from .store import ProgrammeStore
@@ -53,13 +53,9 @@ def read_responses(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     else:
         table = Table.from_frame(read_table(source, escaped=True), str(source), spreadsheet_rows=True)
     problems = Problems()
-    for column in ("mentor_id", "mentee_id", "response"):
-        if column not in table.cells:
-            problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
-    problems.raise_if_any()
-    mentor, mentee, said = table.text("mentor_id"), table.text("mentee_id"), table.text("response")
-    for name, values in (("mentor_id", mentor), ("mentee_id", mentee)):
-        problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
+    required_columns(table, ("mentor_id", "mentee_id", "response"), problems)
+    mentor, mentee = required_text(table, ("mentor_id", "mentee_id"), problems)
+    said = table.text("response")
     response = np.array([x.casefold() for x in said], dtype=object)
     bad = ~pd.Series(response).isin(RESPONSES).to_numpy()
     problems.add_rows(table, bad, "response", lambda i: f"{said[i]!r} is not accept or decline")

@@ -24,6 +24,7 @@ from .errors import (
 )
 from .limits import CAPACITY, ID_LENGTH, LEVEL, TEXT_LENGTH
 from .profiles import profile_hits, squash
+from .protected import protected_column
 from .tables import shown
 
 ROLES = ("mentor", "mentee", "both", "none")
@@ -41,58 +42,6 @@ OPTIONAL_EMPLOYEE_COLUMNS = (
 SKILL_COLUMNS = ("employee_id", "skill", "proficiency", "need")
 MAX_SCALE = 5  # proficiency and need are 0..5
 MAX_PROBLEMS = 1000  # stored in detail; the total is always counted
-
-
-# Column names (lower-case, spaces and dashes as underscores) that carry protected or sensitive data.
-# Words in a column name that mark protected or sensitive data, whatever the spelling around them
-# ("DateOfBirth", "gender_identity", "Health condition", "caste"): such a column is never loaded.
-PROTECTED_WORDS = frozenset(
-    {
-        "age",
-        "birth",
-        "birthday",
-        "dob",
-        "gender",
-        "sex",
-        "ethnicity",
-        "ethnic",
-        "race",
-        "racial",
-        "religion",
-        "religious",
-        "belief",
-        "beliefs",
-        "caste",
-        "health",
-        "disability",
-        "disabled",
-        "medical",
-        "pregnancy",
-        "pregnant",
-        "marital",
-        "orientation",
-        "sexuality",
-        "nationality",
-        "citizenship",
-        "ssn",
-        "political",
-        "union",
-        "trade",
-        "genetic",
-        "biometric",
-        "criminal",
-    }
-)
-PROTECTED_PHRASES = ("dateofbirth", "birthdate", "nationalid", "socialsecurity")
-
-
-def protected_column(name: str) -> bool:
-    """Whether a column name carries protected or sensitive data: a listed word in it, in any case or
-    spelling (words split at spaces, punctuation and camelCase), or a listed phrase."""
-    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)
-    lowered = [w.lower() for w in words]
-    joined = "".join(lowered)
-    return any(w in PROTECTED_WORDS for w in lowered) or any(p in joined for p in PROTECTED_PHRASES)
 
 
 @dataclass
@@ -195,6 +144,24 @@ def _as_text(col: pd.Series) -> np.ndarray:
         values = np.where(missing, "", values)
     # Cells read from CSV are already str: strip them without a str() call each.
     return np.array([v.strip() if v.__class__ is str else str(v).strip() for v in values.tolist()], dtype=object)
+
+
+def required_columns(table: Table, columns: Iterable[str], problems: Problems) -> None:
+    """Each of ``columns`` in the table; else every missing one named (with the columns found), raised at once."""
+    for column in columns:
+        if column not in table.cells:
+            problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
+    problems.raise_if_any()
+
+
+def required_text(table: Table, columns: Iterable[str], problems: Problems) -> list[np.ndarray]:
+    """The text of each of ``columns``, every empty cell added to ``problems`` as a missing value."""
+    out = []
+    for column in columns:
+        values = table.text(column)
+        problems.add_rows(table, values == "", column, lambda i: "missing value (required)")
+        out.append(values)
+    return out
 
 
 def parse_int(

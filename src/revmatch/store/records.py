@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..kpis import read_checkins
 from ..reporting.pseudonyms import pseudonym
 from ..tables import read_table
-from ..validate import Problems, Table
+from ..validate import Problems, Table, required_columns, required_text
 from .rows import now_utc
 from .schema import pairs
 from .writing import CHUNK, person_keys
@@ -33,13 +33,8 @@ def read_responses(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, Tab
     """
     table = _table(source, "responses")
     problems = Problems()
-    for column in ("mentor_id", "mentee_id", "response"):
-        if column not in table.cells:
-            problems.add(table.where, None, column, f"required column is missing (found: {', '.join(table.cells)})")
-    problems.raise_if_any()
-    mentor, mentee = table.text("mentor_id"), table.text("mentee_id")
-    for name, values in (("mentor_id", mentor), ("mentee_id", mentee)):
-        problems.add_rows(table, values == "", name, lambda i: "missing value (required)")
+    required_columns(table, ("mentor_id", "mentee_id", "response"), problems)
+    mentor, mentee = required_text(table, ("mentor_id", "mentee_id"), problems)
     response = np.array([x.casefold() for x in table.text("response")], dtype=object)
     raw = table.text("response")
     problems.add_rows(
