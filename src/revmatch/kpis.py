@@ -65,7 +65,7 @@ def read_checkins(source: str | Path | pd.DataFrame, *, dayfirst: bool | None = 
             "skills": [tuple(skill_key(s) for s in x.split(";") if s.strip()) for x in table.text("skills")],
         }
     )
-    out.attrs["decisions"] = {"dates": DATE_ORDERS[dayfirst]}
+    out.attrs.update(decisions={"dates": DATE_ORDERS[dayfirst]}, where=table.where, rows=table.rows)
     return out
 
 

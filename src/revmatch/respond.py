@@ -15,8 +15,8 @@ from .matching import MatchResult
 from .models import Pair, Workforce
 from .preferences import Preferences, read_preferences
 from .program import Program
+from .readers import read_frame
 from .rules import known_pairs
-from .tables import read_table
 from .validate import Problems, Table, required_columns, required_text
 
 if TYPE_CHECKING:  # the store sits above: it is handed in, never imported here
@@ -44,14 +44,16 @@ class RespondResult(RematchResult):
 
 def read_responses(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """Responses to proposed pairs: ``mentor_id``, ``mentee_id``, ``response`` (``accept`` | ``decline``),
-    optional ``responded_by`` (``mentor`` | ``mentee``); every bad cell named by file, row and column.
+    optional ``responded_by`` (``mentor`` | ``mentee``) and ``date`` (ISO); every bad cell named by
+    file, row and column. A file in any format the loaders read (a CSV revmatch wrote included).
 
-    The returned frame keeps each response's source ``row``.
+    The returned frame keeps each response's source ``row``; ``attrs["where"]`` names the source.
     """
     if isinstance(source, pd.DataFrame):
         table = Table.from_frame(source, "responses", spreadsheet_rows=False)
     else:
-        table = Table.from_frame(read_table(source, escaped=True), str(source), spreadsheet_rows=True)
+        frame = read_frame(source, escaped=True)
+        table = Table.from_frame(frame, str(frame.attrs.get("where", source)), spreadsheet_rows=True)
     problems = Problems()
     required_columns(table, ("mentor_id", "mentee_id", "response"), problems)
     mentor, mentee = required_text(table, ("mentor_id", "mentee_id"), problems)
@@ -64,8 +66,16 @@ def read_responses(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     problems.add_rows(
         table, wrong, "responded_by", lambda i: f"{table.text('responded_by')[i]!r} is not mentor or mentee"
     )
+    when = table.text("date")
+    parsed = pd.to_datetime(pd.Series(when, dtype=object), format="%Y-%m-%d", errors="coerce")
+    problems.add_rows(
+        table, (when != "") & parsed.isna().to_numpy(), "date", lambda i: f"{when[i]!r} is not a date like 2026-03-15"
+    )
     problems.raise_if_any()
-    frame = pd.DataFrame({"mentor_id": mentor, "mentee_id": mentee, "response": response, "responded_by": by})
+    dates = [d.date() if not pd.isna(d) else None for d in parsed]
+    frame = pd.DataFrame(
+        {"mentor_id": mentor, "mentee_id": mentee, "response": response, "responded_by": by, "date": dates}
+    )
     frame.attrs["where"] = table.where
     return frame.assign(row=table.rows)
 

@@ -233,6 +233,25 @@ def test_bad_checkins_are_named_by_row_before_anything_is_written(store_url, fir
     assert dump(store) == before
 
 
+def test_responses_and_checkins_come_in_any_format_the_loaders_read(store_url, first, tmp_path):
+    """JSON Lines here (no extra needed): rows are the file's lines, the store gets the same records."""
+    store = rm.ProgrammeStore(store_url)
+    store.save(first, round="2027-Q1")
+    m, e = first.pairs["mentor_id"].iloc[0], first.pairs["mentee_id"].iloc[0]
+    (tmp_path / "responses.jsonl").write_text(
+        f'{{"mentor_id": "{m}", "mentee_id": "{e}", "response": "Accept", "date": "2027-01-05"}}\n'
+    )
+    assert store.record_responses(tmp_path / "responses.jsonl") == 1
+    assert store.responses()[["response", "date"]].astype(str).values.tolist() == [["accept", "2027-01-05"]]
+    good = f'{{"mentor_id": "{m}", "mentee_id": "{e}", "date": "2027-01-09", "rating": 4, "rated_by": "mentee"}}'
+    (tmp_path / "checkins.jsonl").write_text(good + "\n\n" + good.replace(f'"{e}"', '"nobody"') + "\n")
+    with pytest.raises(rm.InputError, match=r"checkins.jsonl, row 3, column 'mentee_id': .* is not a pair"):
+        store.record_checkins(tmp_path / "checkins.jsonl")
+    (tmp_path / "checkins.jsonl").write_text(good + "\n")
+    assert store.record_checkins(tmp_path / "checkins.jsonl") == 1
+    assert store.checkins()["rating"].tolist() == [4]
+
+
 def test_the_migrations_build_exactly_the_schema_and_versions_are_checked(store_url):
     store = rm.ProgrammeStore(store_url)
     config = Config()

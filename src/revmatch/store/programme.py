@@ -13,11 +13,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..errors import ConfigError, StoreConflictError
-from ..kpis import Kpis, programme_kpis
+from ..kpis import Kpis, programme_kpis, read_checkins
 from ..lifecycle import RematchResult
 from ..matching import MatchResult
 from ..models import Pair, Workforce
 from ..reporting.pseudonyms import check_key, pseudonym
+from ..respond import read_responses
 from . import reading, records, writing
 from .database import create_engine, errors_as_store_errors, migrate, read, store_url, write
 from .export import export_csv
@@ -303,9 +304,9 @@ class ProgrammeStore:
         two people count as unplaced for priority. Every row is checked (file, row, column) before
         anything is written; a row naming a pair the programme never made is an error.
         """
-        frame, table = records.read_responses(source)
+        frame = read_responses(source)
         with self._write() as conn:
-            ids = records.pair_ids(conn, frame, table, self._key, "a response answers a pair that was proposed")
+            ids = records.pair_ids(conn, frame, frame["row"], self._key, "a response answers a pair that was proposed")
             new, changed = writing.upsert(
                 conn, responses, records.response_rows(frame, ids), ("pair_id", "responded_by")
             )
@@ -319,9 +320,11 @@ class ProgrammeStore:
         a corrected row replaces the stored one. Free-text notes are never read. Every row is checked
         before anything is written; a row naming a pair the programme never made is an error.
         """
-        frame, table = records.checkins_table(source, dayfirst)
+        frame = read_checkins(source, dayfirst=dayfirst)
         with self._write() as conn:
-            ids = records.pair_ids(conn, frame, table, self._key, "a check-in reports on a pair that was made")
+            ids = records.pair_ids(
+                conn, frame, frame.attrs["rows"], self._key, "a check-in reports on a pair that was made"
+            )
             new, changed = writing.upsert(
                 conn, checkins, records.checkin_rows(frame, ids), ("pair_id", "date", "rated_by")
             )
