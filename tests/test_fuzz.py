@@ -98,15 +98,47 @@ def test_programme_settings_fail_clearly_or_match(tmp_path_factory, workforce, d
         assert result.status in ("optimal", "feasible")
 
 
+IDS = ["a", "b", "c", "d", "e", "zz", "", "=cmd", "a;b"]
+CELLS = st.one_of(st.sampled_from(IDS), st.text(max_size=6))
+PREFERENCE_CELLS = st.one_of(st.sampled_from(["1", "2", "3", "0", "-1", "1.5", "avoid", "MUST", "x", ""]), CELLS)
+
+
+@FUZZ
+@given(
+    st.lists(st.tuples(CELLS, CELLS, PREFERENCE_CELLS), max_size=6),
+    st.sampled_from(["total", "rank_maximal", "stable"]),
+)
+def test_stated_preferences_fail_clearly_or_hold_in_the_match(tmp_path_factory, workforce, rows, objective):
+    """Any statements a file could hold: an InputError naming the file, or a match (or a revmatch error)
+    in which no avoided pair is made."""
+    path = tmp_path_factory.mktemp("prefs") / "prefs.csv"
+    body = "".join(",".join('"' + c.replace('"', '""') + '"' for c in row) + "\n" for row in rows)
+    path.write_text("employee_id,partner_id,preference\n" + body, encoding="utf-8")
+    try:
+        prefs = rm.read_preferences(path)
+    except rm.InputError as exc:
+        assert str(path) in str(exc)
+        return
+    with contextlib.suppress(rm.RevmatchError):
+        result = rm.match(workforce, rm.Program(objective=objective), preferences=prefs)
+        made = set(zip(result.pairs["mentor_id"], result.pairs["mentee_id"]))
+        avoided = {(a, b) for a, b, p in rows if p.strip().casefold() == "avoid"}
+        assert not made & (avoided | {(b, a) for a, b in avoided})
+
+
 PATHS = ["e.csv", "s.csv", "p.csv", "u.csv", "out", "r.html", "c.toml", "missing.csv", ".", "e.csv/x.csv"]
+PATHS += ["prefs.csv", "resp.csv"]
 FLAGS = ["-o", "--unmatched", "--report", "--out-dir", "--config", "--force", "--raw-csv", "--route", "--top"]
 FLAGS += ["--per-person", "--what-if"]  # revmatch advise
+FLAGS += ["--preferences", "--letters", "--k", "--side", "--changes"]  # the participants' voice
 tokens = st.one_of(st.sampled_from(PATHS), st.sampled_from(FLAGS), st.sampled_from(["dense", "sparse", "3", "-1"]))
 
 
 @FUZZ
 @given(
-    st.sampled_from(["match", "demo", "rematch", "next-round", "kpis", "schema", "synth", "advise"]),
+    st.sampled_from(
+        ["match", "demo", "rematch", "next-round", "kpis", "schema", "synth", "advise", "shortlist", "respond"]
+    ),
     st.lists(tokens, max_size=8),
 )
 def test_command_lines_never_crash_and_never_touch_the_inputs(tmp_path_factory, verb, args):
@@ -114,7 +146,9 @@ def test_command_lines_never_crash_and_never_touch_the_inputs(tmp_path_factory, 
     (folder / "e.csv").write_text(EMPLOYEES)
     (folder / "s.csv").write_text(SKILLS)
     (folder / "c.toml").write_text("min_level_gap = 1\n")
-    inputs = {name: (folder / name).read_bytes() for name in ("e.csv", "s.csv", "c.toml")}
+    (folder / "prefs.csv").write_text("employee_id,partner_id,preference\nb,a,1\ne,d,avoid\nc,a,must\n")
+    (folder / "resp.csv").write_text("mentor_id,mentee_id,response\na,b,accept\nd,e,decline\n")
+    inputs = {name: (folder / name).read_bytes() for name in ("e.csv", "s.csv", "c.toml", "prefs.csv", "resp.csv")}
     argv = [verb, *(str(folder / a) if a in PATHS else a for a in args)]
     if verb in ("demo", "synth"):
         argv = [a for a in argv if a != "--top"] + ["--employees", "40"]
@@ -131,7 +165,7 @@ def test_command_lines_never_crash_and_never_touch_the_inputs(tmp_path_factory, 
     assert code in (0, 2)
     if verb in ("synth", "demo", "schema"):
         return  # these read no file: e.csv is not their input, and -o may name any file
-    outputs = {"-o", "--unmatched", "--report", "--out-dir", "--per-person"}
+    outputs = {"-o", "--unmatched", "--report", "--out-dir", "--per-person", "--letters", "--changes"}
     given = {a for before, a in zip(["", *args], args) if a in inputs and before not in outputs}
     for name in given:  # a file the command was given to read is never overwritten, whatever else it was told
         assert (folder / name).read_bytes() == inputs[name], name
