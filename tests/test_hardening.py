@@ -66,6 +66,7 @@ def test_a_ragged_row_is_named(tmp_path):
     [
         ("b,8,X,,mentee,1\n\n\na,two,Y,b,mentor,1\n", 5),  # two blank lines: rows 3 and 4 in a spreadsheet
         ("b,8,X,,mentee,1\r\n\r\na,two,Y,b,mentor,1\r\n", 4),  # Windows line ends
+        ("b,8,X,,mentee,1\n   \n\t\na,two,Y,b,mentor,1\n", 5),  # lines of spaces are blank too
         ('b,8,X,,mentee,1\n"a",two,"Y\nsecond line",b,mentor,1\n', 3),  # a quoted line break stays in its row
         ("b,8,X,,mentee,1\n\na,two,Y,b,mentor,1,extra,x\n", 4),  # a ragged row after a blank line
     ],

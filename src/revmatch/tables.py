@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,18 +89,22 @@ def read_table(
         frame = frame.apply(lambda col: col.where(~col.str.startswith("'"), col.str[1:]))
     frame.attrs.update(sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw), header=header)
     frame.attrs["clean"] = _clean(raw, len(frame))
-    if "\n\n" in text or "\n\r\n" in text:  # blank lines are skipped: the rows below them keep their number
+    if _BLANK_LINE.search(text):  # blank lines are skipped: the rows below them keep their number
         rows = _record_rows(text, delimiter)
         if len(rows) == len(frame):
             frame.attrs["rows"] = rows
     return frame
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
 def _record_rows(text: str, delimiter: str) -> np.ndarray:
     """The spreadsheet row of each non-blank record below the header (a blank line is a row too)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return np.array([k + 1 for k, record in enumerate(reader) if record and k], dtype=np.int64)
+        filled = (k + 1 for k, cells in enumerate(reader) if k and (len(cells) > 1 or (cells and cells[0].strip())))
+        return np.fromiter(filled, dtype=np.int64)
     except csv.Error:
         return np.array([], dtype=np.int64)
 
