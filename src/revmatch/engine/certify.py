@@ -62,7 +62,7 @@ def proved(
         assignment's total; False when the assignment is not optimal (or not of that shape).
     """
     n_rows, n_cols = gain.shape
-    if len(rows) != min(n_rows, n_cols) or len(np.unique(rows)) != len(rows) or len(np.unique(cols)) != len(cols):
+    if len(rows) != min(n_rows, n_cols) or not (_distinct(rows, n_rows) and _distinct(cols, n_cols)):
         return False
     if len(rows) == 0:
         return True
@@ -256,6 +256,15 @@ def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray
         better = found > value
         best[better] = part[at[better]]
         value[better] = found[better]
+
+
+def _distinct(index: np.ndarray, n: int) -> bool:
+    """Whether the indices are distinct and in ``0 … n − 1`` (a count per index: no sort)."""
+    if len(index) == 0:
+        return True
+    if int(index.min()) < 0 or int(index.max()) >= n:
+        return False
+    return bool(np.bincount(index, minlength=n).max() <= 1)
 
 
 def _summed(u: np.ndarray, v: np.ndarray, total: float) -> bool:
