@@ -236,7 +236,8 @@ def _row_max(gain: np.ndarray, v: np.ndarray, cols: np.ndarray) -> np.ndarray:
     step = block_rows(len(cols))
     buffer = np.empty((min(step, n_rows), len(cols)))
     for k in range(0, n_rows, step):
-        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)])
+        # mode="clip" (the columns are valid): numpy buffers ``out`` for mode="raise", a second copy.
+        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)], mode="clip")
         block -= v
         block.max(axis=1, out=value[k : k + step])
     return value
@@ -249,7 +250,7 @@ def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray
     buffer = np.empty((gain.shape[0], min(step, len(cols))))
     for k in range(0, len(cols), step):
         part = cols[k : k + step]
-        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)])
+        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)], mode="clip")
         block -= v[part]
         at = block.argmax(axis=1)
         found = block[rows, at]
