@@ -84,6 +84,8 @@ def test_wrong_shapes_are_not_proved():
     gain = np.ones((3, 4))
     assert not proved(gain, np.array([0, 1]), np.array([0, 1]))  # a row left out
     assert not proved(gain, np.array([0, 0, 1]), np.array([0, 1, 2]))  # a row paired twice
+    assert not proved(gain, np.array([0, 1, 2]), np.array([0, 1, 4]))  # a column outside
+    assert not proved(gain, np.array([0, 1, -1]), np.array([0, 1, 2]))  # a row outside
     assert proved(np.ones((0, 4)), np.zeros(0, np.int64), np.zeros(0, np.int64))
 
 

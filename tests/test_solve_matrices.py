@@ -196,3 +196,30 @@ def test_random_monge_matrices_equal_scipy(seed):
     assert cost[rows, cols].sum() == cost[r, c].sum()
     a = rm.solve(cost.max() + 1 - cost)
     assert a.status == "optimal" and a.objective == (cost.max() + 1 - cost)[r, c].sum()
+
+
+@pytest.mark.parametrize("seed", range(24))
+@pytest.mark.parametrize("shape", ["wide", "tall", "cap3"])
+def test_rectangular_and_repeated_rows_equal_scipy(seed, shape):
+    # Wide and tall matrices (the proof sweeps the paired columns, reading the free ones once) and
+    # mentors taking 3 each (rows repeated: equal first rows, not Monge), against scipy on the
+    # repeated matrix; ties (few values) and masks included.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(6, 60))
+    rows, cols, cap = {"wide": (n // 2, n, 1), "tall": (n, n // 2, 1), "cap3": (n // 3, n, 3)}[shape]
+    family = seed % 4
+    if family == 0:
+        w = rng.uniform(1, 20, (rows, cols))
+    elif family == 1:
+        w = rng.integers(1, 4, (rows, cols)).astype(float)
+    elif family == 2:
+        w = rng.integers(0, 2, (rows, cols)).astype(float)
+    else:
+        w = 10 ** rng.uniform(-20, 20, (rows, cols))
+    allowed = rng.random((rows, cols)) < 0.9 if seed % 3 == 0 else None
+    a = rm.solve(w, allowed, mentor_capacity=cap)
+    assert a.status == "optimal"
+    assert a.bound == pytest.approx(a.objective, rel=1e-12, abs=a.tolerance + 1e-12)
+    repeated_allowed = None if allowed is None else np.repeat(allowed, cap, axis=0)
+    expected = scipy_best(np.repeat(w, cap, axis=0), repeated_allowed)
+    assert a.objective == pytest.approx(expected, rel=1e-12, abs=1e-12)

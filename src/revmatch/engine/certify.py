@@ -62,7 +62,7 @@ def proved(
         assignment's total; False when the assignment is not optimal (or not of that shape).
     """
     n_rows, n_cols = gain.shape
-    if len(rows) != min(n_rows, n_cols) or len(np.unique(rows)) != len(rows) or len(np.unique(cols)) != len(cols):
+    if len(rows) != min(n_rows, n_cols) or not (_distinct(rows, n_rows) and _distinct(cols, n_cols)):
         return False
     if len(rows) == 0:
         return True
@@ -81,7 +81,8 @@ def assignment_prices(
     The smaller side must be fully paired. Prices of the paired side are the longest paths above,
     found by policy iteration; the other side's follow from the pairs. The last step reads every
     pair: the prices returned satisfy :math:`U_i + V_j \\ge g_{ij}` everywhere. On a rectangular
-    matrix (one side at most 3/4 of the other) up to ``sweeps`` Bellman–Ford sweeps come first:
+    matrix (one side at most 3/4 of the other) up to ``sweeps`` Bellman–Ford sweeps over the paired
+    columns come first (the free ones, price 0, are read once):
     exchange paths there end at a free column within a few steps, and on a small matrix a sweep
     (a few operations) costs less than a policy round (a few dozen).
     """
@@ -98,18 +99,17 @@ def assignment_prices(
     across[rows] = cols
     pair = np.zeros(n_rows + 1)
     pair[rows] = gain[rows, cols]
-    if sweeps and 4 * n_rows <= 3 * n_cols:
-        swept = _sweeps(gain, across, partner, pair, budget=sweeps)
-        if swept is not None:
-            return swept
     free = np.flatnonzero(partner == root)
     if 4 * len(free) < n_cols:
         return _policy_iteration(gain, partner, across, pair, np.zeros(n_rows), max_rounds)
     # Columns nobody takes keep price 0 for good: each row's best of them is a fixed way to the
-    # root, read once, and the rounds read only the paired columns (column k: row k's own).
+    # root, read once, and the sweeps or rounds read only the paired columns (column k: row k's own).
     reach = np.maximum(_row_max(gain, np.zeros(len(free)), free), 0.0)
     own = np.arange(n_rows)
-    prices = _policy_iteration(np.take(gain, across, axis=1), own, own, pair, reach, max_rounds)
+    paired = np.take(gain, across, axis=1)
+    prices = _sweeps(paired, own, own, pair, sweeps, reach) if sweeps and 4 * n_rows <= 3 * n_cols else None
+    if prices is None:
+        prices = _policy_iteration(paired, own, own, pair, reach, max_rounds)
     if prices is None:
         return None
     v = np.zeros(n_cols)
@@ -166,15 +166,19 @@ def _policy_iteration(
     return None
 
 
-def _sweeps(gain: np.ndarray, across: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int):
-    """Bellman–Ford from below, :math:`U_i = \\max(0, \\max_j g_{ij} - V_j)` with ``V = pair − U`` of the partner.
+def _sweeps(
+    gain: np.ndarray, across: np.ndarray, partner: np.ndarray, pair: np.ndarray, budget: int, reach: np.ndarray
+):
+    """Bellman–Ford from below, :math:`U_i = \\max(R_i, \\max_j g_{ij} - V_j)` with ``V = pair − U`` of the partner.
+
+    ``reach`` (:math:`R \\ge 0`) is each row's fixed way to the root.
 
     Gauss–Seidel order: a block of rows that rises lowers its columns' prices at once, for the
     blocks after it. Returns ``(U, V)`` once a sweep (a pass over every pair) raises nothing, or
     None after ``budget`` sweeps.
     """
     n_rows, n_cols = gain.shape
-    u = np.zeros(n_rows + 1)
+    u = np.append(reach, 0.0)
     v = pair[partner] - u[partner]
     step = block_rows(n_cols)
     buffer = np.empty((min(step, n_rows), n_cols))
@@ -232,7 +236,8 @@ def _row_max(gain: np.ndarray, v: np.ndarray, cols: np.ndarray) -> np.ndarray:
     step = block_rows(len(cols))
     buffer = np.empty((min(step, n_rows), len(cols)))
     for k in range(0, n_rows, step):
-        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)])
+        # mode="clip" (the columns are valid): numpy buffers ``out`` for mode="raise", a second copy.
+        block = np.take(gain[k : k + step], cols, axis=1, out=buffer[: min(step, n_rows - k)], mode="clip")
         block -= v
         block.max(axis=1, out=value[k : k + step])
     return value
@@ -245,13 +250,22 @@ def _improve(gain: np.ndarray, v: np.ndarray, cols: np.ndarray, best: np.ndarray
     buffer = np.empty((gain.shape[0], min(step, len(cols))))
     for k in range(0, len(cols), step):
         part = cols[k : k + step]
-        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)])
+        block = np.take(gain, part, axis=1, out=buffer[:, : len(part)], mode="clip")
         block -= v[part]
         at = block.argmax(axis=1)
         found = block[rows, at]
         better = found > value
         best[better] = part[at[better]]
         value[better] = found[better]
+
+
+def _distinct(index: np.ndarray, n: int) -> bool:
+    """Whether the indices are distinct and in ``0 … n − 1`` (a count per index: no sort)."""
+    if len(index) == 0:
+        return True
+    if int(index.min()) < 0 or int(index.max()) >= n:
+        return False
+    return bool(np.bincount(index, minlength=n).max() <= 1)
 
 
 def _summed(u: np.ndarray, v: np.ndarray, total: float) -> bool:

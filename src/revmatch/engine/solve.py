@@ -238,7 +238,10 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
         mask = np.asarray(allowed)
         if mask.shape != w.shape or mask.dtype != bool:
             raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
-    invalid = mask & ~np.isfinite(w)
+    finite = np.isfinite(w)
+    if finite.all():  # one reduction, no further temporary: the usual case
+        return w, mask
+    invalid = np.greater(mask, finite)  # allowed and not finite
     if invalid.any():
         i, j = np.argwhere(invalid)[0]
         raise _problem(
