@@ -39,7 +39,7 @@ from .survey import read_survey
 from .synthetic import synthetic_workforce
 from .tradeoffs import tradeoffs
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Advice",
