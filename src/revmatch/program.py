@@ -262,20 +262,7 @@ class Program(BaseModel):
         bad value.
         """
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: file not found") from None
-        except IsADirectoryError:
-            raise ConfigError(f"{path}: is a folder, not a TOML file") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        except RecursionError:
-            raise ConfigError(f"{path}: nested too deeply to be a programme file") from None
+        data = read_toml(path, "a programme file")
         if "program" in data:
             beside = sorted(k for k in data if k not in ("program", "columns"))
             if beside:
@@ -317,3 +304,22 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
         for e in exc.errors()
     ]
     return ConfigError("\n  ".join(["invalid programme configuration:", *lines]))
+
+
+def read_toml(path: str | Path, kind: str) -> dict[str, Any]:
+    """A TOML file's tables, or a ConfigError naming the file and what is wrong: missing, a folder,
+    unreadable, not UTF-8, not TOML, or nested too deeply to be ``kind``."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a TOML file") from None
+    except OSError as exc:  # no permission, ...
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be {kind}") from None

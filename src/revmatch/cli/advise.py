@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 from ..advice import Advice, advise
 from ..errors import ConfigError
+from ..program import read_toml
 from ..reporting.page import signed
 from ..reporting.writing import write_csv, write_text
 from ..tradeoffs import tradeoffs
@@ -52,18 +52,7 @@ def _advise(args) -> int:
 
 def read_what_if(path: Path) -> list[dict]:
     """The admin's own changes from TOML: one ``[[change]]`` table per change, its keys programme settings."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to be a what-if file") from None
-    except OSError as exc:  # a folder, no permission, ...
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    data = read_toml(path, "a what-if file")
     changes = data.get("change")
     beside = sorted(k for k in data if k != "change")
     if beside or not isinstance(changes, list) or not changes or not all(isinstance(c, dict) for c in changes):
