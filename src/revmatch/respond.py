@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,16 +145,8 @@ def respond(
         changed = rematch([p for p in before if p not in no], workforce, run, previous_ids=previous_ids)
     accepted = answers[answers["response"] == "accept"][["mentor_id", "mentee_id"]].drop_duplicates()
     accepted = accepted[~accepted.apply(tuple, axis=1).isin(no)] if len(accepted) else accepted
-    return RespondResult(
-        result=changed.result,
-        kept=changed.kept,
-        broken=changed.broken,
-        made=changed.made,
-        leavers=changed.leavers,
-        joiners=changed.joiners,
-        accepted=accepted.reset_index(drop=True),
-        declined=declined,
-    )
+    rematched = {f.name: getattr(changed, f.name) for f in fields(changed)}  # every field rematch filled
+    return RespondResult(**rematched, accepted=accepted.reset_index(drop=True), declined=declined)
 
 
 def _proposed(previous, answers: pd.DataFrame, workforce: Workforce, store) -> list[Pair]:
