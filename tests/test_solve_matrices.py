@@ -81,8 +81,12 @@ def test_empty(shape):
     assert a.pairs == [] and a.objective == 0 and a.status == "optimal"
 
 
+KERNELS = [rm.Tuning(), rm.Tuning(compiled_kernel=False)]  # ours (with its prices), lapx's (proved by certify)
+
+
+@pytest.mark.parametrize("tuning", KERNELS, ids=["compiled", "lapx"])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_matrices_equal_scipy(seed):
+def test_random_matrices_equal_scipy(seed, tuning):
     # scipy's "100 random matrices through two algorithms" check, on every score family.
     rng = np.random.default_rng(seed)
     n, m = rng.integers(1, 40, size=2)
@@ -96,7 +100,7 @@ def test_random_matrices_equal_scipy(seed):
     else:
         w = 10 ** rng.uniform(-20, 20, (n, m))
     allowed = rng.random((n, m)) < 0.8
-    a = rm.solve(w, allowed)
+    a = rm.solve(w, allowed, tuning=tuning)
     assert a.status == "optimal"
     assert a.objective == pytest.approx(scipy_best(w, allowed), rel=1e-12, abs=1e-12)
     assert all(allowed[p] and w[p] > 0 for p in a.pairs)
@@ -198,9 +202,10 @@ def test_random_monge_matrices_equal_scipy(seed):
     assert a.status == "optimal" and a.objective == (cost.max() + 1 - cost)[r, c].sum()
 
 
+@pytest.mark.parametrize("tuning", KERNELS, ids=["compiled", "lapx"])
 @pytest.mark.parametrize("seed", range(24))
 @pytest.mark.parametrize("shape", ["wide", "tall", "cap3"])
-def test_rectangular_and_repeated_rows_equal_scipy(seed, shape):
+def test_rectangular_and_repeated_rows_equal_scipy(seed, shape, tuning):
     # Wide and tall matrices (the proof sweeps the paired columns, reading the free ones once) and
     # mentors taking 3 each (rows repeated: equal first rows, not Monge), against scipy on the
     # repeated matrix; ties (few values) and masks included.
@@ -217,7 +222,7 @@ def test_rectangular_and_repeated_rows_equal_scipy(seed, shape):
     else:
         w = 10 ** rng.uniform(-20, 20, (rows, cols))
     allowed = rng.random((rows, cols)) < 0.9 if seed % 3 == 0 else None
-    a = rm.solve(w, allowed, mentor_capacity=cap)
+    a = rm.solve(w, allowed, mentor_capacity=cap, tuning=tuning)
     assert a.status == "optimal"
     assert a.bound == pytest.approx(a.objective, rel=1e-12, abs=a.tolerance + 1e-12)
     repeated_allowed = None if allowed is None else np.repeat(allowed, cap, axis=0)

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import lap
 import numpy as np
 
+from . import jv
 from .arrays import take
 from .assignment import Assignment, Status
 from .certify import BLOCK_CELLS, proved
@@ -30,30 +32,35 @@ from .mincost import integer_scale, score_grain
 from .monge import monge_assignment
 from .tuning import DEFAULT, Tuning
 
+# Scores beyond 2**±EXTREME_EXPONENT are rescaled by a power of two before they are made whole numbers.
+EXTREME_EXPONENT = 256
 # Up to this many pairs, Bellman–Ford sweeps come before policy iteration in a rectangular proof.
 SWEEP_CELLS = 2**17
 
 
 def dense_assignment(
     w: np.ndarray,
-    useful: np.ndarray,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
+    useful: np.ndarray | None,
+    row_cap: np.ndarray | int,
+    col_cap: np.ndarray | int,
     *,
     tuning: Tuning = DEFAULT,
+    start: float | None = None,
 ) -> Assignment | None:
     r"""The best b-matching of a dense score matrix, proved optimal; None when the kernel cannot serve it.
 
     Parameters
     ----------
     w : ndarray of float, shape (n_rows, n_cols)
-        Pair scores (finite wherever ``useful``).
-    useful : ndarray of bool, same shape
-        The pairs that may be made and are worth making (allowed, score > 0).
-    row_cap, col_cap : ndarray of int
-        Most pairs per mentor (row) and per mentee (column).
+        Pair scores (finite wherever ``useful``, everywhere when it is None).
+    useful : ndarray of bool, same shape, or None
+        The pairs that may be made; only those scoring > 0 are worth making. None: every pair may.
+    row_cap, col_cap : ndarray of int, or int
+        Most pairs per mentor (row) and per mentee (column); one number for everyone.
     tuning : Tuning, optional
-        Unused here; kept so every route takes the same knobs.
+        ``compiled_kernel`` picks the kernel (ours with its prices, or ``lapx``'s).
+    start : float, optional
+        The :func:`time.perf_counter` reading the result's ``solve_time`` counts from (default: now).
 
     Returns
     -------
@@ -62,37 +69,65 @@ def dense_assignment(
         proved dual bound; None when both sides have capacities above 1 and the kernel's result makes a
         pair twice, or (never seen) the proof fails.
     """
-    start = time.perf_counter()
-    n_rows, n_cols = w.shape
-    max_pairs = int(min(row_cap.sum(), col_cap.sum()))
-    tall = row_cap.sum() > col_cap.sum()  # the kernel and the proof both work with rows ≤ columns
-    gain = _private_gain(w, useful, tall)
-    if max_pairs == 0 or not useful.any():
+    start = time.perf_counter() if start is None else start
+    if not w.flags.c_contiguous:
+        w = np.ascontiguousarray(w)
+    if useful is not None and not useful.flags.c_contiguous:
+        useful = np.ascontiguousarray(useful)
+    row_of, col_of = _repeated(row_cap, w.shape[0]), _repeated(col_cap, w.shape[1])
+    n = w.shape[0] if row_of is None else len(row_of)
+    m = w.shape[1] if col_of is None else len(col_of)
+    compiled = jv.AVAILABLE and tuning.compiled_kernel
+    tall = n > m  # the kernel and the proof both work with rows ≤ columns
+    if compiled:
+        cost, largest, whole = jv.prepare(w, useful, row_of, col_of, tall)
+    else:
+        largest, whole = _scan(w, useful)
+    if largest == 0 or n == 0 or m == 0:
         return Assignment([], 0.0, 0.0, Status.OPTIMAL, "dense_jv", time.perf_counter() - start, 0.0)
-    grain = score_grain(gain)  # the zeros of pairs not made are multiples of any grain
-    scale, exact = integer_scale(float(gain.max()), grain, n_rows + n_cols + 2, precision=2.0**52)
-    if scale != 1.0:
-        np.multiply(gain, scale, out=gain)
-        np.round(gain, out=gain)
-    tolerance = 0.0 if exact else max_pairs / scale
-    row_of = np.repeat(np.arange(n_rows), row_cap)
-    col_of = np.repeat(np.arange(n_cols), col_cap)
-    repeated = take(gain, col_of, row_of) if tall else take(gain, row_of, col_of)
-    r, c, hint, monge = _kernel(repeated)
-    # Sweeps pay on small rectangular matrices, not on Monge ones (their exchange paths are long).
-    sweeps = 12 if repeated.size <= SWEEP_CELLS and not monge else 0
-    if not proved(repeated, r, c, hint=hint, sweeps=sweeps):
+    exponent = math.frexp(largest)[1]
+    if abs(exponent) > EXTREME_EXPONENT:
+        # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so
+        # the whole-number costs keep their full precision; the totals are scaled back.
+        result = dense_assignment(np.ldexp(w, -exponent), useful, row_cap, col_cap, tuning=tuning, start=start)
+        return None if result is None else _scaled(result, exponent)
+    # The zeros of pairs not made are multiples of any grain.
+    digits = 0 if whole else jv.digits(cost) if compiled else _digits(w, useful)
+    grain = 2.0**-digits if digits <= 30 else None
+    scale, exact = integer_scale(largest, grain, n + m + 2, precision=2.0**52)
+    tolerance = 0.0 if exact else min(n, m) / scale
+    if compiled:
+        status, rows, cols, total = jv.finish(cost, scale, w, useful, row_of, col_of, tall)
+        if status == jv.PROVED:
+            pairs = list(zip(rows.tolist(), cols.tolist()))
+            return Assignment(
+                pairs,
+                total,
+                total + tolerance,
+                Status.OPTIMAL,
+                "dense_jv",
+                time.perf_counter() - start,
+                tolerance,
+                arcs=w.size,
+            )
+        return None  # a pair made twice (people repeated on both sides), or (never seen) not proved
+    found = _lapx(_private_gain(w, useful, scale, tall), row_of, col_of, tall)
+    if found is None:
         return None
-    rows, cols = (row_of[c], col_of[r]) if tall else (row_of[r], col_of[c])
-    if row_cap.max(initial=0) > 1 and col_cap.max(initial=0) > 1:
-        keys = rows * n_cols + cols
+    rows, cols = (found[1], found[0]) if tall else found
+    rows = rows if row_of is None else row_of[rows]
+    cols = cols if col_of is None else col_of[cols]
+    if row_of is not None and col_of is not None:
+        keys = rows * w.shape[1] + cols
         if len(np.unique(keys)) != len(keys):
             return None  # a pair made twice: the repeated problem is looser than the b-matching
-    keep = useful[rows, cols]  # a pair the kernel filled in with gain 0 (not allowed, or ≤ 0) is not made
-    rows, cols = rows[keep], cols[keep]
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], cols[order]
-    objective = float(w[rows, cols].sum())
+    values = w[rows, cols]
+    keep = values > 0  # a pair the kernel filled in with gain 0 (not allowed, or ≤ 0) is not made
+    if useful is not None:
+        keep &= useful[rows, cols]
+    order = np.lexsort((cols[keep], rows[keep]))
+    rows, cols, values = rows[keep][order], cols[keep][order], values[keep][order]
+    objective = float(values.sum())
     return Assignment(
         list(zip(rows.tolist(), cols.tolist())),
         objective,
@@ -101,25 +136,77 @@ def dense_assignment(
         "dense_jv",
         time.perf_counter() - start,
         tolerance,
-        arcs=n_rows * n_cols,
+        arcs=w.size,
     )
 
 
-def _private_gain(w: np.ndarray, useful: np.ndarray, transposed: bool) -> np.ndarray:
-    """The scores where useful, else 0: a private C-ordered copy, transposed if asked.
+def _scaled(result: Assignment, exponent: int) -> Assignment:
+    """A result on scores × 2**-exponent, its totals back in the scores' own units."""
+    return replace(
+        result,
+        objective=float(np.ldexp(result.objective, exponent)),
+        bound=float(np.ldexp(result.bound, exponent)),
+        tolerance=float(np.ldexp(result.tolerance, exponent)),
+    )
+
+
+def _repeated(cap: np.ndarray | int, n: int) -> np.ndarray | None:
+    """Each of the ``n`` line indices repeated by its capacity; None when every capacity is 1 (each line once)."""
+    if isinstance(cap, int):
+        return None if cap == 1 else np.repeat(np.arange(n), cap)
+    if cap.min(initial=1) == 1 and cap.max(initial=1) == 1:
+        return None
+    return np.repeat(np.arange(len(cap)), cap)
+
+
+def _lapx(gain: np.ndarray, row_of, col_of, tall: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pairs of the whole-number gains by ``lapx``'s kernel, proved by :func:`revmatch.engine.certify.proved`."""
+    if row_of is not None or col_of is not None:
+        n_rows, n_cols = gain.shape[::-1] if tall else gain.shape
+        rows = np.arange(n_rows) if row_of is None else row_of
+        cols = np.arange(n_cols) if col_of is None else col_of
+        gain = take(gain, cols, rows) if tall else take(gain, rows, cols)
+    r, c, hint, monge = _kernel(gain)
+    # Sweeps pay on small rectangular matrices, not on Monge ones (their exchange paths are long).
+    sweeps = 12 if gain.size <= SWEEP_CELLS and not monge else 0
+    return (r, c) if proved(gain, r, c, hint=hint, sweeps=sweeps) else None
+
+
+def _useful_values(w: np.ndarray, useful: np.ndarray | None) -> np.ndarray:
+    return w[(w > 0) & useful] if useful is not None else w[w > 0]
+
+
+def _scan(w: np.ndarray, useful: np.ndarray | None) -> tuple[float, bool]:
+    """:func:`revmatch.engine.jv.prepare`'s figures in numpy: the useful cells' largest score (0: none), not whole."""
+    values = _useful_values(w, useful)
+    return (float(values.max()) if len(values) else 0.0), False
+
+
+def _digits(w: np.ndarray, useful: np.ndarray | None) -> int:
+    """:func:`revmatch.engine.jv.digits` in numpy (31: no grain)."""
+    grain = score_grain(_useful_values(w, useful))
+    return 31 if grain is None else 1 - math.frexp(grain)[1]
+
+
+def _private_gain(w: np.ndarray, useful: np.ndarray | None, scale: float, transposed: bool) -> np.ndarray:
+    """The whole gains ``rint(scale · w)`` where useful and > 0, else 0: a private C-ordered copy, transposed if asked.
 
     The transposed copy is written tile by tile, then masked: transposing a fresh masked copy
     instead took several times as long on large matrices, one whole transposed copy about half again.
     """
+    made = (w > 0) if useful is None else (useful & (w > 0))
     if not transposed:
-        return np.where(useful, w, 0.0)
-    gain = np.empty(w.shape[::-1])
-    edge = math.isqrt(BLOCK_CELLS)  # square tiles: both sides' lines stay in cache while copied
-    for i in range(0, w.shape[0], edge):
-        for j in range(0, w.shape[1], edge):
-            gain[j : j + edge, i : i + edge] = w[i : i + edge, j : j + edge].T
-    if not useful.all():
-        gain[~useful.T] = 0.0
+        gain = np.where(made, w, 0.0)
+    else:
+        gain = np.empty(w.shape[::-1])
+        edge = math.isqrt(BLOCK_CELLS)  # square tiles: both sides' lines stay in cache while copied
+        for i in range(0, w.shape[0], edge):
+            for j in range(0, w.shape[1], edge):
+                gain[j : j + edge, i : i + edge] = w[i : i + edge, j : j + edge].T
+        gain[~made.T] = 0.0
+    if scale != 1.0:
+        np.multiply(gain, scale, out=gain)
+        np.round(gain, out=gain)
     return gain
 
 

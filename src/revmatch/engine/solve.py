@@ -85,15 +85,36 @@ def solve(
     [(0, 1), (1, 0)]
     """
     start = time.perf_counter()
+    w, mask = _checked_matrix(matrix, allowed)
+    if objective not in OBJECTIVES:
+        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
+    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
+    tuning = tuning or DEFAULT
+    plain = objective == "total" and not len(locked) and mentee_quota is None and pair_cap is None and first is None
+    if plain and tuning.dense_kernel and w.size <= min(tuning.dense_cells, tuning.tied_dense_cells):
+        # The usual call, rm.solve(matrix): one dense solve. On a 100 × 100 matrix the general
+        # route's steps (the magnitude, the locks, the useful pairs as a mask) cost more than it.
+        quick = dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start)
+        if quick is not None:
+            return quick
     problem = _checked_problem(
-        matrix, allowed, mentor_capacity, mentee_capacity, objective, locked, lock_labels, first, mentee_quota, pair_cap
+        w,
+        mask,
+        np.full(w.shape[0], row_cap, np.int64) if isinstance(row_cap, int) else row_cap,
+        np.full(w.shape[1], col_cap, np.int64) if isinstance(col_cap, int) else col_cap,
+        objective,
+        locked,
+        lock_labels,
+        first,
+        mentee_quota is not None or pair_cap is not None,
     )
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
     exponent = _magnitude(problem.w, problem.mask)
     if exponent:
         problem = replace(problem, w=np.ldexp(problem.w, -exponent))
-    result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning or DEFAULT)
+    result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning)
     if exponent:
         result = replace(
             result,
@@ -119,19 +140,24 @@ class _Problem:
 
 
 def _checked_problem(
-    matrix, allowed, mentor_capacity, mentee_capacity, objective, locked, lock_labels, first, mentee_quota, pair_cap
+    w: np.ndarray,
+    mask: np.ndarray | None,
+    row_cap: np.ndarray,
+    col_cap: np.ndarray,
+    objective: str,
+    locked,
+    lock_labels: list[str] | None,
+    first,
+    quotas: bool,
 ) -> _Problem:
-    """Every argument of :func:`solve` checked (each misfit an InputError naming it) into one problem."""
-    w, mask = _checked_matrix(matrix, allowed)
-    if objective not in OBJECTIVES:
-        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
-    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
+    """The checked matrix and capacities with the locks and who goes first checked (each misfit an error naming it)."""
+    mask = np.ones(w.shape, dtype=bool) if mask is None else mask
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
     _check_locks(locks, labels, mask, row_cap, col_cap)
-    first = _checked_first(first, w.shape, objective, mentee_quota is not None or pair_cap is not None)
-    return _Problem(w, mask, row_cap, col_cap, locks, labels, objective, first)
+    return _Problem(
+        w, mask, row_cap, col_cap, locks, labels, objective, _checked_first(first, w.shape, objective, quotas)
+    )
 
 
 def _routed(
@@ -224,24 +250,23 @@ def _problem(message: str) -> InputError:
     return InputError([Problem("solve", None, None, message)])
 
 
-def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray]:
-    """The scores as float64 and the mask as bool, checked: 2-D, numeric, finite wherever allowed."""
+def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray | None]:
+    """The scores as float64 and the mask as bool (None: all allowed), checked: 2-D, numeric, finite where allowed."""
     w = np.asarray(matrix)
     if w.ndim != 2:
         raise _problem(f"matrix must be 2-D (mentors × mentees), got {w.ndim}-D with shape {w.shape}")
-    if not (np.issubdtype(w.dtype, np.number) or w.dtype == bool):
+    if w.dtype.kind not in "buif":  # bool, whole or real numbers (complex ones are not scores)
         raise _problem(f"matrix must be numeric, got dtype {w.dtype}")
     w = w.astype(np.float64, copy=False)
-    if allowed is None:
-        mask = np.ones(w.shape, dtype=bool)
-    else:
+    mask = None
+    if allowed is not None:
         mask = np.asarray(allowed)
         if mask.shape != w.shape or mask.dtype != bool:
             raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
     finite = np.isfinite(w)
     if finite.all():  # one reduction, no further temporary: the usual case
         return w, mask
-    invalid = np.greater(mask, finite)  # allowed and not finite
+    invalid = ~finite if mask is None else np.greater(mask, finite)  # allowed and not finite
     if invalid.any():
         i, j = np.argwhere(invalid)[0]
         raise _problem(
@@ -265,9 +290,10 @@ def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
     return exponent if abs(exponent) > 256 else 0
 
 
-def _capacity(value, n: int, name: str) -> np.ndarray:
+def _capacity(value, n: int, name: str) -> np.ndarray | int:
+    """A checked capacity: a plain int as given (the same for everyone), else a vector of ``n`` whole numbers."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return np.full(n, value, dtype=np.int64)
+        return value
     cap = np.asarray(value)
     if cap.ndim == 0:
         cap = np.full(n, cap)

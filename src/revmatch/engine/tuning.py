@@ -74,6 +74,9 @@ class Tuning:
         False: :func:`revmatch.solve` keeps to candidates and pricing, whose tie rule (lower index
         first) the sparse route shares; :func:`revmatch.match` sets it so that its two routes return
         the same pairs among equal optima.
+    compiled_kernel : bool, default=True
+        The dense route's own compiled kernel, which returns its dual prices (when the package was
+        built with a C compiler); False: ``lapx``'s kernel, proved by :mod:`revmatch.engine.certify`.
     """
 
     k: int = 8
@@ -101,6 +104,7 @@ class Tuning:
     tied_values: int = 256
     stall_rounds: int = 2
     dense_kernel: bool = True
+    compiled_kernel: bool = True
 
     def __post_init__(self) -> None:
         for name in (

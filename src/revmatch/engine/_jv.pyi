@@ -1,0 +1,27 @@
+"""Types of the compiled kernel (``_jv.c``); :mod:`revmatch.engine.jv` is the documented door."""
+
+from typing import Any
+
+def prepare(
+    gain: Any, n_rows: int, n_cols: int, mask: Any, rows: Any, cols: Any, transpose: bool, cost: Any, n: int, m: int, /
+) -> tuple[float, bool]: ...
+def digits(cost: Any, n: int, m: int, /) -> int: ...
+def finish(
+    cost: Any,
+    n: int,
+    m: int,
+    scale: float,
+    gain: Any,
+    n_rows: int,
+    n_cols: int,
+    mask: Any,
+    rows: Any,
+    cols: Any,
+    transpose: bool,
+    out_rows: Any,
+    out_cols: Any,
+    budget: int,
+    /,
+) -> tuple[int, int, float]: ...
+def solve(cost: Any, n: int, m: int, cols: Any, u: Any, v: Any, budget: int, /) -> None: ...
+def proved(cost: Any, n: int, m: int, cols: Any, u: Any, v: Any, /) -> bool: ...

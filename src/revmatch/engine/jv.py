@@ -1,0 +1,116 @@
+r"""The compiled Jonker–Volgenant kernel that returns its dual prices (``_jv.c``), and their check.
+
+``lapx``'s kernels return pairs only, so their proof costs several passes over the matrix; this one
+keeps the prices it works with, so the proof is one pass (:func:`proved`). The matrix is read,
+scaled to whole numbers, repeated by capacity and transposed in compiled passes too: on a
+100 × 100 matrix a numpy call costs about as much as the whole solve. It is built when the package
+is installed with a C compiler at hand (an optional extension); without it :data:`AVAILABLE` is
+False and the dense route proves ``lapx``'s pairs itself.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+
+_jv: ModuleType | None
+try:
+    from . import _jv
+except ImportError:  # pragma: no cover - the extension is optional (no C compiler at install)
+    _jv = None
+
+AVAILABLE = _jv is not None
+
+
+def _kernel() -> ModuleType:
+    if _jv is None:  # pragma: no cover - callers check AVAILABLE
+        raise RuntimeError("revmatch was installed without its compiled kernel (no C compiler at hand)")
+    return _jv
+
+
+def prepare(
+    w: np.ndarray, useful: np.ndarray | None, row_of: np.ndarray | None, col_of: np.ndarray | None, transpose: bool
+) -> tuple[np.ndarray, float, bool]:
+    """The costs ``−w`` of the useful cells (``useful`` where given, and > 0; else 0), lines repeated, transposed.
+
+    Entry ``[r, c]`` is cell ``(row_of[r], col_of[c])`` (``(row_of[c], col_of[r])`` transposed);
+    None for every line once, in order. ``w`` and ``useful`` must be C-ordered.
+
+    Returns
+    -------
+    (cost, largest, whole)
+        The costs, and the useful cells' largest score (0 when there is none) and whether all are
+        whole numbers (below :math:`2^{51}`).
+    """
+    n = len(row_of) if row_of is not None else w.shape[0]
+    m = len(col_of) if col_of is not None else w.shape[1]
+    shape = (m, n) if transpose else (n, m)
+    cost = np.empty(shape)
+    largest, whole = _kernel().prepare(w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, cost, *shape)
+    return cost, largest, whole
+
+
+def digits(cost: np.ndarray) -> int:
+    """The most binary digits after the point any cost needs (31 once past 30: no grain)."""
+    return _kernel().digits(cost, *cost.shape)
+
+
+# What :func:`finish` found.
+PROVED, PAIR_TWICE, NOT_PROVED = 0, 2, 3
+
+
+def finish(
+    cost: np.ndarray,
+    scale: float,
+    w: np.ndarray,
+    useful: np.ndarray | None,
+    row_of: np.ndarray | None,
+    col_of: np.ndarray | None,
+    transpose: bool,
+) -> tuple[int, np.ndarray, np.ndarray, float]:
+    """The costs of :func:`prepare` times ``scale`` rounded (in place), solved, proved, and the pairs in ``w``'s lines.
+
+    Returns
+    -------
+    (status, rows, cols, total)
+        ``PROVED``: the useful pairs made (sorted by row, then column) and their total score in
+        ``w``; ``PAIR_TWICE``: a pair made twice (people repeated on both
+        sides); ``NOT_PROVED``: the prices did not prove the result (never seen).
+    """
+    n, m = cost.shape
+    rows, cols = np.empty(n, np.int64), np.empty(n, np.int64)
+    status, count, total = _kernel().finish(
+        cost, n, m, scale, w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, rows, cols, n // 2 + 1
+    )
+    return status, rows[:count], cols[:count], total
+
+
+def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Every row of ``cost`` (n ≤ m, whole numbers ≤ 0, C-ordered) paired at least total cost, with prices.
+
+    The costs must be small enough that sums along augmenting paths stay exact in float64 (below
+    :math:`2^{52}/(n + m)` in size).
+
+    ``reduction_steps`` caps each of the two augmenting-row-reduction passes (default ``n / 2``; 0
+    skips them: augmentation alone).
+
+    Returns
+    -------
+    (cols, u, v)
+        Row ``i``'s column ``cols[i]``, and the prices that prove it (see :func:`proved`).
+    """
+    n, m = cost.shape
+    cols, u, v = np.empty(n, np.int64), np.empty(n), np.empty(m)
+    _kernel().solve(cost, n, m, cols, u, v, n // 2 + 1 if reduction_steps is None else reduction_steps)
+    return cols, u, v
+
+
+def proved(cost: np.ndarray, cols: np.ndarray, u: np.ndarray, v: np.ndarray) -> bool:
+    r"""Whether prices prove the assignment ``i → cols[i]`` of costs ≤ 0 optimal over every assignment.
+
+    Checked on every pair: :math:`u_i + v_j \le c_{ij}`, equality on the pairs, distinct columns,
+    and (n < m) :math:`v \le 0` with :math:`v_j = 0` on free columns — so the total cost equals the
+    dual bound (weak duality). Costs ≤ 0 make pairing every row no worse than pairing fewer.
+    """
+    return bool(_kernel().proved(cost, cost.shape[0], cost.shape[1], cols, u, v))
