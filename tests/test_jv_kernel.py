@@ -130,6 +130,25 @@ def test_compiled_and_lapx_kernels_reach_the_same_optimum(seed):
     assert np.all(np.bincount([c for _, c in ours.pairs], minlength=m) <= col_cap)
 
 
+@settings(max_examples=150, deadline=None)
+@given(cost_matrices().filter(lambda c: c.shape[0] < c.shape[1]), st.booleans())
+def test_nearly_square_problems_padded_to_a_square_keep_their_optimum(cost, masked):
+    # Padding with rows of cost 0 lets the square start work; the prices are shifted back to those of
+    # the real rows (free columns at 0) and proved on them: the same optimum as brute force.
+    w = -cost
+    useful = (np.arange(w.size).reshape(w.shape) % 5 != 0) if masked else None
+    made = (w > 0) & (True if useful is None else useful)
+    for pad in (False, True):
+        prepared, largest, _ = jv.prepare(w, useful, None, None, False, pad=pad)
+        assert prepared.shape == ((w.shape[1],) * 2 if pad else w.shape)
+        if largest == 0:
+            continue
+        status, rows, cols, total = jv.finish(prepared, 1.0, w, useful, None, None, False)
+        assert status == jv.PROVED
+        assert total == -brute_force_least(np.where(made, cost, 0.0))
+        assert all(made[r, c] for r, c in zip(rows, cols))
+
+
 def random_monge(rng, n: int, m: int) -> np.ndarray:
     """Whole-number costs with c_ij + c_i'j' ≤ c_ij' + c_i'j: a double running sum of a non-positive density."""
     density = -rng.integers(0, 4, (n, m))

@@ -403,6 +403,18 @@ static void fill_costs(const double *g, idx m, const unsigned char *allowed, con
         }
         return;
     }
+    if (transpose && row_of == NULL && col_of == NULL && allowed == NULL) { /* a plain transposed copy */
+        for (c0 = 0; c0 < m_out; c0 += tile)
+            for (r0 = 0; r0 < n_out; r0 += tile) {
+                idx c_end = c0 + tile < m_out ? c0 + tile : m_out, r_end = r0 + tile < n_out ? r0 + tile : n_out;
+                for (c = c0; c < c_end; c++) { /* input row c, read along; output column c */
+                    const double *row = g + c * m;
+                    for (r = r0; r < r_end; r++)
+                        o[r * m_out + c] = row[r] > 0.0 ? -row[r] : 0.0;
+                }
+            }
+        return;
+    }
     for (r0 = 0; r0 < n_out; r0 += (transpose ? tile : 1))
         for (c0 = 0; c0 < m_out; c0 += (transpose ? tile : m_out)) {
             idx r_end = transpose ? (r0 + tile < n_out ? r0 + tile : n_out) : r0 + 1;
@@ -675,8 +687,8 @@ static PyObject *prepare(PyObject *self, PyObject *args)
          & optional_buffer(cols_object, &cols);
     if (ok)
         ok = lines_fit(&gain, n_rows, n_cols, &mask, &rows, transpose ? m : n, &cols, transpose ? n : m);
-    if (ok && cost.len != (Py_ssize_t)sizeof(double) * n * m) {
-        PyErr_SetString(PyExc_ValueError, "prepare: the costs do not fit");
+    if (ok && cost.len != (Py_ssize_t)sizeof(double) * n * m && cost.len != (Py_ssize_t)sizeof(double) * m * m) {
+        PyErr_SetString(PyExc_ValueError, "prepare: the costs do not fit (n x m, or m x m padded)");
         ok = 0;
     }
     if (ok) {
@@ -684,6 +696,8 @@ static PyObject *prepare(PyObject *self, PyObject *args)
         Py_BEGIN_ALLOW_THREADS
         fill_costs((const double *)gain.buf, n_cols, (const unsigned char *)mask.buf, (const int64_t *)rows.buf,
                    (const int64_t *)cols.buf, transpose, o, n, m);
+        if (cost.len == (Py_ssize_t)sizeof(double) * m * m) /* padded to a square with rows of cost 0 */
+            memset(o + n * m, 0, sizeof(double) * (size_t)((m - n) * m));
         cost_stats(o, n * m, &largest, &whole);
         Py_END_ALLOW_THREADS
     }
@@ -756,29 +770,52 @@ static void scale_costs(double *cost, idx total, double scale)
         cost[k] = (cost[k] * scale - ROUNDER) + ROUNDER;
 }
 
-/* Scale, kernel, proof and pairs (see the method table). */
-static int finish_run(double *cost, idx n, idx m, double scale, const double *g, idx n_cols,
+/* The kernel on costs padded to a square by m - n rows of cost 0, its prices made those of the n real
+ * rows: a padding row's column has the highest price (it is tight on a row of zeros), so shifting
+ * every column's price down by that much leaves the free columns at 0 and the others below. */
+static int padded_run(const double *cost, idx n, idx m, int64_t *x, double *u, double *v, idx budget)
+{
+    idx i, j;
+    double highest = -HUGE_VAL;
+    if (jv_run(cost, m, m, x, u, v, budget) < 0)
+        return -1;
+    for (j = 0; j < m; j++)
+        if (v[j] > highest)
+            highest = v[j];
+    for (j = 0; j < m; j++)
+        v[j] -= highest;
+    for (i = 0; i < n; i++)
+        u[i] += highest;
+    return 0;
+}
+
+/* Scale, kernel, proof and pairs (see the method table); `padded`: cost holds m x m, rows n.. of cost 0. */
+static int finish_run(double *cost, idx n, idx m, int padded, double scale, const double *g, idx n_cols,
                       const unsigned char *allowed, const int64_t *row_of, const int64_t *col_of, int transpose,
                       int64_t *out_rows, int64_t *out_cols, idx budget, idx *count, double *total)
 {
-    double *prices = (double *)malloc(sizeof(double) * (size_t)(n + m + 1));
-    int64_t *x = (int64_t *)malloc(sizeof(int64_t) * (size_t)(n + 1));
+    double *prices = (double *)malloc(sizeof(double) * (size_t)(2 * m + 1));
+    int64_t *x = (int64_t *)malloc(sizeof(int64_t) * (size_t)(m + 1));
     pair_t *pairs = (pair_t *)malloc(sizeof(pair_t) * (size_t)(n + 1));
-    int status = -1, ok, flipped;
+    double *u = prices, *v = prices + m;
+    int status = -1, ok = 0, flipped;
     idx k;
     if (prices == NULL || x == NULL || pairs == NULL)
         goto done;
     if (scale != 1.0)
         scale_costs(cost, n * m, scale);
     flipped = monge_orientation(cost, n, m);
-    ok = 0;
     if (flipped >= 0) { /* Monge: by its structure */
-        int found = monge_run(cost, n, m, flipped, x, prices, prices + n);
-        if (found < 0 || (found == 0 && (ok = check_proof(cost, n, m, x, prices, prices + n)) < 0))
+        int found = monge_run(cost, n, m, flipped, x, u, v);
+        if (found < 0 || (found == 0 && (ok = check_proof(cost, n, m, x, u, v)) < 0))
+            goto done;
+    }
+    if (!ok && padded) { /* nearly square: column reduction and its transfer work on the padded square */
+        if (padded_run(cost, n, m, x, u, v, budget) < 0 || (ok = check_proof(cost, n, m, x, u, v)) < 0)
             goto done;
     }
     if (!ok) { /* the kernel */
-        if (jv_run(cost, n, m, x, prices, prices + n, budget) < 0 || (ok = check_proof(cost, n, m, x, prices, prices + n)) < 0)
+        if (jv_run(cost, n, m, x, u, v, budget) < 0 || (ok = check_proof(cost, n, m, x, u, v)) < 0)
             goto done;
     }
     if (!ok) {
@@ -804,7 +841,7 @@ static PyObject *finish(PyObject *self, PyObject *args)
     PyObject *mask_object, *rows_object, *cols_object;
     idx n, m, n_rows, n_cols, budget, count = 0;
     double scale, total = 0.0;
-    int transpose, ok, status = -2;
+    int transpose, ok, padded, status = -2;
     if (!PyArg_ParseTuple(args, "w*nndy*nnOOOpw*w*n", &cost, &n, &m, &scale, &gain, &n_rows, &n_cols, &mask_object,
                           &rows_object, &cols_object, &transpose, &out_rows, &out_cols, &budget))
         return NULL;
@@ -812,14 +849,15 @@ static PyObject *finish(PyObject *self, PyObject *args)
          & optional_buffer(cols_object, &cols);
     if (ok)
         ok = lines_fit(&gain, n_rows, n_cols, &mask, &rows, transpose ? m : n, &cols, transpose ? n : m);
-    if (ok && (n > m || cost.len != (Py_ssize_t)sizeof(double) * n * m
+    padded = n < m && cost.len == (Py_ssize_t)sizeof(double) * m * m;
+    if (ok && (n > m || (!padded && cost.len != (Py_ssize_t)sizeof(double) * n * m)
                || out_rows.len != (Py_ssize_t)sizeof(int64_t) * n || out_cols.len != (Py_ssize_t)sizeof(int64_t) * n)) {
         PyErr_SetString(PyExc_ValueError, "finish: the problem must have rows <= columns and outputs of its rows");
         ok = 0;
     }
     if (ok) {
         Py_BEGIN_ALLOW_THREADS
-        status = finish_run((double *)cost.buf, n, m, scale, (const double *)gain.buf, n_cols,
+        status = finish_run((double *)cost.buf, n, m, padded, scale, (const double *)gain.buf, n_cols,
                             (const unsigned char *)mask.buf, (const int64_t *)rows.buf, (const int64_t *)cols.buf,
                             transpose, (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count, &total);
         Py_END_ALLOW_THREADS

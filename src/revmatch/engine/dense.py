@@ -1,18 +1,20 @@
-r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by dual prices.
+r"""Exact assignment on the whole matrix: a compiled Jonker–Volgenant kernel, proved by its dual prices.
 
 The candidate route (top-k pairs, dual pricing) wins when each person has a few strong partners. On
 matrices where nearly every pair is close to tight (uniform or 0/1 scores, distances, Machol–Wien
 :math:`c_{ij} = ij + 1`) pricing adds pairs for many rounds; a dense shortest-augmenting-path kernel
-solves those in one go. The kernel is ``lapx``'s ``lapjvh`` (Jonker–Volgenant, rectangular without
-padding): it returns pairs only, so the proof is ours — the dual prices of
-:func:`revmatch.engine.certify.proved`, checked on every pair.
+solves those in one go. The kernel is revmatch's own (:mod:`revmatch.engine.jv`, built from C with
+the package): it keeps the dual prices it works with, so the proof is one pass over the matrix, and
+it solves Monge matrices by their structure. Without a C compiler at install, ``lapx``'s ``lapjvh``
+takes its place, and the proof is :func:`revmatch.engine.certify.proved`'s (dual prices found
+afresh from the pairs).
 
 The b-matching with mentor capacities :math:`r_i` is the assignment problem with mentor :math:`i`
 repeated :math:`r_i` times (likewise mentees). When both sides take several pairs, the repeated
 problem could make one pair twice; such a result is handed back as None, for the flow route.
 
 Scores are made whole numbers as the flow route does (:func:`~revmatch.engine.mincost.integer_scale`),
-below :math:`2^{52}/(n + m)` so the kernel's float64 sums and the prices are exact.
+below :math:`2^{52}/(n + m)` (the repeated sizes) so the kernel's float64 sums and the prices are exact.
 """
 
 from __future__ import annotations
@@ -80,7 +82,9 @@ def dense_assignment(
     compiled = jv.AVAILABLE and tuning.compiled_kernel
     tall = n > m  # the kernel and the proof both work with rows ≤ columns
     if compiled:
-        cost, largest, whole = jv.prepare(w, useful, row_of, col_of, tall)
+        small, large = min(n, m), max(n, m)
+        padded = small < large and 20 * small >= 19 * large  # nearly square (people repeated by capacity)
+        cost, largest, whole = jv.prepare(w, useful, row_of, col_of, tall, pad=padded)
     else:
         largest, whole = _scan(w, useful)
     if largest == 0 or n == 0 or m == 0:

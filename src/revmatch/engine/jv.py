@@ -29,13 +29,26 @@ def _kernel() -> ModuleType:
     return _jv
 
 
+def _costs_shape(w: np.ndarray, row_of: np.ndarray | None, col_of: np.ndarray | None, transpose: bool):
+    n = len(row_of) if row_of is not None else w.shape[0]
+    m = len(col_of) if col_of is not None else w.shape[1]
+    return (m, n) if transpose else (n, m)
+
+
 def prepare(
-    w: np.ndarray, useful: np.ndarray | None, row_of: np.ndarray | None, col_of: np.ndarray | None, transpose: bool
+    w: np.ndarray,
+    useful: np.ndarray | None,
+    row_of: np.ndarray | None,
+    col_of: np.ndarray | None,
+    transpose: bool,
+    *,
+    pad: bool = False,
 ) -> tuple[np.ndarray, float, bool]:
     """The costs ``−w`` of the useful cells (``useful`` where given, and > 0; else 0), lines repeated, transposed.
 
     Entry ``[r, c]`` is cell ``(row_of[r], col_of[c])`` (``(row_of[c], col_of[r])`` transposed);
-    None for every line once, in order. ``w`` and ``useful`` must be C-ordered.
+    None for every line once, in order. ``w`` and ``useful`` must be C-ordered. ``pad``: rows of
+    cost 0 below, up to a square (the kernel's start works better on a square).
 
     Returns
     -------
@@ -43,11 +56,9 @@ def prepare(
         The costs, and the useful cells' largest score (0 when there is none) and whether all are
         whole numbers (below :math:`2^{51}`).
     """
-    n = len(row_of) if row_of is not None else w.shape[0]
-    m = len(col_of) if col_of is not None else w.shape[1]
-    shape = (m, n) if transpose else (n, m)
-    cost = np.empty(shape)
-    largest, whole = _kernel().prepare(w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, cost, *shape)
+    n, m = _costs_shape(w, row_of, col_of, transpose)
+    cost = np.empty((m if pad else n, m))
+    largest, whole = _kernel().prepare(w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, cost, n, m)
     return cost, largest, whole
 
 
@@ -71,6 +82,8 @@ def finish(
 ) -> tuple[int, np.ndarray, np.ndarray, float]:
     """The costs of :func:`prepare` times ``scale`` rounded (in place), solved, proved, and the pairs in ``w``'s lines.
 
+    The arguments after ``scale`` are :func:`prepare`'s.
+
     Returns
     -------
     (status, rows, cols, total)
@@ -78,7 +91,7 @@ def finish(
         ``w``; ``PAIR_TWICE``: a pair made twice (people repeated on both
         sides); ``NOT_PROVED``: the prices did not prove the result (never seen).
     """
-    n, m = cost.shape
+    n, m = _costs_shape(w, row_of, col_of, transpose)
     rows, cols = np.empty(n, np.int64), np.empty(n, np.int64)
     status, count, total = _kernel().finish(
         cost, n, m, scale, w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, rows, cols, n // 2 + 1
