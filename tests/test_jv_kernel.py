@@ -138,15 +138,36 @@ def test_nearly_square_problems_padded_to_a_square_keep_their_optimum(cost, mask
     w = -cost
     useful = (np.arange(w.size).reshape(w.shape) % 5 != 0) if masked else None
     made = (w > 0) & (True if useful is None else useful)
+    prepared, _, _ = jv.prepare(w, useful, None, None, False, pad=True)
+    assert prepared.shape == (w.shape[1],) * 2 and not prepared[w.shape[0] :].any()
     for pad in (False, True):
-        prepared, largest, _ = jv.prepare(w, useful, None, None, False, pad=pad)
-        assert prepared.shape == ((w.shape[1],) * 2 if pad else w.shape)
-        if largest == 0:
+        status, rows, cols, total, exact, scale = jv.dense(
+            w, useful, None, None, False, pad=pad, limit=2.0**40, max_exponent=1000
+        )
+        if not made.any():
+            assert status == jv.NO_USEFUL_PAIR
             continue
-        status, rows, cols, total = jv.finish(prepared, 1.0, w, useful, None, None, False)
-        assert status == jv.PROVED
+        assert status == jv.PROVED and exact and scale == 1.0
         assert total == -brute_force_least(np.where(made, cost, 0.0))
         assert all(made[r, c] for r, c in zip(rows, cols))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_compiled_scale_is_integer_scale(seed):
+    # The one compiled call picks the power of two revmatch.engine.mincost.integer_scale picks.
+    from revmatch.engine.mincost import MAX_EXPONENT, integer_scale, score_grain
+
+    rng = np.random.default_rng(seed)
+    n, m = (int(k) for k in rng.integers(1, 30, size=2))
+    w = [rng.uniform(0, 1, (n, m)), rng.integers(0, 9, (n, m)) / 8, rng.integers(0, 2**50, (n, m)) * 1.0][seed % 3]
+    lines = min(n, m) + max(n, m)
+    status, *_, exact, scale = jv.dense(
+        w, None, None, None, n > m, pad=False, limit=min(2.0**53, 2.0**52 / (lines + 3)), max_exponent=MAX_EXPONENT
+    )
+    if status == jv.NO_USEFUL_PAIR:
+        return
+    values = w[w > 0]
+    assert (scale, exact) == integer_scale(float(values.max()), score_grain(values), lines + 2, precision=2.0**52)
 
 
 def random_monge(rng, n: int, m: int) -> np.ndarray:

@@ -23,25 +23,61 @@
 
 typedef Py_ssize_t idx;
 
+/* The least reduced cost row[j] - v[j] of a row (SSE2: two cells at a time, two running minima). */
+static double least_reduced(const double *row, const double *v, idx m)
+{
+    double least = HUGE_VAL;
+    idx j = 0;
+#ifdef __SSE2__
+    {
+        __m128d low0 = _mm_set1_pd(HUGE_VAL), low1 = low0;
+        for (; j + 4 <= m; j += 4) {
+            low0 = _mm_min_pd(low0, _mm_sub_pd(_mm_loadu_pd(row + j), _mm_loadu_pd(v + j)));
+            low1 = _mm_min_pd(low1, _mm_sub_pd(_mm_loadu_pd(row + j + 2), _mm_loadu_pd(v + j + 2)));
+        }
+        low0 = _mm_min_pd(low0, low1);
+        least = _mm_cvtsd_f64(_mm_min_sd(low0, _mm_unpackhi_pd(low0, low0)));
+    }
+#endif
+    for (; j < m; j++)
+        if (row[j] - v[j] < least)
+            least = row[j] - v[j];
+    return least;
+}
+
 /* Column reduction and reduction transfer (square only): every column priced at its least cost, each
  * row that is some column's cheapest takes one of those columns; returns how many rows stay free. */
 static idx column_reduction(const double *c, idx n, int64_t *x, idx *y, double *v, idx *free_rows,
-                            idx *matches)
+                            idx *matches, double *first)
 {
     idx i, j, numfree = 0;
     idx *lowest = y; /* y holds each column's cheapest row until the columns are assigned below */
     for (j = 0; j < n; j++) {
         v[j] = c[j];
-        lowest[j] = 0;
+        first[j] = 0.0;
     }
-    for (i = 1; i < n; i++) { /* row by row: the matrix is read in memory order */
+    for (i = 1; i < n; i++) { /* row by row: the matrix is read in memory order; no branch to mispredict */
         const double *row = c + i * n;
-        for (j = 0; j < n; j++)
+        j = 0;
+#ifdef __SSE2__
+        {
+            const __m128d here = _mm_set1_pd((double)i);
+            for (; j + 2 <= n; j += 2) {
+                __m128d cell = _mm_loadu_pd(row + j), least = _mm_loadu_pd(v + j);
+                __m128d lower = _mm_cmplt_pd(cell, least);
+                _mm_storeu_pd(v + j, _mm_min_pd(cell, least));
+                _mm_storeu_pd(first + j, _mm_or_pd(_mm_and_pd(lower, here), _mm_andnot_pd(lower, _mm_loadu_pd(first + j))));
+            }
+        }
+#endif
+        for (; j < n; j++)
             if (row[j] < v[j]) {
                 v[j] = row[j];
-                lowest[j] = i;
+                first[j] = (double)i;
             }
     }
+    for (j = 0; j < n; j++)
+        lowest[j] = (idx)first[j];
     for (i = 0; i < n; i++) {
         matches[i] = 0;
         x[i] = -1;
@@ -69,12 +105,11 @@ static idx column_reduction(const double *c, idx n, int64_t *x, idx *y, double *
         if (x[i] < 0) {
             free_rows[numfree++] = i;
         } else { /* reduction transfer: the row's slack moves to its column */
-            const double *row = c + i * n;
             idx j1 = (idx)x[i];
-            double least = HUGE_VAL;
-            for (j = 0; j < n; j++)
-                if (j != j1 && row[j] - v[j] < least)
-                    least = row[j] - v[j];
+            double own = v[j1], least;
+            v[j1] = -HUGE_VAL; /* leaves its own column out of the least below */
+            least = least_reduced(c + i * n, v, n);
+            v[j1] = own;
             if (least < HUGE_VAL)
                 v[j1] -= least;
         }
@@ -90,11 +125,14 @@ static idx row_minima(const double *c, idx n, idx m, int64_t *x, idx *y, idx *fr
     for (i = 0; i < n; i++) {
         const double *row = c + i * m;
         double least = row[0];
+        idx at = 0;
         x[i] = -1;
         for (j = 1; j < m; j++)
-            if (row[j] < least)
+            if (row[j] < least) {
                 least = row[j];
-        for (j = 0; j < m; j++)
+                at = j;
+            }
+        for (j = at; j < m; j++) /* the first free column at the least cost (ties: the next ones) */
             if (row[j] == least && y[j] < 0) {
                 x[i] = j;
                 y[j] = i;
@@ -258,7 +296,7 @@ static int jv_run(const double *c, idx n, idx m, int64_t *x, double *u, double *
     free_rows = work + 3 * m;
     matches = work + 3 * m + n;
     if (n == m && n > 0) {
-        numfree = column_reduction(c, n, x, y, v, free_rows, matches);
+        numfree = column_reduction(c, n, x, y, v, free_rows, matches, d);
     } else {
         for (j = 0; j < m; j++) {
             v[j] = 0.0;
@@ -711,6 +749,47 @@ static PyObject *prepare(PyObject *self, PyObject *args)
     return Py_BuildValue("dO", largest, whole ? Py_True : Py_False);
 }
 
+static PyObject *all_finite(PyObject *self, PyObject *args)
+{
+    Py_buffer gain, mask;
+    PyObject *mask_object;
+    idx n, m, k = 0;
+    int ok, bad = 0;
+    if (!PyArg_ParseTuple(args, "y*nnO", &gain, &n, &m, &mask_object))
+        return NULL;
+    ok = optional_buffer(mask_object, &mask);
+    if (ok && (n < 0 || m < 0 || gain.len != (Py_ssize_t)sizeof(double) * n * m || (mask.buf != NULL && mask.len != n * m))) {
+        PyErr_SetString(PyExc_ValueError, "finite: the matrix and mask do not fit");
+        ok = 0;
+    }
+    if (ok) {
+        const double *g = (const double *)gain.buf;
+        const unsigned char *allowed = (const unsigned char *)mask.buf;
+        Py_BEGIN_ALLOW_THREADS
+        if (allowed == NULL) {
+#ifdef __SSE2__
+            __m128d odd = _mm_setzero_pd(), zero = _mm_setzero_pd();
+            for (; k + 2 <= n * m; k += 2) { /* x * 0 is NaN for NaN and +-inf, else 0 */
+                __m128d x = _mm_loadu_pd(g + k);
+                odd = _mm_or_pd(odd, _mm_cmpneq_pd(_mm_mul_pd(x, zero), zero));
+            }
+            bad = _mm_movemask_pd(odd) != 0;
+#endif
+            for (; k < n * m; k++)
+                bad |= g[k] * 0.0 != 0.0;
+        } else {
+            for (; k < n * m; k++)
+                bad |= allowed[k] && g[k] * 0.0 != 0.0;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&gain);
+    release(&mask);
+    if (!ok)
+        return NULL;
+    return PyBool_FromLong(!bad);
+}
+
 /* Binary digits after the point of x != 0: x = M 2^(e - 1075) with M odd needs 1075 - e - tz of them. */
 static int fraction_digits(double x)
 {
@@ -726,10 +805,24 @@ static int fraction_digits(double x)
     return 1075 - exponent - __builtin_ctzll(mantissa);
 }
 
+/* The most binary digits after the point any cost needs; it stops counting past 30 (returns 31). */
+static int most_digits(const double *o, idx total)
+{
+    idx k;
+    int most = 0;
+    for (k = 0; k < total && most <= 30; k++)
+        if (o[k] != 0.0) {
+            int d = fraction_digits(o[k]);
+            if (d > most)
+                most = d;
+        }
+    return most > 30 ? 31 : most;
+}
+
 static PyObject *digits(PyObject *self, PyObject *args)
 {
     Py_buffer cost;
-    idx n, m, k;
+    idx n, m;
     int most = 0;
     if (!PyArg_ParseTuple(args, "y*nn", &cost, &n, &m))
         return NULL;
@@ -738,19 +831,29 @@ static PyObject *digits(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "digits: the costs do not fit");
         return NULL;
     }
-    {
-        const double *o = (const double *)cost.buf;
-        Py_BEGIN_ALLOW_THREADS
-        for (k = 0; k < n * m && most <= 30; k++)
-            if (o[k] != 0.0) {
-                int d = fraction_digits(o[k]);
-                if (d > most)
-                    most = d;
-            }
-        Py_END_ALLOW_THREADS
-    }
+    Py_BEGIN_ALLOW_THREADS
+    most = most_digits((const double *)cost.buf, n * m);
+    Py_END_ALLOW_THREADS
     PyBuffer_Release(&cost);
-    return PyLong_FromLong(most > 30 ? 31 : most);
+    return PyLong_FromLong(most);
+}
+
+/* The power of two that makes the costs whole numbers, as revmatch.engine.mincost.integer_scale picks
+ * it: 2^digits when the largest score times it stays within `limit` (exact), else the finest power of
+ * two that keeps it there (capped at 2^max_exponent; within a rounding tolerance). */
+static double whole_scale(double largest, int digits, double limit, int max_exponent, int *exact)
+{
+    int top, floor;
+    *exact = 1;
+    if (largest <= 0.0)
+        return 1.0;
+    if (digits <= 30 && ldexp(largest, digits) <= limit)
+        return ldexp(1.0, digits);
+    *exact = 0;
+    frexp(largest, &top);
+    frexp(limit, &floor);
+    floor -= 1;
+    return ldexp(1.0, floor - top < max_exponent ? floor - top : max_exponent);
 }
 
 /* Costs times scale, rounded to whole numbers (they stay below 2^51 in size). */
@@ -835,36 +938,62 @@ done:
     return status;
 }
 
-static PyObject *finish(PyObject *self, PyObject *args)
+/* What dense() found besides finish_run's statuses. */
+#define NO_USEFUL_PAIR 4
+#define EXTREME 5
+#define EXTREME_EXPONENT 256
+
+static PyObject *dense(PyObject *self, PyObject *args)
 {
-    Py_buffer cost, gain, mask, rows, cols, out_rows, out_cols;
+    Py_buffer gain, mask, rows, cols, out_rows, out_cols;
     PyObject *mask_object, *rows_object, *cols_object;
     idx n, m, n_rows, n_cols, budget, count = 0;
-    double scale, total = 0.0;
-    int transpose, ok, padded, status = -2;
-    if (!PyArg_ParseTuple(args, "w*nndy*nnOOOpw*w*n", &cost, &n, &m, &scale, &gain, &n_rows, &n_cols, &mask_object,
-                          &rows_object, &cols_object, &transpose, &out_rows, &out_cols, &budget))
+    double limit, total = 0.0, scale = 1.0;
+    int transpose, pad, max_exponent, ok, exact = 1, status = -2;
+    if (!PyArg_ParseTuple(args, "y*nnOOOpnnpdiw*w*n", &gain, &n_rows, &n_cols, &mask_object, &rows_object,
+                          &cols_object, &transpose, &n, &m, &pad, &limit, &max_exponent, &out_rows, &out_cols, &budget))
         return NULL;
     ok = optional_buffer(mask_object, &mask) & optional_buffer(rows_object, &rows)
          & optional_buffer(cols_object, &cols);
     if (ok)
         ok = lines_fit(&gain, n_rows, n_cols, &mask, &rows, transpose ? m : n, &cols, transpose ? n : m);
-    padded = n < m && cost.len == (Py_ssize_t)sizeof(double) * m * m;
-    if (ok && (n > m || (!padded && cost.len != (Py_ssize_t)sizeof(double) * n * m)
-               || out_rows.len != (Py_ssize_t)sizeof(int64_t) * n || out_cols.len != (Py_ssize_t)sizeof(int64_t) * n)) {
-        PyErr_SetString(PyExc_ValueError, "finish: the problem must have rows <= columns and outputs of its rows");
+    if (ok && (n > m || out_rows.len != (Py_ssize_t)sizeof(int64_t) * n || out_cols.len != (Py_ssize_t)sizeof(int64_t) * n)) {
+        PyErr_SetString(PyExc_ValueError, "dense: the problem must have rows <= columns and outputs of its rows");
         ok = 0;
     }
     if (ok) {
+        const double *g = (const double *)gain.buf;
+        const unsigned char *allowed = (const unsigned char *)mask.buf;
+        const int64_t *row_of = (const int64_t *)rows.buf, *col_of = (const int64_t *)cols.buf;
+        pad = pad && n < m;
         Py_BEGIN_ALLOW_THREADS
-        status = finish_run((double *)cost.buf, n, m, padded, scale, (const double *)gain.buf, n_cols,
-                            (const unsigned char *)mask.buf, (const int64_t *)rows.buf, (const int64_t *)cols.buf,
-                            transpose, (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count, &total);
+        {
+            double *cost = (double *)malloc(sizeof(double) * (size_t)((pad ? m : n) * m + 1)), largest;
+            int whole, exponent;
+            if (cost == NULL) {
+                status = -1;
+            } else {
+                fill_costs(g, n_cols, allowed, row_of, col_of, transpose, cost, n, m);
+                if (pad)
+                    memset(cost + n * m, 0, sizeof(double) * (size_t)((m - n) * m));
+                cost_stats(cost, n * m, &largest, &whole);
+                frexp(largest, &exponent);
+                if (largest == 0.0)
+                    status = NO_USEFUL_PAIR;
+                else if (exponent > EXTREME_EXPONENT || exponent < -EXTREME_EXPONENT)
+                    status = EXTREME;
+                else {
+                    scale = whole_scale(largest, whole ? 0 : most_digits(cost, n * m), limit, max_exponent, &exact);
+                    status = finish_run(cost, n, m, pad, scale, g, n_cols, allowed, row_of, col_of, transpose,
+                                        (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count, &total);
+                }
+                free(cost);
+            }
+        }
         Py_END_ALLOW_THREADS
         if (status == -1)
             PyErr_NoMemory();
     }
-    PyBuffer_Release(&cost);
     PyBuffer_Release(&gain);
     PyBuffer_Release(&out_rows);
     PyBuffer_Release(&out_cols);
@@ -873,7 +1002,7 @@ static PyObject *finish(PyObject *self, PyObject *args)
     release(&cols);
     if (!ok || status < 0)
         return NULL;
-    return Py_BuildValue("ind", status, count, total);
+    return Py_BuildValue("indOd", status, count, total, exact ? Py_True : Py_False, scale);
 }
 
 static PyMethodDef methods[] = {
@@ -881,12 +1010,16 @@ static PyMethodDef methods[] = {
      "prepare(gain, n_rows, n_cols, mask, rows, cols, transpose, cost, n, m): cost[r, c] = -gain of the "
      "useful cell (allowed, > 0) at (rows[r], cols[c]) (transposed: (rows[c], cols[r])), else 0; returns "
      "(largest, count, whole) of the useful cells."},
+    {"finite", all_finite, METH_VARARGS,
+     "finite(gain, n, m, mask): whether every allowed cell (every cell when mask is None) is finite."},
     {"digits", digits, METH_VARARGS,
      "digits(cost, n, m): the most binary digits after the point a cell needs (31 once past 30)."},
-    {"finish", finish, METH_VARARGS,
-     "finish(cost, n, m, scale, gain, n_rows, n_cols, mask, rows, cols, transpose, out_rows, out_cols, budget): "
-     "costs scaled to whole numbers, kernel, proof and pairs; (status, count, total): 0 proved (the useful "
-     "pairs, sorted, in out_rows/out_cols), 2 a pair twice, 3 not proved."},
+    {"dense", dense, METH_VARARGS,
+     "dense(gain, n_rows, n_cols, mask, rows, cols, transpose, n, m, pad, limit, max_exponent, out_rows, out_cols, "
+     "budget): the costs of prepare() (padded to a square if asked), scaled to whole numbers below limit, solved "
+     "(Monge ones by their structure), proved, and the useful pairs made, sorted, in the matrix's own lines; "
+     "(status, count, total, exact, scale): status 0 proved, 2 a pair twice, 3 not proved, 4 no useful pair, "
+     "5 scores beyond 2^+-256 (rescale first)."},
     {"solve", solve, METH_VARARGS,
      "solve(cost, n, m, cols, u, v, budget): minimum-cost assignment of every row of an n x m (n <= m) "
      "float64 cost matrix into cols (int64), with dual prices u, v; budget caps each row-reduction pass."},

@@ -30,7 +30,7 @@ from . import jv
 from .arrays import take
 from .assignment import Assignment, Status
 from .certify import BLOCK_CELLS, proved
-from .mincost import integer_scale, score_grain
+from .mincost import MAX_EXPONENT, integer_scale, score_grain
 from .monge import monge_assignment
 from .tuning import DEFAULT, Tuning
 
@@ -79,42 +79,77 @@ def dense_assignment(
     row_of, col_of = _repeated(row_cap, w.shape[0]), _repeated(col_cap, w.shape[1])
     n = w.shape[0] if row_of is None else len(row_of)
     m = w.shape[1] if col_of is None else len(col_of)
-    compiled = jv.AVAILABLE and tuning.compiled_kernel
-    tall = n > m  # the kernel and the proof both work with rows ≤ columns
-    if compiled:
-        small, large = min(n, m), max(n, m)
-        padded = small < large and 20 * small >= 19 * large  # nearly square (people repeated by capacity)
-        cost, largest, whole = jv.prepare(w, useful, row_of, col_of, tall, pad=padded)
-    else:
-        largest, whole = _scan(w, useful)
-    if largest == 0 or n == 0 or m == 0:
-        return Assignment([], 0.0, 0.0, Status.OPTIMAL, "dense_jv", time.perf_counter() - start, 0.0)
-    exponent = math.frexp(largest)[1]
-    if abs(exponent) > EXTREME_EXPONENT:
-        # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so
-        # the whole-number costs keep their full precision; the totals are scaled back.
-        result = dense_assignment(np.ldexp(w, -exponent), useful, row_cap, col_cap, tuning=tuning, start=start)
-        return None if result is None else _scaled(result, exponent)
+    if n == 0 or m == 0:
+        return _result(w, [], 0.0, 0.0, start)
+    route = _compiled if jv.AVAILABLE and tuning.compiled_kernel else _lapx_proved
+    found = route(w, useful, row_of, col_of)
+    if found is None:
+        return None
+    if isinstance(found, int):  # scores far from 1 (1e-300, 1e300): solved as scores × 2**-exponent
+        result = dense_assignment(np.ldexp(w, -found), useful, row_cap, col_cap, tuning=tuning, start=start)
+        return None if result is None else _scaled(result, found)
+    pairs, total, tolerance = found
+    return _result(w, pairs, total, tolerance, start)
+
+
+def _result(w: np.ndarray, pairs: list[tuple[int, int]], total: float, tolerance: float, start: float) -> Assignment:
+    return Assignment(
+        pairs, total, total + tolerance, Status.OPTIMAL, "dense_jv", time.perf_counter() - start, tolerance, arcs=w.size
+    )
+
+
+# A route's answer: the pairs with their total and tolerance; the exponent to rescale by first; or
+# None (a pair made twice, or not proved).
+_Found = tuple[list[tuple[int, int]], float, float] | int | None
+
+
+def _compiled(w: np.ndarray, useful, row_of, col_of) -> _Found:
+    """Our kernel, one compiled call: costs, whole numbers, solve, proof, pairs."""
+    n = w.shape[0] if row_of is None else len(row_of)
+    m = w.shape[1] if col_of is None else len(col_of)
+    small, large = min(n, m), max(n, m)
+    status, rows, cols, total, exact, scale = jv.dense(
+        w,
+        useful,
+        row_of,
+        col_of,
+        n > m,  # the kernel and the proof work with rows ≤ columns
+        pad=small < large and 20 * small >= 19 * large,  # nearly square (people repeated by capacity)
+        limit=_whole_limit(n + m),
+        max_exponent=MAX_EXPONENT,
+    )
+    if status == jv.NO_USEFUL_PAIR:
+        return [], 0.0, 0.0
+    if status == jv.EXTREME:
+        return _extreme_exponent(w, useful)
+    if status != jv.PROVED:
+        return None
+    return list(zip(rows.tolist(), cols.tolist())), total, 0.0 if exact else small / scale
+
+
+def _whole_limit(lines: int) -> float:
+    """The largest whole cost for ``lines`` rows and columns: sums along any path stay below 2**52."""
+    return min(2.0**53, 2.0**52 / (lines + 3))
+
+
+def _extreme_exponent(w: np.ndarray, useful) -> int:
+    """The binary exponent of the largest useful score (beyond 2**±EXTREME_EXPONENT: rescaled first)."""
+    return math.frexp(float(_useful_values(w, useful).max()))[1]
+
+
+def _lapx_proved(w: np.ndarray, useful, row_of, col_of) -> _Found:
+    """``lapx``'s kernel on the whole-number gains, proved by :func:`revmatch.engine.certify.proved`."""
+    n = w.shape[0] if row_of is None else len(row_of)
+    m = w.shape[1] if col_of is None else len(col_of)
+    values = _useful_values(w, useful)
+    if len(values) == 0:
+        return [], 0.0, 0.0
+    largest = float(values.max())
+    if abs(math.frexp(largest)[1]) > EXTREME_EXPONENT:
+        return math.frexp(largest)[1]
     # The zeros of pairs not made are multiples of any grain.
-    digits = 0 if whole else jv.digits(cost) if compiled else _digits(w, useful)
-    grain = 2.0**-digits if digits <= 30 else None
-    scale, exact = integer_scale(largest, grain, n + m + 2, precision=2.0**52)
-    tolerance = 0.0 if exact else min(n, m) / scale
-    if compiled:
-        status, rows, cols, total = jv.finish(cost, scale, w, useful, row_of, col_of, tall)
-        if status == jv.PROVED:
-            pairs = list(zip(rows.tolist(), cols.tolist()))
-            return Assignment(
-                pairs,
-                total,
-                total + tolerance,
-                Status.OPTIMAL,
-                "dense_jv",
-                time.perf_counter() - start,
-                tolerance,
-                arcs=w.size,
-            )
-        return None  # a pair made twice (people repeated on both sides), or (never seen) not proved
+    scale, exact = integer_scale(largest, score_grain(values), n + m + 2, precision=2.0**52)
+    tall = n > m
     found = _lapx(_private_gain(w, useful, scale, tall), row_of, col_of, tall)
     if found is None:
         return None
@@ -131,17 +166,7 @@ def dense_assignment(
         keep &= useful[rows, cols]
     order = np.lexsort((cols[keep], rows[keep]))
     rows, cols, values = rows[keep][order], cols[keep][order], values[keep][order]
-    objective = float(values.sum())
-    return Assignment(
-        list(zip(rows.tolist(), cols.tolist())),
-        objective,
-        objective + tolerance,
-        Status.OPTIMAL,
-        "dense_jv",
-        time.perf_counter() - start,
-        tolerance,
-        arcs=w.size,
-    )
+    return list(zip(rows.tolist(), cols.tolist())), float(values.sum()), 0.0 if exact else min(n, m) / scale
 
 
 def _scaled(result: Assignment, exponent: int) -> Assignment:
@@ -178,18 +203,6 @@ def _lapx(gain: np.ndarray, row_of, col_of, tall: bool) -> tuple[np.ndarray, np.
 
 def _useful_values(w: np.ndarray, useful: np.ndarray | None) -> np.ndarray:
     return w[(w > 0) & useful] if useful is not None else w[w > 0]
-
-
-def _scan(w: np.ndarray, useful: np.ndarray | None) -> tuple[float, bool]:
-    """:func:`revmatch.engine.jv.prepare`'s figures in numpy: the useful cells' largest score (0: none), not whole."""
-    values = _useful_values(w, useful)
-    return (float(values.max()) if len(values) else 0.0), False
-
-
-def _digits(w: np.ndarray, useful: np.ndarray | None) -> int:
-    """:func:`revmatch.engine.jv.digits` in numpy (31: no grain)."""
-    grain = score_grain(_useful_values(w, useful))
-    return 31 if grain is None else 1 - math.frexp(grain)[1]
 
 
 def _private_gain(w: np.ndarray, useful: np.ndarray | None, scale: float, transposed: bool) -> np.ndarray:

@@ -62,41 +62,67 @@ def prepare(
     return cost, largest, whole
 
 
+def finite(w: np.ndarray, allowed: np.ndarray | None) -> bool:
+    """Whether every allowed cell (every cell when ``allowed`` is None) of a C-ordered matrix is finite: one pass."""
+    return _kernel().finite(w, w.shape[0], w.shape[1], allowed)
+
+
 def digits(cost: np.ndarray) -> int:
     """The most binary digits after the point any cost needs (31 once past 30: no grain)."""
     return _kernel().digits(cost, *cost.shape)
 
 
-# What :func:`finish` found.
-PROVED, PAIR_TWICE, NOT_PROVED = 0, 2, 3
+# What :func:`dense` found.
+PROVED, PAIR_TWICE, NOT_PROVED, NO_USEFUL_PAIR, EXTREME = 0, 2, 3, 4, 5
 
 
-def finish(
-    cost: np.ndarray,
-    scale: float,
+def dense(
     w: np.ndarray,
     useful: np.ndarray | None,
     row_of: np.ndarray | None,
     col_of: np.ndarray | None,
     transpose: bool,
-) -> tuple[int, np.ndarray, np.ndarray, float]:
-    """The costs of :func:`prepare` times ``scale`` rounded (in place), solved, proved, and the pairs in ``w``'s lines.
+    *,
+    pad: bool,
+    limit: float,
+    max_exponent: int,
+) -> tuple[int, np.ndarray, np.ndarray, float, bool, float]:
+    """The whole dense route in one compiled call: :func:`prepare`'s costs, whole numbers, solved, proved.
 
-    The arguments after ``scale`` are :func:`prepare`'s.
+    The costs are scaled by the power of two :func:`revmatch.engine.mincost.integer_scale` picks
+    (whole costs at most ``limit``, the factor at most ``2**max_exponent``); Monge matrices are solved
+    by their structure, others by the kernel; the prices are checked on every pair.
 
     Returns
     -------
-    (status, rows, cols, total)
+    (status, rows, cols, total, exact, scale)
         ``PROVED``: the useful pairs made (sorted by row, then column) and their total score in
-        ``w``; ``PAIR_TWICE``: a pair made twice (people repeated on both
-        sides); ``NOT_PROVED``: the prices did not prove the result (never seen).
+        ``w``; ``PAIR_TWICE``: a pair made twice (people repeated on both sides); ``NOT_PROVED``:
+        the prices did not prove the result (never seen); ``NO_USEFUL_PAIR``: no cell is useful;
+        ``EXTREME``: the largest useful score is beyond 2**±256 (rescale it by a power of two first).
+        ``exact``: whether the scaled costs were exact (else the total is within
+        ``min(n, m) / scale`` of the optimum).
     """
     n, m = _costs_shape(w, row_of, col_of, transpose)
     rows, cols = np.empty(n, np.int64), np.empty(n, np.int64)
-    status, count, total = _kernel().finish(
-        cost, n, m, scale, w, w.shape[0], w.shape[1], useful, row_of, col_of, transpose, rows, cols, n // 2 + 1
+    status, count, total, exact, scale = _kernel().dense(
+        w,
+        w.shape[0],
+        w.shape[1],
+        useful,
+        row_of,
+        col_of,
+        transpose,
+        n,
+        m,
+        pad,
+        limit,
+        max_exponent,
+        rows,
+        cols,
+        n // 2 + 1,
     )
-    return status, rows[:count], cols[:count], total
+    return status, rows[:count], cols[:count], total, exact, scale
 
 
 def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import ConfigError, InfeasibleError, InputError, Problem
+from . import jv
 from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota
 from .cpsat import cp_sat
@@ -263,9 +264,12 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray | None]:
         mask = np.asarray(allowed)
         if mask.shape != w.shape or mask.dtype != bool:
             raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
-    finite = np.isfinite(w)
-    if finite.all():  # one reduction, no further temporary: the usual case
+    if jv.AVAILABLE and w.flags.c_contiguous and (mask is None or mask.flags.c_contiguous):
+        if jv.finite(w, mask):  # one compiled pass, no temporary: the usual case
+            return w, mask
+    elif np.isfinite(w).all():
         return w, mask
+    finite = np.isfinite(w)
     invalid = ~finite if mask is None else np.greater(mask, finite)  # allowed and not finite
     if invalid.any():
         i, j = np.argwhere(invalid)[0]
