@@ -117,22 +117,16 @@ static idx column_reduction(const double *c, idx n, int64_t *x, idx *y, double *
     return numfree;
 }
 
-/* Rectangular start (all prices 0): each row takes the first free column where its cost is least;
- * returns how many rows stay free. */
-static idx row_minima(const double *c, idx n, idx m, int64_t *x, idx *y, idx *free_rows)
+/* Rectangular start (all prices 0, in v): each row takes the first free column where its cost is
+ * least; returns how many rows stay free. */
+static idx row_minima(const double *c, idx n, idx m, int64_t *x, idx *y, const double *v, idx *free_rows)
 {
     idx i, j, numfree = 0;
     for (i = 0; i < n; i++) {
         const double *row = c + i * m;
-        double least = row[0];
-        idx at = 0;
+        double least = least_reduced(row, v, m);
         x[i] = -1;
-        for (j = 1; j < m; j++)
-            if (row[j] < least) {
-                least = row[j];
-                at = j;
-            }
-        for (j = at; j < m; j++) /* the first free column at the least cost (ties: the next ones) */
+        for (j = 0; j < m; j++)
             if (row[j] == least && y[j] < 0) {
                 x[i] = j;
                 y[j] = i;
@@ -302,7 +296,7 @@ static int jv_run(const double *c, idx n, idx m, int64_t *x, double *u, double *
             v[j] = 0.0;
             y[j] = -1;
         }
-        numfree = row_minima(c, n, m, x, y, free_rows);
+        numfree = row_minima(c, n, m, x, y, v, free_rows);
     }
     numfree = row_reduction(c, m, x, y, v, free_rows, numfree, budget);
     for (i = 0; i < numfree; i++)
@@ -806,12 +800,12 @@ static int fraction_digits(double x)
 }
 
 /* The most binary digits after the point any cost needs; it stops counting past 30 (returns 31). */
-static int most_digits(const double *o, idx total)
+static int most_digits(const double *o, idx total, int gains)
 {
     idx k;
     int most = 0;
     for (k = 0; k < total && most <= 30; k++)
-        if (o[k] != 0.0) {
+        if (gains ? o[k] > 0.0 : o[k] != 0.0) { /* the useful cells: gains > 0, or costs -gain (not 0) */
             int d = fraction_digits(o[k]);
             if (d > most)
                 most = d;
@@ -832,7 +826,7 @@ static PyObject *digits(PyObject *self, PyObject *args)
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    most = most_digits((const double *)cost.buf, n * m);
+    most = most_digits((const double *)cost.buf, n * m, 0);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&cost);
     return PyLong_FromLong(most);
@@ -938,6 +932,97 @@ done:
     return status;
 }
 
+/* cost_stats on the gains themselves (every cell useful where > 0): the largest and whether all are
+ * whole numbers below 2^51. */
+static void gain_stats(const double *g, idx total, double *largest, int *whole)
+{
+    double top = 0.0;
+    int odd = 0;
+    idx k = 0;
+#ifdef __SSE2__
+    {
+        const __m128d rounder = _mm_set1_pd(ROUNDER), zero = _mm_setzero_pd();
+        __m128d top0 = zero, top1 = zero, bad = zero;
+        for (; k + 4 <= total; k += 4) {
+            __m128d x0 = _mm_loadu_pd(g + k), x1 = _mm_loadu_pd(g + k + 2);
+            __m128d off0 = _mm_cmpneq_pd(_mm_sub_pd(_mm_add_pd(x0, rounder), rounder), x0);
+            __m128d off1 = _mm_cmpneq_pd(_mm_sub_pd(_mm_add_pd(x1, rounder), rounder), x1);
+            top0 = _mm_max_pd(top0, x0);
+            top1 = _mm_max_pd(top1, x1);
+            bad = _mm_or_pd(bad, _mm_and_pd(_mm_cmpgt_pd(x0, zero), off0));
+            bad = _mm_or_pd(bad, _mm_and_pd(_mm_cmpgt_pd(x1, zero), off1));
+        }
+        top0 = _mm_max_pd(top0, top1);
+        top = _mm_cvtsd_f64(_mm_max_sd(top0, _mm_unpackhi_pd(top0, top0)));
+        odd = _mm_movemask_pd(bad) != 0 || top >= EXACT_BELOW;
+    }
+#endif
+    for (; k < total; k++) {
+        double x = g[k];
+        if (x > 0.0) {
+            if (x > top)
+                top = x;
+            if ((x + ROUNDER) - ROUNDER != x || x >= EXACT_BELOW)
+                odd = 1;
+        }
+    }
+    *largest = top;
+    *whole = !odd;
+}
+
+/* o = -rint(scale * g) where g > 0, else 0, for a matrix read whole (transposed if asked). */
+static void fill_scaled(const double *g, idx n_rows, idx n_cols, double scale, int transpose, double *o)
+{
+    idx k = 0, i, j, i0, j0;
+    const idx tile = 64;
+    if (transpose) {
+        for (i0 = 0; i0 < n_rows; i0 += tile)
+            for (j0 = 0; j0 < n_cols; j0 += tile) {
+                idx i_end = i0 + tile < n_rows ? i0 + tile : n_rows, j_end = j0 + tile < n_cols ? j0 + tile : n_cols;
+                i = i0;
+#ifdef __SSE2__
+                { /* 2 x 2 blocks: two input rows' cells j, j + 1 become two output rows' cells i, i + 1 */
+                    const __m128d rounder = _mm_set1_pd(ROUNDER), factor = _mm_set1_pd(scale), zero = _mm_setzero_pd();
+                    for (; i + 2 <= i_end; i += 2) {
+                        const double *top = g + i * n_cols, *bottom = top + n_cols;
+                        for (j = j0; j + 2 <= j_end; j += 2) {
+                            __m128d a = _mm_loadu_pd(top + j), b = _mm_loadu_pd(bottom + j);
+                            __m128d lo = _mm_unpacklo_pd(a, b), hi = _mm_unpackhi_pd(a, b);
+                            __m128d wlo = _mm_sub_pd(_mm_add_pd(_mm_mul_pd(lo, factor), rounder), rounder);
+                            __m128d whi = _mm_sub_pd(_mm_add_pd(_mm_mul_pd(hi, factor), rounder), rounder);
+                            _mm_storeu_pd(o + j * n_rows + i, _mm_and_pd(_mm_sub_pd(zero, wlo), _mm_cmpgt_pd(lo, zero)));
+                            _mm_storeu_pd(o + (j + 1) * n_rows + i,
+                                          _mm_and_pd(_mm_sub_pd(zero, whi), _mm_cmpgt_pd(hi, zero)));
+                        }
+                        for (; j < j_end; j++) {
+                            o[j * n_rows + i] = top[j] > 0.0 ? -((top[j] * scale + ROUNDER) - ROUNDER) : 0.0;
+                            o[j * n_rows + i + 1] = bottom[j] > 0.0 ? -((bottom[j] * scale + ROUNDER) - ROUNDER) : 0.0;
+                        }
+                    }
+                }
+#endif
+                for (; i < i_end; i++) { /* input row i, read along; output column i */
+                    const double *row = g + i * n_cols;
+                    for (j = j0; j < j_end; j++)
+                        o[j * n_rows + i] = row[j] > 0.0 ? -((row[j] * scale + ROUNDER) - ROUNDER) : 0.0;
+                }
+            }
+        return;
+    }
+#ifdef __SSE2__
+    {
+        const __m128d rounder = _mm_set1_pd(ROUNDER), factor = _mm_set1_pd(scale), zero = _mm_setzero_pd();
+        for (; k + 2 <= n_rows * n_cols; k += 2) {
+            __m128d x = _mm_loadu_pd(g + k);
+            __m128d whole = _mm_sub_pd(_mm_add_pd(_mm_mul_pd(x, factor), rounder), rounder);
+            _mm_storeu_pd(o + k, _mm_and_pd(_mm_sub_pd(zero, whole), _mm_cmpgt_pd(x, zero)));
+        }
+    }
+#endif
+    for (; k < n_rows * n_cols; k++)
+        o[k] = g[k] > 0.0 ? -((g[k] * scale + ROUNDER) - ROUNDER) : 0.0;
+}
+
 /* What dense() found besides finish_run's statuses. */
 #define NO_USEFUL_PAIR 4
 #define EXTREME 5
@@ -973,19 +1058,30 @@ static PyObject *dense(PyObject *self, PyObject *args)
             if (cost == NULL) {
                 status = -1;
             } else {
-                fill_costs(g, n_cols, allowed, row_of, col_of, transpose, cost, n, m);
+                /* A whole matrix, every cell allowed (the usual call): the figures from the scores, then
+                 * one pass writes the scaled costs. Otherwise the costs first, then their figures. */
+                int plain = allowed == NULL && row_of == NULL && col_of == NULL;
+                if (plain)
+                    gain_stats(g, n_rows * n_cols, &largest, &whole);
+                else {
+                    fill_costs(g, n_cols, allowed, row_of, col_of, transpose, cost, n, m);
+                    cost_stats(cost, n * m, &largest, &whole);
+                }
                 if (pad)
                     memset(cost + n * m, 0, sizeof(double) * (size_t)((m - n) * m));
-                cost_stats(cost, n * m, &largest, &whole);
                 frexp(largest, &exponent);
                 if (largest == 0.0)
                     status = NO_USEFUL_PAIR;
                 else if (exponent > EXTREME_EXPONENT || exponent < -EXTREME_EXPONENT)
                     status = EXTREME;
                 else {
-                    scale = whole_scale(largest, whole ? 0 : most_digits(cost, n * m), limit, max_exponent, &exact);
-                    status = finish_run(cost, n, m, pad, scale, g, n_cols, allowed, row_of, col_of, transpose,
-                                        (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count, &total);
+                    int digits = whole ? 0 : plain ? most_digits(g, n_rows * n_cols, 1) : most_digits(cost, n * m, 0);
+                    scale = whole_scale(largest, digits, limit, max_exponent, &exact);
+                    if (plain)
+                        fill_scaled(g, n_rows, n_cols, scale, transpose, cost);
+                    status = finish_run(cost, n, m, pad, plain ? 1.0 : scale, g, n_cols, allowed, row_of, col_of,
+                                        transpose, (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count,
+                                        &total);
                 }
                 free(cost);
             }
