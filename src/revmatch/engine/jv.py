@@ -131,7 +131,7 @@ def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple
     The costs must be small enough that sums along augmenting paths stay exact in float64 (below
     :math:`2^{52}/(n + m)` in size).
 
-    ``reduction_steps`` caps each of the two augmenting-row-reduction passes (default ``n / 2``; 0
+    ``reduction_steps`` caps each of the two augmenting-row-reduction passes (default ``n``; 0
     skips them: augmentation alone).
 
     Returns
@@ -141,7 +141,7 @@ def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple
     """
     n, m = cost.shape
     cols, u, v = np.empty(n, np.int64), np.empty(n), np.empty(m)
-    _kernel().solve(cost, n, m, cols, u, v, n // 2 + 1 if reduction_steps is None else reduction_steps)
+    _kernel().solve(cost, n, m, cols, u, v, n + 1 if reduction_steps is None else reduction_steps)
     return cols, u, v
 
 
