@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -40,6 +40,18 @@ class Assignment:
     def gap(self) -> float:
         """``bound − objective``: how far the result may be from the best possible total."""
         return self.bound - self.objective
+
+
+def rescaled(result: Assignment, exponent: int) -> Assignment:
+    """A result solved on scores × 2**-exponent, its totals back in the scores' own units (exact in binary)."""
+    if not exponent:
+        return result
+    return replace(
+        result,
+        objective=float(np.ldexp(result.objective, exponent)),
+        bound=float(np.ldexp(result.bound, exponent)),
+        tolerance=float(np.ldexp(result.tolerance, exponent)),
+    )
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 
 import lap
 import numpy as np
 
 from . import jv
 from .arrays import take
-from .assignment import Assignment, Status
+from .assignment import Assignment, Status, rescaled
 from .certify import BLOCK_CELLS, proved
 from .mincost import MAX_EXPONENT, integer_scale, score_grain
 from .monge import monge_assignment
@@ -87,7 +86,7 @@ def dense_assignment(
         return None
     if isinstance(found, int):  # scores far from 1 (1e-300, 1e300): solved as scores × 2**-exponent
         result = dense_assignment(np.ldexp(w, -found), useful, row_cap, col_cap, tuning=tuning, start=start)
-        return None if result is None else _scaled(result, found)
+        return None if result is None else rescaled(result, found)
     pairs, total, tolerance = found
     return _result(w, pairs, total, tolerance, start)
 
@@ -167,16 +166,6 @@ def _lapx_proved(w: np.ndarray, useful, row_of, col_of) -> _Found:
     order = np.lexsort((cols[keep], rows[keep]))
     rows, cols, values = rows[keep][order], cols[keep][order], values[keep][order]
     return list(zip(rows.tolist(), cols.tolist())), float(values.sum()), 0.0 if exact else min(n, m) / scale
-
-
-def _scaled(result: Assignment, exponent: int) -> Assignment:
-    """A result on scores × 2**-exponent, its totals back in the scores' own units."""
-    return replace(
-        result,
-        objective=float(np.ldexp(result.objective, exponent)),
-        bound=float(np.ldexp(result.bound, exponent)),
-        tolerance=float(np.ldexp(result.tolerance, exponent)),
-    )
 
 
 def _repeated(cap: np.ndarray | int, n: int) -> np.ndarray | None:

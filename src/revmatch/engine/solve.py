@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import ConfigError, InfeasibleError, InputError, Problem
 from . import jv
 from .arrays import take
-from .assignment import Assignment, GroupPairCap, MenteeQuota
+from .assignment import Assignment, GroupPairCap, MenteeQuota, rescaled
 from .cpsat import cp_sat
 from .dense import dense_assignment
 from .fair import fair
@@ -91,39 +91,28 @@ def solve(
         raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
     col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
-    tuning = tuning or DEFAULT
-    plain = objective == "total" and not len(locked) and mentee_quota is None and pair_cap is None and first is None
-    if plain and tuning.dense_kernel and w.size <= min(tuning.dense_cells, tuning.tied_dense_cells):
-        # The usual call, rm.solve(matrix): one dense solve. On a 100 × 100 matrix the general
-        # route's steps (the magnitude, the locks, the useful pairs as a mask) cost more than it.
+    tuning, quotas = tuning or DEFAULT, mentee_quota is not None or pair_cap is not None
+    if objective == "total" and not (len(locked) or quotas or first is not None) and _one_dense_solve(w, tuning):
         quick = dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start)
         if quick is not None:
             return quick
-    problem = _checked_problem(
-        w,
-        mask,
-        np.full(w.shape[0], row_cap, np.int64) if isinstance(row_cap, int) else row_cap,
-        np.full(w.shape[1], col_cap, np.int64) if isinstance(col_cap, int) else col_cap,
-        objective,
-        locked,
-        lock_labels,
-        first,
-        mentee_quota is not None or pair_cap is not None,
-    )
+    problem = _checked_problem(w, mask, row_cap, col_cap, objective, locked, lock_labels, first, quotas)
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
     exponent = _magnitude(problem.w, problem.mask)
     if exponent:
         problem = replace(problem, w=np.ldexp(problem.w, -exponent))
     result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning)
-    if exponent:
-        result = replace(
-            result,
-            objective=float(np.ldexp(result.objective, exponent)),
-            bound=float(np.ldexp(result.bound, exponent)),
-            tolerance=float(np.ldexp(result.tolerance, exponent)),
-        )
-    return replace(result, solve_time=time.perf_counter() - start)
+    return replace(rescaled(result, exponent), solve_time=time.perf_counter() - start)
+
+
+def _one_dense_solve(w: np.ndarray, tuning: Tuning) -> bool:
+    """Whether a plain total goes straight to one dense solve: the usual call, ``rm.solve(matrix)``.
+
+    On a 100 × 100 matrix the general route's steps (the magnitude, the locks, the useful pairs
+    as a mask) would cost more than the solve.
+    """
+    return tuning.dense_kernel and w.size <= min(tuning.dense_cells, tuning.tied_dense_cells)
 
 
 @dataclass(frozen=True)
@@ -143,8 +132,8 @@ class _Problem:
 def _checked_problem(
     w: np.ndarray,
     mask: np.ndarray | None,
-    row_cap: np.ndarray,
-    col_cap: np.ndarray,
+    row_cap: np.ndarray | int,
+    col_cap: np.ndarray | int,
     objective: str,
     locked,
     lock_labels: list[str] | None,
@@ -153,6 +142,8 @@ def _checked_problem(
 ) -> _Problem:
     """The checked matrix and capacities with the locks and who goes first checked (each misfit an error naming it)."""
     mask = np.ones(w.shape, dtype=bool) if mask is None else mask
+    row_cap = np.full(w.shape[0], row_cap, np.int64) if isinstance(row_cap, int) else row_cap
+    col_cap = np.full(w.shape[1], col_cap, np.int64) if isinstance(col_cap, int) else col_cap
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
     _check_locks(locks, labels, mask, row_cap, col_cap)
