@@ -1,4 +1,4 @@
-"""Types of the compiled kernel (``_jv.c``); :mod:`revmatch.engine.jv` is the documented door."""
+"""Types of the compiled kernel (``_jv_src/*.c``); :mod:`revmatch.engine.jv` is the documented door."""
 
 from typing import Any
 

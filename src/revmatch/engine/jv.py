@@ -1,4 +1,4 @@
-r"""The compiled Jonker–Volgenant kernel that returns its dual prices (``_jv.c``), and their check.
+r"""The compiled Jonker–Volgenant kernel that returns its dual prices (``_jv_src/*.c``), and their check.
 
 ``lapx``'s kernels return pairs only, so their proof costs several passes over the matrix; this one
 keeps the prices it works with, so the proof is one pass (:func:`proved`). The matrix is read,
