@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, replace
@@ -92,27 +93,24 @@ def solve(
     row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
     col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
     tuning, quotas = tuning or DEFAULT, mentee_quota is not None or pair_cap is not None
-    if objective == "total" and not (len(locked) or quotas or first is not None) and _one_dense_solve(w, tuning):
-        quick = dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start)
-        if quick is not None:
-            return quick
+    known = None  # the plain total's route, once chosen here
+    if objective == "total" and not (len(locked) or quotas or first is not None) and tuning.dense_kernel:
+        # The usual call, rm.solve(matrix): straight to one dense solve when that is the route (the
+        # general route's steps, a full mask and the useful pairs as arrays, would cost more than
+        # the solve on a 100 × 100 matrix and a tenth of it on 5 000 × 2 500).
+        known = "flow" if _dense_first(w, mask, tuning) else "pricing"
+        if known == "flow":
+            quick = dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start)
+            if quick is not None:
+                return quick
     problem = _checked_problem(w, mask, row_cap, col_cap, objective, locked, lock_labels, first, quotas)
     # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
     # integer costs keep their full precision; the totals are scaled back.
     exponent = _magnitude(problem.w, problem.mask)
     if exponent:
         problem = replace(problem, w=np.ldexp(problem.w, -exponent))
-    result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning)
+    result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning, known)
     return replace(rescaled(result, exponent), solve_time=time.perf_counter() - start)
-
-
-def _one_dense_solve(w: np.ndarray, tuning: Tuning) -> bool:
-    """Whether a plain total goes straight to one dense solve: the usual call, ``rm.solve(matrix)``.
-
-    On a 100 × 100 matrix the general route's steps (the magnitude, the locks, the useful pairs
-    as a mask) would cost more than the solve.
-    """
-    return tuning.dense_kernel and w.size <= min(tuning.dense_cells, tuning.tied_dense_cells)
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,12 @@ def _checked_problem(
 
 
 def _routed(
-    p: _Problem, mentee_quota: MenteeQuota | None, pair_cap: GroupPairCap | None, time_limit: float, tuning: Tuning
+    p: _Problem,
+    mentee_quota: MenteeQuota | None,
+    pair_cap: GroupPairCap | None,
+    time_limit: float,
+    tuning: Tuning,
+    known: str | None = None,
 ) -> Assignment:
     """The checked problem to the engine that solves it best: CP-SAT, fair, the total's routes or the flow."""
     w, locks, objective = p.w, p.locks, p.objective
@@ -169,7 +172,7 @@ def _routed(
         result = fair(w, free, row_left, col_left, locks)
     elif objective == "total" and mentee_quota is None and p.first is None:
         # A pair scoring ≤ 0 never raises the total.
-        result = _total_route(w, free & (w > 0), row_left, col_left, locks, tuning)
+        result = _total_route(w, free & (w > 0), row_left, col_left, locks, tuning, known)
     else:
         # Coverage, priority and quotas may need a pair scoring ≤ 0.
         bonus = objective == "coverage" or p.first is not None
@@ -179,8 +182,25 @@ def _routed(
     return _with_locks(result, w, locks, 0.0)
 
 
-def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignment:
+def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning, known: str | None = None) -> Assignment:
     """The plain total: the dense kernel where candidates cannot pay, else candidates and pricing.
+
+    ``known``: what :func:`solve` already settled — ``"flow"`` (the dense solve was tried and handed
+    back: a pair made twice), ``"pricing"`` (candidates first) — else None.
+    """
+    flow = functools.partial(_flow_route, w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+    if not tuning.dense_kernel or known == "flow":
+        return flow()
+    if known is None and _dense_first(w, useful, tuning):
+        return dense_assignment(w, useful, row_cap, col_cap, tuning=tuning) or flow()
+    try:
+        return flow(stall=True)
+    except PricingStalled:
+        return dense_assignment(w, useful, row_cap, col_cap, tuning=tuning) or flow()
+
+
+def _dense_first(w: np.ndarray, allowed: np.ndarray | None, tuning: Tuning) -> bool:
+    """Whether one dense solve comes first for the plain total (else candidates and pricing).
 
     Candidates pay on large matrices where each person has a few strong partners of their own:
     revmatch's scores, whole numbers from a few proficiency levels (tied), which also keep the
@@ -190,27 +210,11 @@ def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning) -> Assignme
     many rounds), nor against one dense solve of a matrix of up to ``dense_cells`` pairs
     (``tied_dense_cells`` when tied). Pricing that stalls also hands over.
     """
-    if not tuning.dense_kernel:
-        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
     small = min(tuning.dense_cells, tuning.tied_dense_cells)
     if w.size <= small:
-        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
-        if dense is not None:
-            return dense
-        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
-    sample = _sample(w, useful, tuning)
-    if sample.concentrated or w.size <= (small if sample.tied else tuning.dense_cells):
-        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
-        if dense is not None:
-            return dense
-        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
-    try:
-        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning, stall=True)
-    except PricingStalled:
-        dense = dense_assignment(w, useful, row_cap, col_cap, tuning=tuning)
-        if dense is not None:
-            return dense
-        return _flow_route(w, useful, row_cap, col_cap, locks, bonus=False, quota=None, tuning=tuning)
+        return True
+    sample = _sample(w, allowed, tuning)
+    return sample.concentrated or w.size <= (small if sample.tied else tuning.dense_cells)
 
 
 @dataclass(frozen=True)
@@ -221,20 +225,29 @@ class _Sample:
     tied: bool  # few distinct scores
 
 
-def _sample(w: np.ndarray, useful: np.ndarray, tuning: Tuning) -> _Sample:
-    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and some pairs (their scores)."""
+def _sample(w: np.ndarray, allowed: np.ndarray | None, tuning: Tuning) -> _Sample:
+    """Look at ``Tuning.sample_lines`` mentors and mentees (their best partners) and some pairs (their scores).
+
+    Only pairs worth making count: allowed (None: all) and scoring > 0.
+    """
     n_rows, n_cols = w.shape
     if w.size == 0:
         return _Sample(False, False)
+
+    def useful(part: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+        return part > 0 if mask is None else (part > 0) & mask
+
     lines = tuning.sample_lines
     rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, lines)).astype(np.int64))
     cols = np.unique(np.linspace(0, n_cols - 1, min(n_cols, lines)).astype(np.int64))
-    best_col = np.where(useful[rows], w[rows], -np.inf).argmax(axis=1)
-    best_row = np.where(useful[:, cols], w[:, cols], -np.inf).argmax(axis=0)
+    some_rows, some_cols = w[rows], w[:, cols]
+    best_col = np.where(useful(some_rows, None if allowed is None else allowed[rows]), some_rows, -np.inf).argmax(1)
+    best_row = np.where(useful(some_cols, None if allowed is None else allowed[:, cols]), some_cols, -np.inf).argmax(0)
     concentrated = max(len(np.unique(best_col)) / len(rows), len(np.unique(best_row)) / len(cols))
     # 16 × tied_values pairs: a matrix with fewer distinct scores shows fewer, any other nearly all.
     step = max(1, w.size // (16 * tuning.tied_values))
-    values = w.reshape(-1)[::step][useful.reshape(-1)[::step]]
+    spread = w.reshape(-1)[::step]
+    values = spread[useful(spread, None if allowed is None else allowed.reshape(-1)[::step])]
     return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
 
