@@ -141,7 +141,7 @@ def test_nearly_square_problems_padded_to_a_square_keep_their_optimum(cost, mask
     prepared, _, _ = jv.prepare(w, useful, None, None, False, pad=True)
     assert prepared.shape == (w.shape[1],) * 2 and not prepared[w.shape[0] :].any()
     for pad in (False, True):
-        status, rows, cols, total, exact, scale = jv.dense(
+        status, pairs, total, exact, scale = jv.dense(
             w, useful, None, None, False, pad=pad, limit=2.0**40, max_exponent=1000
         )
         if not made.any():
@@ -149,7 +149,7 @@ def test_nearly_square_problems_padded_to_a_square_keep_their_optimum(cost, mask
             continue
         assert status == jv.PROVED and exact and scale == 1.0
         assert total == -brute_force_least(np.where(made, cost, 0.0))
-        assert all(made[r, c] for r, c in zip(rows, cols))
+        assert all(made[r, c] for r, c in pairs) and pairs == sorted(pairs)
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -107,7 +107,7 @@ def _compiled(w: np.ndarray, useful, row_of, col_of) -> _Found:
     n = w.shape[0] if row_of is None else len(row_of)
     m = w.shape[1] if col_of is None else len(col_of)
     small, large = min(n, m), max(n, m)
-    status, rows, cols, total, exact, scale = jv.dense(
+    status, pairs, total, exact, scale = jv.dense(
         w,
         useful,
         row_of,
@@ -123,7 +123,7 @@ def _compiled(w: np.ndarray, useful, row_of, col_of) -> _Found:
         return _extreme_exponent(w, useful)
     if status != jv.PROVED:
         return None
-    return list(zip(rows.tolist(), cols.tolist())), total, 0.0 if exact else small / scale
+    return pairs, total, 0.0 if exact else small / scale
 
 
 def _whole_limit(lines: int) -> float:

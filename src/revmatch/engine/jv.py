@@ -86,7 +86,7 @@ def dense(
     pad: bool,
     limit: float,
     max_exponent: int,
-) -> tuple[int, np.ndarray, np.ndarray, float, bool, float]:
+) -> tuple[int, list[tuple[int, int]], float, bool, float]:
     """The whole dense route in one compiled call: :func:`prepare`'s costs, whole numbers, solved, proved.
 
     The costs are scaled by the power of two :func:`revmatch.engine.mincost.integer_scale` picks
@@ -95,34 +95,17 @@ def dense(
 
     Returns
     -------
-    (status, rows, cols, total, exact, scale)
-        ``PROVED``: the useful pairs made (sorted by row, then column) and their total score in
-        ``w``; ``PAIR_TWICE``: a pair made twice (people repeated on both sides); ``NOT_PROVED``:
-        the prices did not prove the result (never seen); ``NO_USEFUL_PAIR``: no cell is useful;
+    (status, pairs, total, exact, scale)
+        ``PROVED``: the useful pairs made, ``(row, col)`` sorted, and their total score in ``w``;
+        ``PAIR_TWICE``: a pair made twice (people repeated on both sides); ``NOT_PROVED``: the
+        prices did not prove the result (never seen); ``NO_USEFUL_PAIR``: no cell is useful;
         ``EXTREME``: the largest useful score is beyond 2**±256 (rescale it by a power of two first).
         ``exact``: whether the scaled costs were exact (else the total is within
         ``min(n, m) / scale`` of the optimum).
     """
     n, m = _costs_shape(w, row_of, col_of, transpose)
-    rows, cols = np.empty(n, np.int64), np.empty(n, np.int64)
-    status, count, total, exact, scale = _kernel().dense(
-        w,
-        w.shape[0],
-        w.shape[1],
-        useful,
-        row_of,
-        col_of,
-        transpose,
-        n,
-        m,
-        pad,
-        limit,
-        max_exponent,
-        rows,
-        cols,
-        n // 2 + 1,
-    )
-    return status, rows[:count], cols[:count], total, exact, scale
+    budget = n + 1  # steps in each augmenting row reduction pass
+    return _kernel().dense(w, *w.shape, useful, row_of, col_of, transpose, n, m, pad, limit, max_exponent, budget)
 
 
 def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

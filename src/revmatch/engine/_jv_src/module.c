@@ -187,62 +187,87 @@ static PyObject *py_digits(PyObject *self, PyObject *args)
     return PyLong_FromLong(most);
 }
 
+/* The pairs as a list of (row, column) tuples: what rm.solve returns, built here rather than from arrays. */
+static PyObject *pair_list(const int64_t *rows, const int64_t *cols, idx count)
+{
+    PyObject *list = PyList_New(count);
+    idx k;
+    if (list == NULL)
+        return NULL;
+    for (k = 0; k < count; k++) {
+        PyObject *pair = Py_BuildValue("(LL)", (long long)rows[k], (long long)cols[k]);
+        if (pair == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, pair);
+    }
+    return list;
+}
+
 static PyObject *py_dense(PyObject *self, PyObject *args)
 {
-    Py_buffer gain, mask, rows, cols, out_rows, out_cols;
-    PyObject *mask_object, *rows_object, *cols_object;
+    Py_buffer gain, mask, rows, cols;
+    PyObject *mask_object, *rows_object, *cols_object, *pairs = NULL, *result = NULL;
     idx n, m, n_rows, n_cols, budget, count = 0;
     double limit, total = 0.0, scale = 1.0;
     int transpose, pad, max_exponent, ok, exact = 1, status = -2;
-    if (!PyArg_ParseTuple(args, "y*nnOOOpnnpdiw*w*n", &gain, &n_rows, &n_cols, &mask_object, &rows_object,
-                          &cols_object, &transpose, &n, &m, &pad, &limit, &max_exponent, &out_rows, &out_cols, &budget))
+    int64_t *out_rows = NULL, *out_cols = NULL;
+    if (!PyArg_ParseTuple(args, "y*nnOOOpnnpdin", &gain, &n_rows, &n_cols, &mask_object, &rows_object, &cols_object,
+                          &transpose, &n, &m, &pad, &limit, &max_exponent, &budget))
         return NULL;
     ok = optional_buffer(mask_object, &mask) & optional_buffer(rows_object, &rows)
          & optional_buffer(cols_object, &cols);
     if (ok)
         ok = lines_fit(&gain, n_rows, n_cols, &mask, &rows, transpose ? m : n, &cols, transpose ? n : m);
-    if (ok && (n > m || out_rows.len != (Py_ssize_t)sizeof(int64_t) * n || out_cols.len != (Py_ssize_t)sizeof(int64_t) * n)) {
-        PyErr_SetString(PyExc_ValueError, "dense: the problem must have rows <= columns and outputs of its rows");
+    if (ok && n > m) {
+        PyErr_SetString(PyExc_ValueError, "dense: the problem must have rows <= columns");
         ok = 0;
     }
     if (ok) {
         const double *g = (const double *)gain.buf;
         const unsigned char *allowed = (const unsigned char *)mask.buf;
         const int64_t *row_of = (const int64_t *)rows.buf, *col_of = (const int64_t *)cols.buf;
-        Py_BEGIN_ALLOW_THREADS
-        status = dense_run(g, n_rows, n_cols, allowed, row_of, col_of, transpose, n, m, pad && n < m, limit,
-                           max_exponent, (int64_t *)out_rows.buf, (int64_t *)out_cols.buf, budget, &count, &total,
-                           &exact, &scale);
-        Py_END_ALLOW_THREADS
+        out_rows = (int64_t *)malloc(sizeof(int64_t) * (size_t)(2 * n + 1));
+        out_cols = out_rows == NULL ? NULL : out_rows + n;
+        if (out_rows == NULL) {
+            status = -1;
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            status = dense_run(g, n_rows, n_cols, allowed, row_of, col_of, transpose, n, m, pad && n < m, limit,
+                               max_exponent, out_rows, out_cols, budget, &count, &total, &exact, &scale);
+            Py_END_ALLOW_THREADS
+        }
         if (status == -1)
             PyErr_NoMemory();
     }
+    if (ok && status >= 0)
+        pairs = pair_list(out_rows, out_cols, status == PROVED ? count : 0);
+    if (pairs != NULL)
+        result = Py_BuildValue("iNdOd", status, pairs, total, exact ? Py_True : Py_False, scale);
+    free(out_rows);
     PyBuffer_Release(&gain);
-    PyBuffer_Release(&out_rows);
-    PyBuffer_Release(&out_cols);
     release(&mask);
     release(&rows);
     release(&cols);
-    if (!ok || status < 0)
-        return NULL;
-    return Py_BuildValue("indOd", status, count, total, exact ? Py_True : Py_False, scale);
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"prepare", py_prepare, METH_VARARGS,
      "prepare(gain, n_rows, n_cols, mask, rows, cols, transpose, cost, n, m): cost[r, c] = -gain of the "
      "useful cell (allowed, > 0) at (rows[r], cols[c]) (transposed: (rows[c], cols[r])), else 0; returns "
-     "(largest, count, whole) of the useful cells."},
+     "(largest, whole) of the useful cells."},
     {"finite", py_all_finite, METH_VARARGS,
      "finite(gain, n, m, mask): whether every allowed cell (every cell when mask is None) is finite."},
     {"digits", py_digits, METH_VARARGS,
      "digits(cost, n, m): the most binary digits after the point a cell needs (31 once past 30)."},
     {"dense", py_dense, METH_VARARGS,
-     "dense(gain, n_rows, n_cols, mask, rows, cols, transpose, n, m, pad, limit, max_exponent, out_rows, out_cols, "
-     "budget): the costs of prepare() (padded to a square if asked), scaled to whole numbers below limit, solved "
-     "(Monge ones by their structure), proved, and the useful pairs made, sorted, in the matrix's own lines; "
-     "(status, count, total, exact, scale): status 0 proved, 2 a pair twice, 3 not proved, 4 no useful pair, "
-     "5 scores beyond 2^+-256 (rescale first)."},
+     "dense(gain, n_rows, n_cols, mask, rows, cols, transpose, n, m, pad, limit, max_exponent, budget): the "
+     "costs of prepare() (padded to a square if asked), scaled to whole numbers below limit, solved (Monge ones "
+     "by their structure), proved, and the useful pairs made, sorted, in the matrix's own lines; (status, pairs, "
+     "total, exact, scale): status 0 proved (pairs: a list of (row, column)), 2 a pair twice, 3 not proved, 4 no "
+     "useful pair, 5 scores beyond 2^+-256 (rescale first)."},
     {"solve", py_solve, METH_VARARGS,
      "solve(cost, n, m, cols, u, v, budget): minimum-cost assignment of every row of an n x m (n <= m) "
      "float64 cost matrix into cols (int64), with dual prices u, v; budget caps each row-reduction pass."},
