@@ -73,7 +73,11 @@ def digits(cost: np.ndarray) -> int:
 
 
 # What :func:`dense` found.
-PROVED, PAIR_TWICE, NOT_PROVED, NO_USEFUL_PAIR, EXTREME = 0, 2, 3, 4, 5
+PROVED, PAIR_TWICE, NOT_PROVED, NO_USEFUL_PAIR, EXTREME, NOT_FINITE = 0, 2, 3, 4, 5, 6
+
+
+class NotFinite(ValueError):
+    """A matrix read whole (every cell allowed) holds NaN or ±inf: the caller names the cell."""
 
 
 def dense(
@@ -100,12 +104,17 @@ def dense(
         ``PAIR_TWICE``: a pair made twice (people repeated on both sides); ``NOT_PROVED``: the
         prices did not prove the result (never seen); ``NO_USEFUL_PAIR``: no cell is useful;
         ``EXTREME``: the largest useful score is beyond 2**±256 (rescale it by a power of two first).
+        A matrix read whole (``useful``, ``row_of`` and ``col_of`` None) is checked as it is read:
+        :class:`NotFinite` when it holds NaN or ±inf.
         ``exact``: whether the scaled costs were exact (else the total is within
         ``min(n, m) / scale`` of the optimum).
     """
     n, m = _costs_shape(w, row_of, col_of, transpose)
     budget = n + 1  # steps in each augmenting row reduction pass
-    return _kernel().dense(w, *w.shape, useful, row_of, col_of, transpose, n, m, pad, limit, max_exponent, budget)
+    found = _kernel().dense(w, *w.shape, useful, row_of, col_of, transpose, n, m, pad, limit, max_exponent, budget)
+    if found[0] == NOT_FINITE:
+        raise NotFinite("the matrix holds NaN or infinite scores")
+    return found
 
 
 def assignment(cost: np.ndarray, *, reduction_steps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -87,26 +87,20 @@ def solve(
     [(0, 1), (1, 0)]
     """
     start = time.perf_counter()
-    w, mask = _checked_matrix(matrix, allowed)
-    if objective not in OBJECTIVES:
-        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    row_cap = _capacity(mentor_capacity, w.shape[0], "mentor_capacity")
-    col_cap = _capacity(mentee_capacity, w.shape[1], "mentee_capacity")
+    plain = _plain_call(allowed, mentor_capacity, mentee_capacity, objective, locked, first, mentee_quota, pair_cap)
+    plain = plain and _one_compiled_solve(tuning)
+    w, mask = _checked_matrix(matrix, allowed, finite=not plain)
+    if plain and (quick := _compiled_quick(w, tuning or DEFAULT, start)) is not None:
+        return quick
+    row_cap, col_cap = _checked_settings(objective, mentor_capacity, mentee_capacity, w.shape)
     tuning, quotas = tuning or DEFAULT, mentee_quota is not None or pair_cap is not None
     known = None  # the plain total's route, once chosen here
-    if objective == "total" and not (len(locked) or quotas or first is not None) and tuning.dense_kernel:
-        # The usual call, rm.solve(matrix): straight to one dense solve when that is the route (the
-        # general route's steps, a full mask and the useful pairs as arrays, would cost more than
-        # the solve on a 100 × 100 matrix and a tenth of it on 5 000 × 2 500).
-        known = "flow" if _dense_first(w, mask, tuning) else "pricing"
-        if known == "flow":
-            quick = dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start)
-            if quick is not None:
-                return quick
+    if objective == "total" and _no_locks(locked) and not quotas and first is None and tuning.dense_kernel:
+        quick, known = _dense_if_first(w, mask, row_cap, col_cap, tuning, start)
+        if quick is not None:
+            return quick
     problem = _checked_problem(w, mask, row_cap, col_cap, objective, locked, lock_labels, first, quotas)
-    # Scores far from 1 (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
-    # integer costs keep their full precision; the totals are scaled back.
-    exponent = _magnitude(problem.w, problem.mask)
+    exponent = _magnitude(problem.w, problem.mask)  # extreme scores: solved × 2**-exponent, totals scaled back
     if exponent:
         problem = replace(problem, w=np.ldexp(problem.w, -exponent))
     result = _routed(problem, mentee_quota, pair_cap, time_limit, tuning, known)
@@ -199,6 +193,63 @@ def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning, known: str 
         return dense_assignment(w, useful, row_cap, col_cap, tuning=tuning) or flow()
 
 
+def _checked_settings(objective: str, mentor_capacity, mentee_capacity, shape: tuple[int, int]):
+    """The objective checked, and the capacities (a plain int kept as it is, else a vector per person)."""
+    if objective not in OBJECTIVES:
+        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
+    return _capacity(mentor_capacity, shape[0], "mentor_capacity"), _capacity(
+        mentee_capacity, shape[1], "mentee_capacity"
+    )
+
+
+def _dense_if_first(w, mask, row_cap, col_cap, tuning: Tuning, start: float) -> tuple[Assignment | None, str]:
+    """The plain total straight to one dense solve when that is its route, and the route for the rest.
+
+    The general route's steps (a full mask, the useful pairs as arrays) would cost more than the
+    solve on a 100 × 100 matrix and a tenth of it on 5 000 × 2 500. The route returned is ``"flow"``
+    when the dense solve was tried (it hands back a pair made twice), else ``"pricing"``.
+    """
+    if not _dense_first(w, mask, tuning):
+        return None, "pricing"
+    return dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start), "flow"
+
+
+def _plain_call(allowed, mentor_capacity, mentee_capacity, objective, locked, first, mentee_quota, pair_cap) -> bool:
+    """Whether this is ``rm.solve(matrix)``: every pair allowed, capacities 1, the total, nothing else.
+
+    Such a matrix goes to one compiled call that checks its scores are finite as it reads them (one
+    pass fewer); :func:`_check_finite` names the first bad cell when they are not.
+    """
+    ones = type(mentor_capacity) is int and type(mentee_capacity) is int and mentor_capacity == mentee_capacity == 1
+    plain = allowed is None and ones and objective == "total" and _no_locks(locked) and first is None
+    return plain and mentee_quota is None and pair_cap is None
+
+
+def _compiled_quick(w: np.ndarray, tuning: Tuning, start: float) -> Assignment | None:
+    """One dense solve of a matrix not yet checked for NaN and ±inf (the compiled call checks it as it
+    reads it); None, the matrix checked, when the plain total takes another route."""
+    if w.size <= min(tuning.dense_cells, tuning.tied_dense_cells):
+        try:
+            quick = dense_assignment(w, None, 1, 1, tuning=tuning, start=start)
+            if quick is not None:
+                return quick
+        except jv.NotFinite:
+            pass
+    _check_finite(w, None)  # names the first bad cell; the general route reads a checked matrix
+    return None
+
+
+def _no_locks(locked) -> bool:
+    """Whether ``locked`` is plainly empty (an iterator of locks is read by the general route)."""
+    return locked is None or (hasattr(locked, "__len__") and len(locked) == 0)
+
+
+def _one_compiled_solve(tuning: Tuning | None) -> bool:
+    """Whether the dense route would be the compiled kernel (which checks the scores as it reads them)."""
+    tuning = tuning or DEFAULT
+    return jv.AVAILABLE and tuning.dense_kernel and tuning.compiled_kernel
+
+
 def _dense_first(w: np.ndarray, allowed: np.ndarray | None, tuning: Tuning) -> bool:
     """Whether one dense solve comes first for the plain total (else candidates and pricing).
 
@@ -255,8 +306,11 @@ def _problem(message: str) -> InputError:
     return InputError([Problem("solve", None, None, message)])
 
 
-def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray | None]:
-    """The scores as float64 and the mask as bool (None: all allowed), checked: 2-D, numeric, finite where allowed."""
+def _checked_matrix(matrix, allowed, *, finite: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """The scores as float64 and the mask as bool (None: all allowed), checked: 2-D, numeric, finite where allowed.
+
+    ``finite=False`` leaves the last check to the caller (:func:`_check_finite`).
+    """
     w = np.asarray(matrix)
     if w.ndim != 2:
         raise _problem(f"matrix must be 2-D (mentors × mentees), got {w.ndim}-D with shape {w.shape}")
@@ -268,11 +322,18 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray | None]:
         mask = np.asarray(allowed)
         if mask.shape != w.shape or mask.dtype != bool:
             raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
+    if finite:
+        _check_finite(w, mask)
+    return w, mask
+
+
+def _check_finite(w: np.ndarray, mask: np.ndarray | None) -> None:
+    """NaN and ±inf are refused in allowed cells, the first one named by row and column."""
     if jv.AVAILABLE and w.flags.c_contiguous and (mask is None or mask.flags.c_contiguous):
         if jv.finite(w, mask):  # one compiled pass, no temporary: the usual case
-            return w, mask
+            return
     elif np.isfinite(w).all():
-        return w, mask
+        return
     finite = np.isfinite(w)
     invalid = ~finite if mask is None else np.greater(mask, finite)  # allowed and not finite
     if invalid.any():
@@ -281,11 +342,14 @@ def _checked_matrix(matrix, allowed) -> tuple[np.ndarray, np.ndarray | None]:
             f"matrix contains invalid numeric entries (e.g. {w[i, j]} at row {i}, column {j}) "
             "in allowed cells; mask them with allowed=False"
         )
-    return w, mask
 
 
 def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
-    """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0."""
+    """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0.
+
+    Such scores (1e-300, 1e300) are solved as scores × 2**-exponent, exact in binary, so the
+    whole-number costs keep their full precision; the totals are scaled back.
+    """
     if w.size == 0:
         return 0
     if mask.all():  # two reductions, no temporary

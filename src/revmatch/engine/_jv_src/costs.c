@@ -61,32 +61,36 @@ void fill_costs(const double *g, idx m, const unsigned char *allowed, const int6
 }
 
 /* cost_stats on the gains themselves (every cell useful where > 0): the largest and whether all are
- * whole numbers below 2^51. */
-void gain_stats(const double *g, idx total, double *largest, int *whole)
+ * whole numbers below 2^51; and whether every cell is finite (x * 0 is NaN for NaN and +-inf). */
+void gain_stats(const double *g, idx total, double *largest, int *whole, int *finite)
 {
     double top = 0.0;
-    int odd = 0;
+    int odd = 0, bad = 0;
     idx k = 0;
 #ifdef __SSE2__
     {
         const __m128d rounder = _mm_set1_pd(ROUNDER), zero = _mm_setzero_pd();
-        __m128d top0 = zero, top1 = zero, bad = zero;
+        __m128d top0 = zero, top1 = zero, off = zero, nan = zero;
         for (; k + 4 <= total; k += 4) {
             __m128d x0 = _mm_loadu_pd(g + k), x1 = _mm_loadu_pd(g + k + 2);
             __m128d off0 = _mm_cmpneq_pd(_mm_sub_pd(_mm_add_pd(x0, rounder), rounder), x0);
             __m128d off1 = _mm_cmpneq_pd(_mm_sub_pd(_mm_add_pd(x1, rounder), rounder), x1);
             top0 = _mm_max_pd(top0, x0);
             top1 = _mm_max_pd(top1, x1);
-            bad = _mm_or_pd(bad, _mm_and_pd(_mm_cmpgt_pd(x0, zero), off0));
-            bad = _mm_or_pd(bad, _mm_and_pd(_mm_cmpgt_pd(x1, zero), off1));
+            off = _mm_or_pd(off, _mm_and_pd(_mm_cmpgt_pd(x0, zero), off0));
+            off = _mm_or_pd(off, _mm_and_pd(_mm_cmpgt_pd(x1, zero), off1));
+            nan = _mm_or_pd(nan, _mm_cmpneq_pd(_mm_mul_pd(x0, zero), zero));
+            nan = _mm_or_pd(nan, _mm_cmpneq_pd(_mm_mul_pd(x1, zero), zero));
         }
         top0 = _mm_max_pd(top0, top1);
         top = _mm_cvtsd_f64(_mm_max_sd(top0, _mm_unpackhi_pd(top0, top0)));
-        odd = _mm_movemask_pd(bad) != 0 || top >= EXACT_BELOW;
+        odd = _mm_movemask_pd(off) != 0 || top >= EXACT_BELOW;
+        bad = _mm_movemask_pd(nan) != 0;
     }
 #endif
     for (; k < total; k++) {
         double x = g[k];
+        bad |= x * 0.0 != 0.0;
         if (x > 0.0) {
             if (x > top)
                 top = x;
@@ -96,6 +100,7 @@ void gain_stats(const double *g, idx total, double *largest, int *whole)
     }
     *largest = top;
     *whole = !odd;
+    *finite = !bad;
 }
 
 /* o = -rint(scale * g) where g > 0, else 0, for a matrix read whole (transposed if asked). */

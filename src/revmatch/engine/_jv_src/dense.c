@@ -48,20 +48,21 @@ done:
 
 /* The dense route from the score matrix (see dense() in module.c): costs, whole numbers, then
  * finish_run. A whole matrix with every cell allowed (the usual call) is read twice: the figures
- * the scale needs from the scores, then one pass writes the scaled costs; otherwise the costs
- * are written first, then read for their figures, then scaled. */
+ * the scale needs from the scores (and whether they are finite: NOT_FINITE if not), then one pass
+ * writes the scaled costs; otherwise the costs are written first, then read for their figures, then
+ * scaled (the caller checked the scores). */
 int dense_run(const double *g, idx n_rows, idx n_cols, const unsigned char *allowed, const int64_t *row_of,
               const int64_t *col_of, int transpose, idx n, idx m, int pad, double limit, int max_exponent,
               int64_t *out_rows, int64_t *out_cols, idx budget, idx *count, double *total, int *exact, double *scale)
 {
     double *cost = (double *)malloc(sizeof(double) * (size_t)((pad ? m : n) * m + 1)), largest;
-    int whole, exponent, status, plain = allowed == NULL && row_of == NULL && col_of == NULL;
+    int whole, finite = 1, exponent, status, plain = allowed == NULL && row_of == NULL && col_of == NULL;
     *exact = 1;
     *scale = 1.0;
     if (cost == NULL)
         return -1;
     if (plain) {
-        gain_stats(g, n_rows * n_cols, &largest, &whole);
+        gain_stats(g, n_rows * n_cols, &largest, &whole, &finite);
     } else {
         fill_costs(g, n_cols, allowed, row_of, col_of, transpose, cost, n, m);
         cost_stats(cost, n * m, &largest, &whole);
@@ -69,7 +70,9 @@ int dense_run(const double *g, idx n_rows, idx n_cols, const unsigned char *allo
     if (pad) /* rows of cost 0 below, up to a square */
         memset(cost + n * m, 0, sizeof(double) * (size_t)((m - n) * m));
     frexp(largest, &exponent);
-    if (largest == 0.0) {
+    if (!finite) {
+        status = NOT_FINITE;
+    } else if (largest == 0.0) {
         status = NO_USEFUL_PAIR;
     } else if (exponent > EXTREME_EXPONENT || exponent < -EXTREME_EXPONENT) {
         status = EXTREME;

@@ -22,7 +22,7 @@ typedef Py_ssize_t idx;
 #define EXTREME_EXPONENT 256
 
 /* What a dense solve found (revmatch.engine.jv has the same numbers); -1: out of memory. */
-enum { PROVED = 0, PAIR_TWICE = 2, NOT_PROVED = 3, NO_USEFUL_PAIR = 4, EXTREME = 5 };
+enum { PROVED = 0, PAIR_TWICE = 2, NOT_PROVED = 3, NO_USEFUL_PAIR = 4, EXTREME = 5, NOT_FINITE = 6 };
 
 typedef struct {
     int64_t row, col;
@@ -41,7 +41,7 @@ void fill_costs(const double *g, idx m, const unsigned char *allowed, const int6
                 int transpose, double *o, idx n_out, idx m_out);
 void fill_scaled(const double *g, idx n_rows, idx n_cols, double scale, int transpose, double *o);
 void cost_stats(const double *o, idx total, double *largest, int *whole);
-void gain_stats(const double *g, idx total, double *largest, int *whole);
+void gain_stats(const double *g, idx total, double *largest, int *whole, int *finite);
 int most_digits(const double *o, idx total, int gains);
 double whole_scale(double largest, int digits, double limit, int max_exponent, int *exact);
 void scale_costs(double *cost, idx total, double scale);
