@@ -195,11 +195,16 @@ static PyObject *pair_list(const int64_t *rows, const int64_t *cols, idx count)
     if (list == NULL)
         return NULL;
     for (k = 0; k < count; k++) {
-        PyObject *pair = Py_BuildValue("(LL)", (long long)rows[k], (long long)cols[k]);
-        if (pair == NULL) {
+        PyObject *pair = PyTuple_New(2), *row = PyLong_FromLongLong(rows[k]), *col = PyLong_FromLongLong(cols[k]);
+        if (pair == NULL || row == NULL || col == NULL) {
+            Py_XDECREF(pair);
+            Py_XDECREF(row);
+            Py_XDECREF(col);
             Py_DECREF(list);
             return NULL;
         }
+        PyTuple_SET_ITEM(pair, 0, row);
+        PyTuple_SET_ITEM(pair, 1, col);
         PyList_SET_ITEM(list, k, pair);
     }
     return list;

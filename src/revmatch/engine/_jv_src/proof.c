@@ -70,7 +70,10 @@ idx collect_pairs(const double *g, idx n_cols, const unsigned char *allowed, con
             count++;
         }
     }
-    qsort(pairs, (size_t)count, sizeof(pair_t), by_row_then_column);
+    for (r = 1; r < count && by_row_then_column(pairs + r - 1, pairs + r) < 0; r++)
+        ; /* rows in order (the usual case: no line repeated, none transposed): no sort needed */
+    if (r < count)
+        qsort(pairs, (size_t)count, sizeof(pair_t), by_row_then_column);
     for (r = 0; r < count; r++) {
         if (r > 0 && pairs[r].row == pairs[r - 1].row && pairs[r].col == pairs[r - 1].col)
             return -1;
