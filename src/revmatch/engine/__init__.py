@@ -48,9 +48,10 @@ re-solve in :mod:`~revmatch.engine.warm`); candidates and their proof in :mod:`~
 
 from .assignment import Assignment, GroupPairCap, MenteeQuota, Status
 from .bounds import Bounded
+from .checks import OBJECTIVES
 from .mincost import solve_arcs
 from .pricing import PricingRound, TilePricer
-from .solve import OBJECTIVES, solve
+from .solve import solve
 from .tuning import Tuning
 
 __all__ = [

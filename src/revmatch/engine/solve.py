@@ -9,10 +9,18 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..errors import ConfigError, InfeasibleError, InputError, Problem
 from . import jv
 from .arrays import take
 from .assignment import Assignment, GroupPairCap, MenteeQuota, rescaled
+from .checks import (
+    check_finite,
+    check_locks,
+    checked_first,
+    checked_matrix,
+    checked_settings,
+    no_locks,
+    plain_call,
+)
 from .cpsat import cp_sat
 from .dense import dense_assignment
 from .fair import fair
@@ -21,8 +29,6 @@ from .pricing import TilePricer
 from .tiles import candidate_tile_shape
 from .topk import candidate_arcs_of, candidate_pass
 from .tuning import DEFAULT, Tuning
-
-OBJECTIVES = ("total", "coverage", "fair")
 
 
 def solve(
@@ -87,15 +93,15 @@ def solve(
     [(0, 1), (1, 0)]
     """
     start = time.perf_counter()
-    plain = _plain_call(allowed, mentor_capacity, mentee_capacity, objective, locked, first, mentee_quota, pair_cap)
+    plain = plain_call(allowed, mentor_capacity, mentee_capacity, objective, locked, first, mentee_quota, pair_cap)
     plain = plain and _one_compiled_solve(tuning)
-    w, mask = _checked_matrix(matrix, allowed, finite=not plain)
+    w, mask = checked_matrix(matrix, allowed, finite=not plain)
     if plain and (quick := _compiled_quick(w, tuning or DEFAULT, start)) is not None:
         return quick
-    row_cap, col_cap = _checked_settings(objective, mentor_capacity, mentee_capacity, w.shape)
+    row_cap, col_cap = checked_settings(objective, mentor_capacity, mentee_capacity, w.shape)
     tuning, quotas = tuning or DEFAULT, mentee_quota is not None or pair_cap is not None
     known = None  # the plain total's route, once chosen here
-    if objective == "total" and _no_locks(locked) and not quotas and first is None and tuning.dense_kernel:
+    if objective == "total" and no_locks(locked) and not quotas and first is None and tuning.dense_kernel:
         quick, known = _dense_if_first(w, mask, row_cap, col_cap, tuning, start)
         if quick is not None:
             return quick
@@ -138,9 +144,9 @@ def _checked_problem(
     col_cap = np.full(w.shape[1], col_cap, np.int64) if isinstance(col_cap, int) else col_cap
     locks = np.array(list(locked), dtype=np.int64).reshape(-1, 2)
     labels = lock_labels or [f"locked pair (row {r}, column {c})" for r, c in locks]
-    _check_locks(locks, labels, mask, row_cap, col_cap)
+    check_locks(locks, labels, mask, row_cap, col_cap)
     return _Problem(
-        w, mask, row_cap, col_cap, locks, labels, objective, _checked_first(first, w.shape, objective, quotas)
+        w, mask, row_cap, col_cap, locks, labels, objective, checked_first(first, w.shape, objective, quotas)
     )
 
 
@@ -193,15 +199,6 @@ def _total_route(w, useful, row_cap, col_cap, locks, tuning: Tuning, known: str 
         return dense_assignment(w, useful, row_cap, col_cap, tuning=tuning) or flow()
 
 
-def _checked_settings(objective: str, mentor_capacity, mentee_capacity, shape: tuple[int, int]):
-    """The objective checked, and the capacities (a plain int kept as it is, else a vector per person)."""
-    if objective not in OBJECTIVES:
-        raise _problem(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    return _capacity(mentor_capacity, shape[0], "mentor_capacity"), _capacity(
-        mentee_capacity, shape[1], "mentee_capacity"
-    )
-
-
 def _dense_if_first(w, mask, row_cap, col_cap, tuning: Tuning, start: float) -> tuple[Assignment | None, str]:
     """The plain total straight to one dense solve when that is its route, and the route for the rest.
 
@@ -214,17 +211,6 @@ def _dense_if_first(w, mask, row_cap, col_cap, tuning: Tuning, start: float) -> 
     return dense_assignment(w, mask, row_cap, col_cap, tuning=tuning, start=start), "flow"
 
 
-def _plain_call(allowed, mentor_capacity, mentee_capacity, objective, locked, first, mentee_quota, pair_cap) -> bool:
-    """Whether this is ``rm.solve(matrix)``: every pair allowed, capacities 1, the total, nothing else.
-
-    Such a matrix goes to one compiled call that checks its scores are finite as it reads them (one
-    pass fewer); :func:`_check_finite` names the first bad cell when they are not.
-    """
-    ones = type(mentor_capacity) is int and type(mentee_capacity) is int and mentor_capacity == mentee_capacity == 1
-    plain = allowed is None and ones and objective == "total" and _no_locks(locked) and first is None
-    return plain and mentee_quota is None and pair_cap is None
-
-
 def _compiled_quick(w: np.ndarray, tuning: Tuning, start: float) -> Assignment | None:
     """One dense solve of a matrix not yet checked for NaN and ±inf (the compiled call checks it as it
     reads it); None, the matrix checked, when the plain total takes another route."""
@@ -235,13 +221,8 @@ def _compiled_quick(w: np.ndarray, tuning: Tuning, start: float) -> Assignment |
                 return quick
         except jv.NotFinite:
             pass
-    _check_finite(w, None)  # names the first bad cell; the general route reads a checked matrix
+    check_finite(w, None)  # names the first bad cell; the general route reads a checked matrix
     return None
-
-
-def _no_locks(locked) -> bool:
-    """Whether ``locked`` is plainly empty (an iterator of locks is read by the general route)."""
-    return locked is None or (hasattr(locked, "__len__") and len(locked) == 0)
 
 
 def _one_compiled_solve(tuning: Tuning | None) -> bool:
@@ -302,48 +283,6 @@ def _sample(w: np.ndarray, allowed: np.ndarray | None, tuning: Tuning) -> _Sampl
     return _Sample(concentrated < tuning.concentrated, len(np.unique(values)) < tuning.tied_values)
 
 
-def _problem(message: str) -> InputError:
-    return InputError([Problem("solve", None, None, message)])
-
-
-def _checked_matrix(matrix, allowed, *, finite: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """The scores as float64 and the mask as bool (None: all allowed), checked: 2-D, numeric, finite where allowed.
-
-    ``finite=False`` leaves the last check to the caller (:func:`_check_finite`).
-    """
-    w = np.asarray(matrix)
-    if w.ndim != 2:
-        raise _problem(f"matrix must be 2-D (mentors × mentees), got {w.ndim}-D with shape {w.shape}")
-    if w.dtype.kind not in "buif":  # bool, whole or real numbers (complex ones are not scores)
-        raise _problem(f"matrix must be numeric, got dtype {w.dtype}")
-    w = w.astype(np.float64, copy=False)
-    mask = None
-    if allowed is not None:
-        mask = np.asarray(allowed)
-        if mask.shape != w.shape or mask.dtype != bool:
-            raise _problem(f"allowed must be a bool array of shape {w.shape}, got {mask.dtype} {mask.shape}")
-    if finite:
-        _check_finite(w, mask)
-    return w, mask
-
-
-def _check_finite(w: np.ndarray, mask: np.ndarray | None) -> None:
-    """NaN and ±inf are refused in allowed cells, the first one named by row and column."""
-    if jv.AVAILABLE and w.flags.c_contiguous and (mask is None or mask.flags.c_contiguous):
-        if jv.finite(w, mask):  # one compiled pass, no temporary: the usual case
-            return
-    elif np.isfinite(w).all():
-        return
-    finite = np.isfinite(w)
-    invalid = ~finite if mask is None else np.greater(mask, finite)  # allowed and not finite
-    if invalid.any():
-        i, j = np.argwhere(invalid)[0]
-        raise _problem(
-            f"matrix contains invalid numeric entries (e.g. {w[i, j]} at row {i}, column {j}) "
-            "in allowed cells; mask them with allowed=False"
-        )
-
-
 def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
     """The binary exponent of the largest allowed score when it is extreme (beyond 2**±256), else 0.
 
@@ -362,47 +301,6 @@ def _magnitude(w: np.ndarray, mask: np.ndarray) -> int:
     return exponent if abs(exponent) > 256 else 0
 
 
-def _capacity(value, n: int, name: str) -> np.ndarray | int:
-    """A checked capacity: a plain int as given (the same for everyone), else a vector of ``n`` whole numbers."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    cap = np.asarray(value)
-    if cap.ndim == 0:
-        cap = np.full(n, cap)
-    if cap.shape != (n,):
-        raise _problem(f"{name} has shape {cap.shape}; expected a number or a vector of length {n}")
-    if not np.issubdtype(cap.dtype, np.number) or np.any(cap < 0) or np.any(cap != np.round(cap)):
-        raise _problem(f"{name} must hold non-negative whole numbers")
-    return cap.astype(np.int64)
-
-
-def _check_locks(
-    locks: np.ndarray, labels: list[str], mask: np.ndarray, row_cap: np.ndarray, col_cap: np.ndarray
-) -> None:
-    """Locks inside the matrix, allowed, made once, and within each person's capacity."""
-    if len(locks) == 0:
-        return
-    if len(locks):
-        outside = (locks < 0).any(1) | (locks[:, 0] >= mask.shape[0]) | (locks[:, 1] >= mask.shape[1])
-        if outside.any():
-            raise _problem(f"locked pair {tuple(locks[outside][0])} is outside the {mask.shape} matrix")
-        if not mask[locks[:, 0], locks[:, 1]].all():
-            bad = np.flatnonzero(~mask[locks[:, 0], locks[:, 1]])
-            raise InfeasibleError([f"{labels[k]} is not allowed by the hard rules" for k in bad])
-        if len(np.unique(locks, axis=0)) != len(locks):
-            raise _problem("a pair is locked twice")
-    over = []
-    for side, axis, cap in (("mentor row", 0, row_cap), ("mentee column", 1, col_cap)):
-        for line in np.flatnonzero(np.bincount(locks[:, axis], minlength=len(cap)) > cap):
-            held = np.flatnonzero(locks[:, axis] == line)
-            over.append(
-                f"{len(held)} locks on {side} {line} exceed its capacity {cap[line]}: "
-                + "; ".join(labels[k] for k in held)
-            )
-    if over:
-        raise InfeasibleError(over)
-
-
 def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float) -> Assignment:
     """Add the locked pairs (solved around, not by, the engine) to an assignment of the rest."""
     if len(locks) == 0:
@@ -417,19 +315,6 @@ def _with_locks(a: Assignment, w: np.ndarray, locks: np.ndarray, seconds: float)
         bound=a.bound + locked_total,
         solve_time=seconds,
     )
-
-
-def _checked_first(first, shape: tuple[int, int], objective: str, quotas: bool) -> tuple[np.ndarray, np.ndarray] | None:
-    """The people to match first, as two bool vectors; only with the total objective and no quota (the
-    flow route solves it: the fair and CP-SAT routes would not see it)."""
-    if first is None:
-        return None
-    if objective != "total" or quotas:
-        raise ConfigError("matching some people first goes with the 'total' objective and no quota")
-    rows, cols = (np.asarray(x, dtype=bool) for x in first)
-    if rows.shape != (shape[0],) or cols.shape != (shape[1],):
-        raise _problem(f"first must be a bool vector per side, of lengths {shape}")
-    return rows, cols
 
 
 def _flow_route(
