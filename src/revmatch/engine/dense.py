@@ -81,7 +81,7 @@ def dense_assignment(
     if n == 0 or m == 0:
         return _result(w, [], 0.0, 0.0, start)
     route = _compiled if jv.AVAILABLE and tuning.compiled_kernel else _lapx_proved
-    found = route(w, useful, row_of, col_of)
+    found = route(w, useful, row_of, col_of, n, m)
     if found is None:
         return None
     if isinstance(found, int):  # scores far from 1 (1e-300, 1e300): solved as scores × 2**-exponent
@@ -102,10 +102,8 @@ def _result(w: np.ndarray, pairs: list[tuple[int, int]], total: float, tolerance
 _Found = tuple[list[tuple[int, int]], float, float] | int | None
 
 
-def _compiled(w: np.ndarray, useful, row_of, col_of) -> _Found:
+def _compiled(w: np.ndarray, useful, row_of, col_of, n: int, m: int) -> _Found:
     """Our kernel, one compiled call: costs, whole numbers, solve, proof, pairs."""
-    n = w.shape[0] if row_of is None else len(row_of)
-    m = w.shape[1] if col_of is None else len(col_of)
     small, large = min(n, m), max(n, m)
     status, pairs, total, exact, scale = jv.dense(
         w,
@@ -136,10 +134,8 @@ def _extreme_exponent(w: np.ndarray, useful) -> int:
     return math.frexp(float(_useful_values(w, useful).max()))[1]
 
 
-def _lapx_proved(w: np.ndarray, useful, row_of, col_of) -> _Found:
+def _lapx_proved(w: np.ndarray, useful, row_of, col_of, n: int, m: int) -> _Found:
     """``lapx``'s kernel on the whole-number gains, proved by :func:`revmatch.engine.certify.proved`."""
-    n = w.shape[0] if row_of is None else len(row_of)
-    m = w.shape[1] if col_of is None else len(col_of)
     values = _useful_values(w, useful)
     if len(values) == 0:
         return [], 0.0, 0.0
